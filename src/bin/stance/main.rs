@@ -1,0 +1,47 @@
+//! The `stance` command line: argument parsing and output only; all the work
+//! is in the library.
+
+mod cmd_actors;
+mod cmd_ingest;
+mod cmd_labels;
+mod io;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Who is for and who is against whom in the news.
+///
+/// Finds the actors (countries, leaders, organisations) in news articles and
+/// their reader comments, and classifies each unit's stance toward each actor
+/// (pro / anti / none) and its sentiment.
+#[derive(Parser)]
+#[command(name = "stance", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Ingest(cmd_ingest::Args),
+    Actors(cmd_actors::Args),
+    #[command(subcommand)]
+    Labels(cmd_labels::Command),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Ingest(a) => cmd_ingest::run(a),
+        Command::Actors(a) => cmd_actors::run(a),
+        Command::Labels(c) => cmd_labels::run(c),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            io::report_error(&e);
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,281 @@
+//! Turns what users point the tool at — directories, files, `-` — into one
+//! stream of units. Seed pages are parsed whole (they are small); record
+//! files stream row by row. A file that cannot be read is one rejection, and
+//! the other inputs are still processed.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use super::records::{csv_units, json_units};
+use super::{Unit, parse_seed};
+use crate::error::{Location, Rejection, display_path};
+
+/// One thing named on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Path(PathBuf),
+    Stdin,
+}
+
+impl Input {
+    pub fn parse(arg: &str) -> Input {
+        if arg == "-" {
+            Input::Stdin
+        } else {
+            Input::Path(PathBuf::from(arg))
+        }
+    }
+}
+
+/// How a file's content is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// An article page as text (the seed format).
+    Page,
+    JsonLines,
+    Csv,
+}
+
+impl Format {
+    /// By extension; anything not a record file is read as a page.
+    pub fn of_path(path: &Path) -> Format {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("jsonl" | "ndjson" | "json") => Format::JsonLines,
+            Some("csv") => Format::Csv,
+            _ => Format::Page,
+        }
+    }
+
+    /// For stdin: by the first bytes.
+    pub fn sniff(head: &[u8]) -> Format {
+        let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+        let start = head.iter().position(|b| !b.is_ascii_whitespace());
+        match start.map(|i| head[i]) {
+            Some(b'{') => Format::JsonLines,
+            _ => {
+                let first = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
+                let first = String::from_utf8_lossy(first).to_ascii_lowercase();
+                let cols: Vec<&str> = first.split(',').map(str::trim).collect();
+                if cols.contains(&"text") && cols.len() > 1 {
+                    Format::Csv
+                } else {
+                    Format::Page
+                }
+            }
+        }
+    }
+}
+
+/// Counts for the closing summary: every row read is kept or rejected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IngestSummary {
+    pub read: usize,
+    pub kept: usize,
+    pub rejected: usize,
+}
+
+impl std::fmt::Display for IngestSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "read {}, kept {}, rejected {}",
+            self.read, self.kept, self.rejected
+        )
+    }
+}
+
+/// Expands directories into their files, sorted by name so runs are
+/// reproducible. Hidden files are skipped.
+pub fn expand(inputs: &[Input]) -> Vec<Result<Input, Rejection>> {
+    let mut out = Vec::new();
+    for input in inputs {
+        match input {
+            Input::Path(p) if p.is_dir() => match std::fs::read_dir(p) {
+                Ok(entries) => {
+                    let mut files: Vec<PathBuf> = entries
+                        .filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|p| p.is_file())
+                        .filter(|p| {
+                            !p.file_name()
+                                .and_then(|n| n.to_str())
+                                .is_some_and(|n| n.starts_with('.'))
+                        })
+                        .collect();
+                    files.sort();
+                    if files.is_empty() {
+                        out.push(Err(Rejection::new(
+                            Location::of_path(p, None),
+                            "directory has no files",
+                        )));
+                    }
+                    out.extend(files.into_iter().map(|f| Ok(Input::Path(f))));
+                }
+                Err(e) => out.push(Err(Rejection::new(
+                    Location::of_path(p, None),
+                    e.to_string(),
+                ))),
+            },
+            other => out.push(Ok(other.clone())),
+        }
+    }
+    out
+}
+
+type UnitStream = Box<dyn Iterator<Item = Result<(Location, Unit), Rejection>> + Send>;
+
+/// Opens one input as a stream of units.
+pub fn open(input: &Input) -> UnitStream {
+    let (name, reader, format): (String, Box<dyn BufRead + Send>, Option<Format>) = match input {
+        Input::Stdin => (
+            "-".into(),
+            Box::new(BufReader::with_capacity(1 << 16, std::io::stdin())),
+            None,
+        ),
+        Input::Path(p) => match File::open(p) {
+            Ok(f) => (
+                display_path(p),
+                Box::new(BufReader::with_capacity(1 << 16, f)),
+                Some(Format::of_path(p)),
+            ),
+            Err(e) => {
+                let r = Rejection::new(Location::of_path(p, None), format!("cannot open: {e}"));
+                return Box::new(std::iter::once(Err(r)));
+            }
+        },
+    };
+    let mut reader = reader;
+    let format = match format {
+        Some(f) => f,
+        None => match reader.fill_buf() {
+            Ok(head) => Format::sniff(head),
+            Err(e) => {
+                let r = Rejection::new(Location::new(name, None), format!("cannot read: {e}"));
+                return Box::new(std::iter::once(Err(r)));
+            }
+        },
+    };
+    match format {
+        Format::JsonLines => Box::new(json_units(reader, name)),
+        Format::Csv => Box::new(csv_units(reader, name)),
+        Format::Page => Box::new(page_units(reader, name, input).into_iter()),
+    }
+}
+
+fn page_units(
+    mut reader: impl Read,
+    name: String,
+    input: &Input,
+) -> Vec<Result<(Location, Unit), Rejection>> {
+    let mut bytes = Vec::new();
+    if let Err(e) = reader.read_to_end(&mut bytes) {
+        return vec![Err(Rejection::new(
+            Location::new(name, None),
+            format!("cannot read: {e}"),
+        ))];
+    }
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64
+                + 1;
+            return vec![Err(Rejection::new(
+                Location::new(name, Some(line)),
+                format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+            ))];
+        }
+    };
+    let doc_id = match input {
+        Input::Path(p) => p
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "doc".into()),
+        Input::Stdin => "stdin".into(),
+    };
+    match parse_seed(&doc_id, text.trim_start_matches('\u{feff}')) {
+        Ok(doc) => {
+            let at = Location::new(name, None);
+            doc.units.into_iter().map(|u| Ok((at.clone(), u))).collect()
+        }
+        Err(e) => vec![Err(Rejection::new(Location::new(name, e.line), e.message))],
+    }
+}
+
+/// Reads all inputs as one stream of units.
+pub struct Ingest {
+    pending: std::vec::IntoIter<Result<Input, Rejection>>,
+    current: Option<UnitStream>,
+    seen: Option<HashSet<(String, String)>>,
+    summary: IngestSummary,
+}
+
+impl Ingest {
+    pub fn new(inputs: &[Input]) -> Self {
+        Ingest {
+            pending: expand(inputs).into_iter(),
+            current: None,
+            seen: None,
+            summary: IngestSummary::default(),
+        }
+    }
+
+    /// Rejects a unit whose (doc_id, unit_id) was already read. Costs memory
+    /// per unit, so scoring at scale leaves it off.
+    pub fn reject_duplicates(mut self) -> Self {
+        self.seen = Some(HashSet::new());
+        self
+    }
+
+    pub fn summary(&self) -> IngestSummary {
+        self.summary
+    }
+}
+
+impl Iterator for Ingest {
+    type Item = Result<Unit, Rejection>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(stream) = &mut self.current {
+                if let Some(item) = stream.next() {
+                    self.summary.read += 1;
+                    let seen = &mut self.seen;
+                    let item = item.and_then(|(at, u)| {
+                        let fresh = seen
+                            .as_mut()
+                            .is_none_or(|s| s.insert((u.doc_id.clone(), u.unit_id.clone())));
+                        if fresh {
+                            Ok(u)
+                        } else {
+                            let reason = format!("duplicate unit {} {}", u.doc_id, u.unit_id);
+                            Err(Rejection::new(at, reason))
+                        }
+                    });
+                    match &item {
+                        Ok(_) => self.summary.kept += 1,
+                        Err(_) => self.summary.rejected += 1,
+                    }
+                    return Some(item);
+                }
+                self.current = None;
+            }
+            match self.pending.next()? {
+                Ok(input) => self.current = Some(open(&input)),
+                Err(r) => {
+                    self.summary.read += 1;
+                    self.summary.rejected += 1;
+                    return Some(Err(r));
+                }
+            }
+        }
+    }
+}

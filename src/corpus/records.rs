@@ -1,0 +1,379 @@
+//! Line-oriented readers for units that already exist as records (JSON lines
+//! or CSV), e.g. comments scraped elsewhere. They stream: one row in, one
+//! `Result` out, so a bad row is rejected with its line number and the rest
+//! goes on, and memory does not grow with the input.
+
+use std::io::BufRead;
+
+use serde_json::{Map, Value};
+
+use super::{Unit, UnitKind};
+use crate::error::{Location, Rejection};
+
+/// A JSON object per line. Blank lines are not rows and are skipped; every
+/// other line yields its object or a rejection naming the line.
+pub struct JsonLines<R> {
+    reader: R,
+    file: String,
+    line: u64,
+    buf: Vec<u8>,
+}
+
+impl<R: BufRead> JsonLines<R> {
+    pub fn new(reader: R, file: impl Into<String>) -> Self {
+        JsonLines {
+            reader,
+            file: file.into(),
+            line: 0,
+            buf: Vec::with_capacity(1024),
+        }
+    }
+
+    fn here(&self) -> Location {
+        Location::new(self.file.clone(), Some(self.line))
+    }
+}
+
+/// One parsed JSON-lines row with where it came from.
+pub type JsonRow = (Location, Map<String, Value>);
+
+impl<R: BufRead> Iterator for JsonLines<R> {
+    type Item = Result<JsonRow, Rejection>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            self.buf.clear();
+            match self.reader.read_until(b'\n', &mut self.buf) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(e) => {
+                    self.line += 1;
+                    let r = Rejection::new(self.here(), format!("read error: {e}"));
+                    // An I/O error mid-stream ends this input: report it once.
+                    self.buf.clear();
+                    while self
+                        .reader
+                        .read_until(b'\n', &mut self.buf)
+                        .is_ok_and(|n| n > 0)
+                    {
+                        self.buf.clear();
+                    }
+                    return Some(Err(r));
+                }
+            }
+            self.line += 1;
+            let text = match std::str::from_utf8(&self.buf) {
+                Ok(t) => t,
+                Err(e) => {
+                    let reason = format!("invalid UTF-8 at byte {} of the line", e.valid_up_to());
+                    return Some(Err(Rejection::new(self.here(), reason)));
+                }
+            };
+            let text = text.trim_start_matches('\u{feff}').trim();
+            if text.is_empty() {
+                continue;
+            }
+            return Some(match serde_json::from_str::<Value>(text) {
+                Ok(Value::Object(map)) => Ok((self.here(), map)),
+                Ok(other) => Err(Rejection::new(
+                    self.here(),
+                    format!("expected a JSON object, found {}", json_kind(&other)),
+                )),
+                Err(e) => Err(Rejection::new(self.here(), format!("invalid JSON: {e}"))),
+            });
+        }
+    }
+}
+
+pub fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A string field; ids may also be given as integers.
+pub fn field_str(map: &Map<String, Value>, key: &str) -> Result<Option<String>, String> {
+    match map.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(Some(n.to_string())),
+        Some(other) => Err(format!(
+            "field `{key}` must be a string, found {}",
+            json_kind(other)
+        )),
+    }
+}
+
+pub fn require_str(map: &Map<String, Value>, key: &str) -> Result<String, String> {
+    match field_str(map, key)? {
+        Some(s) if !s.trim().is_empty() => Ok(s),
+        Some(_) => Err(format!("field `{key}` is empty")),
+        None => Err(format!("missing field `{key}`")),
+    }
+}
+
+/// Builds a unit from named fields, however they were stored. `get` returns
+/// the field's text or an error for a field of the wrong type.
+fn unit_from_fields(get: impl Fn(&str) -> Result<Option<String>, String>) -> Result<Unit, String> {
+    let required = |key: &str| match get(key)? {
+        Some(s) if !s.trim().is_empty() => Ok(s),
+        Some(_) => Err(format!("field `{key}` is empty")),
+        None => Err(format!("missing field `{key}`")),
+    };
+    let optional = |key: &str| -> Result<Option<String>, String> {
+        Ok(get(key)?.filter(|s| !s.trim().is_empty()))
+    };
+    let kind = match optional("kind")? {
+        None => UnitKind::Comment,
+        Some(k) => UnitKind::parse(&k)
+            .ok_or_else(|| format!("unknown kind {k:?} (expected title, paragraph or comment)"))?,
+    };
+    Ok(Unit {
+        doc_id: required("doc_id")?,
+        unit_id: required("unit_id")?,
+        kind,
+        author: optional("author")?,
+        posted_at: optional("posted_at")?,
+        text: required("text")?,
+    })
+}
+
+/// A unit from a JSON object (`doc_id`, `unit_id`, `text`; optional `kind`
+/// — `comment` when absent —, `author`, `posted_at`).
+pub fn unit_from_json(map: &Map<String, Value>) -> Result<Unit, String> {
+    unit_from_fields(|k| field_str(map, k))
+}
+
+/// Streams units from JSON lines.
+pub fn json_units<R: BufRead>(
+    reader: R,
+    file: impl Into<String>,
+) -> impl Iterator<Item = Result<(Location, Unit), Rejection>> {
+    JsonLines::new(reader, file).map(|row| {
+        let (at, map) = row?;
+        match unit_from_json(&map) {
+            Ok(u) => Ok((at, u)),
+            Err(reason) => Err(Rejection::new(at, reason)),
+        }
+    })
+}
+
+/// CSV with a header row; each record yields its fields by column name, or a
+/// rejection with the record's line.
+pub struct CsvRows<R: std::io::Read> {
+    reader: csv::Reader<R>,
+    file: String,
+    header: Result<Vec<String>, Rejection>,
+    record: csv::ByteRecord,
+    done: bool,
+}
+
+impl<R: std::io::Read> CsvRows<R> {
+    pub fn new(reader: R, file: impl Into<String>) -> Self {
+        let file = file.into();
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+        let header = match reader.byte_headers() {
+            Ok(h) => h
+                .iter()
+                .map(|f| {
+                    std::str::from_utf8(f)
+                        .map(|s| s.trim().trim_start_matches('\u{feff}').to_ascii_lowercase())
+                        .map_err(|_| {
+                            Rejection::new(
+                                Location::new(file.clone(), Some(1)),
+                                "invalid UTF-8 in header",
+                            )
+                        })
+                })
+                .collect(),
+            Err(e) => Err(Rejection::new(
+                Location::new(file.clone(), Some(1)),
+                format!("cannot read CSV header: {e}"),
+            )),
+        };
+        CsvRows {
+            reader,
+            file,
+            header,
+            record: csv::ByteRecord::new(),
+            done: false,
+        }
+    }
+
+    /// Column names, lowercased.
+    pub fn header(&self) -> Result<&[String], &Rejection> {
+        self.header.as_deref()
+    }
+}
+
+/// One CSV record keyed by column name.
+pub struct CsvRow {
+    pub at: Location,
+    pub fields: Vec<(String, String)>,
+}
+
+impl CsvRow {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl<R: std::io::Read> Iterator for CsvRows<R> {
+    type Item = Result<CsvRow, Rejection>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let header = match &self.header {
+            Ok(h) => h,
+            Err(r) => {
+                self.done = true;
+                return Some(Err(r.clone()));
+            }
+        };
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(false) => None,
+            Ok(true) => {
+                let line = self.record.position().map(|p| p.line());
+                let at = Location::new(self.file.clone(), line);
+                if self
+                    .record
+                    .iter()
+                    .all(|f| f.iter().all(u8::is_ascii_whitespace))
+                {
+                    return self.next();
+                }
+                if self.record.len() != header.len() {
+                    return Some(Err(Rejection::new(
+                        at,
+                        format!(
+                            "{} fields, the header has {}",
+                            self.record.len(),
+                            header.len()
+                        ),
+                    )));
+                }
+                let mut fields = Vec::with_capacity(header.len());
+                for (name, value) in header.iter().zip(self.record.iter()) {
+                    match std::str::from_utf8(value) {
+                        Ok(v) => fields.push((name.clone(), v.to_string())),
+                        Err(_) => {
+                            return Some(Err(Rejection::new(
+                                at,
+                                format!("invalid UTF-8 in column `{name}`"),
+                            )));
+                        }
+                    }
+                }
+                Some(Ok(CsvRow { at, fields }))
+            }
+            Err(e) => {
+                let line = e.position().map(|p| p.line());
+                self.done = !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. });
+                Some(Err(Rejection::new(
+                    Location::new(self.file.clone(), line),
+                    format!("malformed CSV: {e}"),
+                )))
+            }
+        }
+    }
+}
+
+/// Streams units from CSV with a header naming at least `doc_id`, `unit_id`
+/// and `text`.
+pub fn csv_units<R: std::io::Read>(
+    reader: R,
+    file: impl Into<String>,
+) -> impl Iterator<Item = Result<(Location, Unit), Rejection>> {
+    let rows = CsvRows::new(reader, file);
+    let missing: Option<Rejection> = match rows.header() {
+        Ok(h) => ["doc_id", "unit_id", "text"]
+            .iter()
+            .find(|c| !h.iter().any(|x| x == *c))
+            .map(|c| {
+                Rejection::new(
+                    Location::new(rows.file.clone(), Some(1)),
+                    format!("CSV header lacks the column `{c}`"),
+                )
+            }),
+        Err(_) => None,
+    };
+    let (rows, missing) = match missing {
+        Some(r) => (None, Some(Err(r))),
+        None => (Some(rows), None),
+    };
+    missing
+        .into_iter()
+        .chain(rows.into_iter().flatten().map(|row| {
+            let row = row?;
+            match unit_from_fields(|k| Ok(row.get(k).map(str::to_string))) {
+                Ok(u) => Ok((row.at, u)),
+                Err(reason) => Err(Rejection::new(row.at, reason)),
+            }
+        }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_units_report_each_bad_line() {
+        let input = b"{\"doc_id\":\"d\",\"unit_id\":\"c1\",\"text\":\"hi\"}\n\n[1,2]\n{\"doc_id\":\"d\",\"unit_id\":\"c2\"}\nnot json\n\xff\xfe\n{\"doc_id\":\"d\",\"unit_id\":3,\"text\":\"x\",\"kind\":\"paragraph\"}\n";
+        let out: Vec<_> = json_units(&input[..], "f.jsonl").collect();
+        assert_eq!(out.len(), 6);
+        assert_eq!(out[0].as_ref().unwrap().1.kind, UnitKind::Comment);
+        let errs: Vec<String> = out
+            .iter()
+            .filter_map(|r| r.as_ref().err())
+            .map(|r| r.to_string())
+            .collect();
+        assert_eq!(errs.len(), 4);
+        assert!(errs[0].starts_with("f.jsonl:3: expected a JSON object, found an array"));
+        assert!(errs[1].starts_with("f.jsonl:4: missing field `text`"));
+        assert!(errs[2].starts_with("f.jsonl:5: invalid JSON"));
+        assert!(errs[3].starts_with("f.jsonl:6: invalid UTF-8"));
+        let last = &out[5].as_ref().unwrap().1;
+        assert_eq!(
+            (last.unit_id.as_str(), last.kind),
+            ("3", UnitKind::Paragraph)
+        );
+    }
+
+    #[test]
+    fn csv_units_with_bad_rows() {
+        let input =
+            "doc_id,unit_id,text,author\nd,c1,hello,ann\nd,c2,,bob\nd,c3\nd,c4,\"multi\nline\",\n";
+        let out: Vec<_> = csv_units(input.as_bytes(), "f.csv").collect();
+        assert_eq!(out.len(), 4);
+        assert_eq!(out[0].as_ref().unwrap().1.author.as_deref(), Some("ann"));
+        assert_eq!(
+            out[1].as_ref().unwrap_err().to_string(),
+            "f.csv:3: field `text` is empty"
+        );
+        assert!(
+            out[2]
+                .as_ref()
+                .unwrap_err()
+                .to_string()
+                .starts_with("f.csv:4: 2 fields")
+        );
+        assert_eq!(out[3].as_ref().unwrap().1.text, "multi\nline");
+    }
+
+    #[test]
+    fn csv_without_text_column() {
+        let out: Vec<_> = csv_units("doc_id,unit_id\nd,1\n".as_bytes(), "x.csv").collect();
+        assert_eq!(out.len(), 1);
+        assert!(out[0].as_ref().unwrap_err().reason.contains("`text`"));
+    }
+}

@@ -1,0 +1,138 @@
+//! Errors as types. Two kinds matter to users: a fatal [`Error`] that stops a
+//! command, and a [`Rejection`] — one bad row or file that is reported, counted
+//! and skipped while the rest of the input is still processed.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A place in a user's input: file (or `-` for stdin) and 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Location {
+    pub file: String,
+    pub line: Option<u64>,
+}
+
+impl Location {
+    pub fn new(file: impl Into<String>, line: Option<u64>) -> Self {
+        Location {
+            file: file.into(),
+            line,
+        }
+    }
+
+    pub fn of_path(path: &Path, line: Option<u64>) -> Self {
+        Location::new(display_path(path), line)
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}", self.file, line),
+            None => write!(f, "{}", self.file),
+        }
+    }
+}
+
+/// One input row (or whole file) that could not be used, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Rejection {
+    #[serde(flatten)]
+    pub at: Location,
+    pub reason: String,
+}
+
+impl Rejection {
+    pub fn new(at: Location, reason: impl Into<String>) -> Self {
+        Rejection {
+            at,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.at, self.reason)
+    }
+}
+
+/// A fatal error: the command cannot go on.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Bad content at a known place in a file the command cannot do without
+    /// (actors file, model file, a label file under `--strict`, …).
+    #[error("{0}")]
+    Invalid(Rejection),
+    /// Invalid settings or arguments, caught before any work starts.
+    #[error("invalid parameter: {0}")]
+    Param(String),
+    /// A model file written by another format version.
+    #[error(
+        "{path}: model format version {found}, this build reads version {expected}; retrain the model with this version of stance"
+    )]
+    ModelVersion {
+        path: String,
+        found: u32,
+        expected: u32,
+    },
+    /// Several problems found by a validation pass, all reported at once.
+    #[error("{} problem(s) found", .0.len())]
+    Many(Vec<Rejection>),
+}
+
+impl Error {
+    pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: display_path(path.as_ref()),
+            source,
+        }
+    }
+
+    pub fn invalid(at: Location, reason: impl Into<String>) -> Self {
+        Error::Invalid(Rejection::new(at, reason))
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Paths as users typed them; `-` stays `-`.
+pub fn display_path(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// Reads a whole file, mapping the error to one that names the file.
+pub fn read_file(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| Error::io(path, e))
+}
+
+/// Write a file atomically: a temporary file beside it, then a rename, so a
+/// crash never leaves a half-written model or label file behind.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(|e| Error::io(path, e))
+}

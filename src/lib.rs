@@ -1,0 +1,14 @@
+//! stance: who is for and who is against whom in the news.
+//!
+//! Data flows one way: [`corpus`] (pages and records → units) → [`text`]
+//! (tokens) and [`actors`] (mentions) → features → model → evaluation and
+//! scoring → reports. [`labels`] holds the hand labels everything is
+//! measured against.
+
+pub mod actors;
+pub mod corpus;
+pub mod error;
+pub mod labels;
+pub mod text;
+
+pub use error::{Error, Rejection, Result};
