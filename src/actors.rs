@@ -1,1 +1,304 @@
+//! The actors stance is measured toward, read from `labels/actors.toml`, and
+//! the detection of their mentions in text.
+//!
+//! Matching is on whole words only: a name matches where neither the character
+//! before nor the one after is alphanumeric, so the possessive "Pakistan’s" and
+//! the compound "Pakistan-Russia" match, "Indiana" does not match "India", and
+//! "us" the pronoun does not match "US" because "US" is listed under `exact`
+//! (case-sensitive). Overlapping candidates resolve leftmost-longest.
 
+use std::path::Path;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Location, Result, display_path, read_file};
+
+/// One actor as configured.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Actor {
+    pub code: String,
+    pub name: String,
+    /// Matched ignoring ASCII case.
+    #[serde(default)]
+    pub names: Vec<String>,
+    /// Matched exactly.
+    #[serde(default)]
+    pub exact: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActorsFile {
+    actor: Vec<Actor>,
+}
+
+/// One mention of an actor: byte span into the text it was found in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mention {
+    pub actor: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The configured actors with their compiled matchers.
+#[derive(Debug, Clone)]
+pub struct ActorSet {
+    actors: Vec<Actor>,
+    /// SHA-256 of the file's bytes: models record it so a model is never
+    /// applied with a different actor list than it was trained with.
+    digest: String,
+    folded: AhoCorasick,
+    folded_owner: Vec<usize>,
+    exact: AhoCorasick,
+    exact_owner: Vec<usize>,
+}
+
+impl ActorSet {
+    pub fn from_file(path: &Path) -> Result<ActorSet> {
+        let bytes = read_file(path)?;
+        let text = std::str::from_utf8(&bytes).map_err(|e| {
+            Error::invalid(
+                Location::of_path(path, None),
+                format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+            )
+        })?;
+        ActorSet::from_toml(text)
+            .map_err(|(line, msg)| Error::invalid(Location::new(display_path(path), line), msg))
+    }
+
+    /// Parses the TOML text; on error returns the 1-based line (when known)
+    /// and the message.
+    pub fn from_toml(text: &str) -> std::result::Result<ActorSet, (Option<u64>, String)> {
+        let file: ActorsFile = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() as u64 + 1);
+            (line, e.message().to_string())
+        })?;
+        let digest = crate::digest::sha256_hex(text.as_bytes());
+        ActorSet::new(file.actor, digest).map_err(|m| (None, m))
+    }
+
+    pub fn new(actors: Vec<Actor>, digest: String) -> std::result::Result<ActorSet, String> {
+        if actors.is_empty() {
+            return Err("no actors defined".into());
+        }
+        let mut folded_pats = Vec::new();
+        let mut folded_owner = Vec::new();
+        let mut exact_pats = Vec::new();
+        let mut exact_owner = Vec::new();
+        for (i, a) in actors.iter().enumerate() {
+            let code_ok = !a.code.is_empty()
+                && a.code
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !code_ok {
+                return Err(format!(
+                    "actor code {:?} must be non-empty ASCII letters, digits or _",
+                    a.code
+                ));
+            }
+            if actors[..i].iter().any(|b| b.code == a.code) {
+                return Err(format!("actor code {} is defined twice", a.code));
+            }
+            if a.names.is_empty() && a.exact.is_empty() {
+                return Err(format!("actor {} has no names", a.code));
+            }
+            for n in a.names.iter().chain(&a.exact) {
+                if n.trim().is_empty() {
+                    return Err(format!("actor {} has an empty name", a.code));
+                }
+            }
+            folded_pats.extend(a.names.iter().cloned());
+            folded_owner.extend(std::iter::repeat_n(i, a.names.len()));
+            exact_pats.extend(a.exact.iter().cloned());
+            exact_owner.extend(std::iter::repeat_n(i, a.exact.len()));
+        }
+        let build = |pats: &[String], fold: bool| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(fold)
+                .match_kind(MatchKind::Standard)
+                .build(pats)
+                .map_err(|e| format!("cannot compile actor names: {e}"))
+        };
+        Ok(ActorSet {
+            folded: build(&folded_pats, true)?,
+            exact: build(&exact_pats, false)?,
+            actors,
+            digest,
+            folded_owner,
+            exact_owner,
+        })
+    }
+
+    pub fn actors(&self) -> &[Actor] {
+        &self.actors
+    }
+
+    pub fn len(&self) -> usize {
+        self.actors.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.actors.is_empty()
+    }
+
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+
+    pub fn codes(&self) -> impl Iterator<Item = &str> {
+        self.actors.iter().map(|a| a.code.as_str())
+    }
+
+    pub fn index_of(&self, code: &str) -> Option<usize> {
+        self.actors.iter().position(|a| a.code == code)
+    }
+
+    /// Every mention, in text order, non-overlapping.
+    pub fn mentions(&self, text: &str) -> Vec<Mention> {
+        let mut out = Vec::new();
+        self.mentions_into(text, &mut out);
+        out
+    }
+
+    /// Like [`ActorSet::mentions`], reusing the buffer (the scoring hot path).
+    pub fn mentions_into(&self, text: &str, out: &mut Vec<Mention>) {
+        out.clear();
+        let bytes = text.as_bytes();
+        let candidates = self
+            .folded
+            .find_overlapping_iter(text)
+            .map(|m| (m, &self.folded_owner))
+            .chain(
+                self.exact
+                    .find_overlapping_iter(text)
+                    .map(|m| (m, &self.exact_owner)),
+            )
+            .filter(|(m, _)| on_word_boundaries(text, bytes, m.start(), m.end()))
+            .map(|(m, owner)| Mention {
+                actor: owner[m.pattern().as_usize()],
+                start: m.start(),
+                end: m.end(),
+            });
+        out.extend(candidates);
+        // Leftmost first, longest first at the same start; then drop overlaps.
+        out.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        let mut last_end = 0;
+        out.retain(|m| {
+            let keep = m.start >= last_end;
+            if keep {
+                last_end = m.end;
+            }
+            keep
+        });
+    }
+}
+
+fn on_word_boundaries(text: &str, bytes: &[u8], start: usize, end: usize) -> bool {
+    let is_word = |c: char| c.is_alphanumeric();
+    // A name ending in '.' ("U.S.") may be followed by anything.
+    let before_ok = start == 0 || !text[..start].chars().next_back().is_some_and(is_word);
+    let after_ok = end == bytes.len()
+        || bytes[end - 1] == b'.'
+        || !text[end..].chars().next().is_some_and(is_word);
+    before_ok && after_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shipped() -> ActorSet {
+        ActorSet::from_file(Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/labels/actors.toml"
+        )))
+        .unwrap()
+    }
+
+    fn found(set: &ActorSet, text: &str) -> Vec<(String, String)> {
+        set.mentions(text)
+            .into_iter()
+            .map(|m| {
+                (
+                    set.actors()[m.actor].code.clone(),
+                    text[m.start..m.end].to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn shipped_file_has_the_six_actors() {
+        let s = shipped();
+        let codes: Vec<_> = s.codes().collect();
+        assert_eq!(codes, ["PAK", "RUS", "CHN", "USA", "IND", "AFG"]);
+    }
+
+    #[test]
+    fn word_boundaries_and_case() {
+        let s = shipped();
+        assert_eq!(
+            found(
+                &s,
+                "Let us think: the US and U.S. policy in Pakistan’s view."
+            ),
+            [
+                ("USA".into(), "US".into()),
+                ("USA".into(), "U.S.".into()),
+                ("PAK".into(), "Pakistan".into())
+            ]
+        );
+        assert!(found(&s, "Indiana, Russiagate, usa-style, Chinatown").is_empty());
+        assert_eq!(
+            found(&s, "Pakistani and Indo-Pak ties; Indian Ocean"),
+            [
+                ("PAK".into(), "Pakistani".into()),
+                ("IND".into(), "Indo".into()),
+                ("PAK".into(), "Pak".into()),
+                ("IND".into(), "Indian".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn longest_match_wins() {
+        let s = shipped();
+        assert_eq!(
+            found(&s, "the Russian Federation and Vladimir Putin"),
+            [
+                ("RUS".into(), "Russian Federation".into()),
+                ("RUS".into(), "Vladimir Putin".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn spans_on_non_ascii_text() {
+        let s = shipped();
+        let t = "Détente — “Moscow” ‘Islamabad’";
+        let m = s.mentions(t);
+        assert_eq!(m.len(), 2);
+        assert_eq!(&t[m[0].start..m[0].end], "Moscow");
+        assert_eq!(&t[m[1].start..m[1].end], "Islamabad");
+    }
+
+    #[test]
+    fn bad_files() {
+        let err = ActorSet::from_toml("[[actor]]\ncode = \"X\"\nname = 3\n").unwrap_err();
+        assert_eq!(err.0, Some(3));
+        let dup = "[[actor]]\ncode=\"A\"\nname=\"a\"\nnames=[\"a\"]\n[[actor]]\ncode=\"A\"\nname=\"b\"\nnames=[\"b\"]\n";
+        assert!(ActorSet::from_toml(dup).unwrap_err().1.contains("twice"));
+        assert!(ActorSet::from_toml("").is_err());
+        let bad_key = "[[actor]]\ncode=\"A\"\nname=\"a\"\nnames=[\"a\"]\ncolour=1\n";
+        assert!(
+            ActorSet::from_toml(bad_key)
+                .unwrap_err()
+                .1
+                .contains("colour")
+        );
+    }
+}

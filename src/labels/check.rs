@@ -1,0 +1,232 @@
+//! Validation of label rows against the corpus and the actor list. Every
+//! problem is reported with its file and line, all at once, so an annotator
+//! can fix a file in one pass.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::{LabelRow, Sentiment, Stance};
+use crate::actors::ActorSet;
+use crate::corpus::{Unit, UnitKind};
+use crate::error::{Location, Rejection};
+
+/// What a check found.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    pub problems: Vec<Rejection>,
+    /// Labelled (unit, actor) pairs that passed.
+    pub pairs: usize,
+    /// Units with a complete set of labels.
+    pub units: usize,
+    /// Documents of the corpus that have no labels at all (not an error:
+    /// new articles are labelled over time).
+    pub unlabelled_docs: Vec<String>,
+}
+
+impl CheckReport {
+    pub fn is_clean(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Checks `rows` against the units the corpus produces and the actor list:
+/// unknown actors and units, pairs labelled twice, inconsistent sentiment
+/// within a unit, and — for every document that has labels — paragraphs and
+/// comments without a label for every actor. Titles are optional.
+pub fn check(rows: &[LabelRow], units: &[Unit], actors: &ActorSet) -> CheckReport {
+    let mut report = CheckReport::default();
+    let known: HashMap<(&str, &str), &Unit> = units.iter().map(|u| (u.key(), u)).collect();
+    let mut first: HashMap<(&str, &str, &str), &LabelRow> = HashMap::new();
+    let mut sentiment: HashMap<(&str, &str), (Sentiment, &LabelRow)> = HashMap::new();
+    let mut labelled: BTreeMap<(&str, &str), BTreeSet<&str>> = BTreeMap::new();
+    let mut problem =
+        |at: &Location, msg: String| report.problems.push(Rejection::new(at.clone(), msg));
+
+    for row in rows {
+        let key = (row.doc_id.as_str(), row.unit_id.as_str());
+        if actors.index_of(&row.actor).is_none() {
+            let codes: Vec<_> = actors.codes().collect();
+            problem(
+                &row.at,
+                format!(
+                    "unknown actor {:?} (actors: {})",
+                    row.actor,
+                    codes.join(", ")
+                ),
+            );
+            continue;
+        }
+        if !known.contains_key(&key) {
+            problem(
+                &row.at,
+                format!("unit {} {} is not in the corpus", row.doc_id, row.unit_id),
+            );
+            continue;
+        }
+        match first.get(&(key.0, key.1, row.actor.as_str())) {
+            Some(prev) if prev.stance != row.stance => {
+                problem(
+                    &row.at,
+                    format!(
+                        "{} {} {} labelled {} here and {} at {}",
+                        row.doc_id, row.unit_id, row.actor, row.stance, prev.stance, prev.at
+                    ),
+                );
+                continue;
+            }
+            Some(prev) => {
+                problem(
+                    &row.at,
+                    format!(
+                        "{} {} {} labelled twice (also at {})",
+                        row.doc_id, row.unit_id, row.actor, prev.at
+                    ),
+                );
+                continue;
+            }
+            None => {
+                first.insert((key.0, key.1, row.actor.as_str()), row);
+            }
+        }
+        match sentiment.get(&key) {
+            Some((s, prev)) if *s != row.sentiment => problem(
+                &row.at,
+                format!(
+                    "{} {} has sentiment {} here but {} at {}",
+                    row.doc_id, row.unit_id, row.sentiment, s, prev.at
+                ),
+            ),
+            Some(_) => {}
+            None => {
+                sentiment.insert(key, (row.sentiment, row));
+            }
+        }
+        labelled.entry(key).or_default().insert(row.actor.as_str());
+    }
+
+    // Completeness, per document that has labels.
+    let docs_with_labels: BTreeSet<&str> = rows.iter().map(|r| r.doc_id.as_str()).collect();
+    let file_of: HashMap<&str, &Location> =
+        rows.iter().map(|r| (r.doc_id.as_str(), &r.at)).collect();
+    for unit in units {
+        if unit.kind == UnitKind::Title || !docs_with_labels.contains(unit.doc_id.as_str()) {
+            continue;
+        }
+        let have = labelled.get(&unit.key());
+        let missing: Vec<&str> = actors
+            .codes()
+            .filter(|c| !have.is_some_and(|h| h.contains(c)))
+            .collect();
+        if missing.is_empty() {
+            report.units += 1;
+        } else {
+            let at = Location::new(file_of[unit.doc_id.as_str()].file.clone(), None);
+            problem(
+                &at,
+                format!(
+                    "{} {} has no label for {}",
+                    unit.doc_id,
+                    unit.unit_id,
+                    missing.join(", ")
+                ),
+            );
+        }
+    }
+    let mut unlabelled: Vec<String> = units
+        .iter()
+        .map(|u| u.doc_id.as_str())
+        .filter(|d| !docs_with_labels.contains(d))
+        .map(str::to_string)
+        .collect();
+    unlabelled.dedup();
+    report.unlabelled_docs = unlabelled;
+    report.pairs = first.len();
+    report
+}
+
+/// Counts of labels per actor and stance, for summaries.
+pub fn stance_counts(rows: &[LabelRow]) -> BTreeMap<String, BTreeMap<Stance, usize>> {
+    let mut out: BTreeMap<String, BTreeMap<Stance, usize>> = BTreeMap::new();
+    for r in rows {
+        *out.entry(r.actor.clone())
+            .or_default()
+            .entry(r.stance)
+            .or_default() += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actors() -> ActorSet {
+        ActorSet::from_toml(
+            "[[actor]]\ncode=\"A\"\nname=\"a\"\nnames=[\"Aland\"]\n[[actor]]\ncode=\"B\"\nname=\"b\"\nnames=[\"Bland\"]\n",
+        )
+        .unwrap()
+    }
+
+    fn unit(id: &str, kind: UnitKind) -> Unit {
+        Unit {
+            doc_id: "d".into(),
+            unit_id: id.into(),
+            kind,
+            author: None,
+            posted_at: None,
+            text: "t".into(),
+        }
+    }
+
+    fn row(line: u64, unit: &str, actor: &str, stance: Stance, sentiment: Sentiment) -> LabelRow {
+        LabelRow {
+            at: Location::new("l.csv", Some(line)),
+            doc_id: "d".into(),
+            unit_id: unit.into(),
+            actor: actor.into(),
+            stance,
+            sentiment,
+        }
+    }
+
+    #[test]
+    fn clean_and_complete() {
+        use {Sentiment::*, Stance::*};
+        let units = [
+            unit("title", UnitKind::Title),
+            unit("p1", UnitKind::Paragraph),
+        ];
+        let rows = [
+            row(2, "p1", "A", Pro, Neutral),
+            row(3, "p1", "B", None, Neutral),
+        ];
+        let r = check(&rows, &units, &actors());
+        assert!(r.is_clean(), "{:?}", r.problems);
+        assert_eq!((r.pairs, r.units), (2, 1));
+    }
+
+    #[test]
+    fn each_problem_is_reported_with_its_line() {
+        use {Sentiment::*, Stance::*};
+        let units = [
+            unit("p1", UnitKind::Paragraph),
+            unit("c1", UnitKind::Comment),
+        ];
+        let rows = [
+            row(2, "p1", "A", Pro, Neutral),
+            row(3, "p1", "A", Anti, Neutral),
+            row(4, "p1", "A", Pro, Neutral),
+            row(5, "p1", "B", None, Positive),
+            row(6, "p9", "A", None, Neutral),
+            row(7, "c1", "Z", None, Neutral),
+        ];
+        let r = check(&rows, &units, &actors());
+        let msgs: Vec<String> = r.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(msgs.len(), 6, "{msgs:#?}");
+        assert!(msgs[0].starts_with("l.csv:3: d p1 A labelled anti here and pro at l.csv:2"));
+        assert!(msgs[1].starts_with("l.csv:4: d p1 A labelled twice"));
+        assert!(msgs[2].starts_with("l.csv:5: d p1 has sentiment positive here but neutral"));
+        assert!(msgs[3].starts_with("l.csv:6: unit d p9 is not in the corpus"));
+        assert!(msgs[4].starts_with("l.csv:7: unknown actor \"Z\""));
+        assert_eq!(msgs[5], "l.csv: d c1 has no label for A, B");
+    }
+}
