@@ -10,6 +10,7 @@ pub mod corpus;
 pub mod digest;
 pub mod error;
 pub mod labels;
+pub mod sparse;
 pub mod text;
 
 pub use error::{Error, Rejection, Result};
