@@ -7,6 +7,7 @@
 
 pub mod actors;
 pub mod corpus;
+pub mod dataset;
 pub mod digest;
 pub mod error;
 pub mod labels;

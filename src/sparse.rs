@@ -97,8 +97,14 @@ mod tests {
 
     #[test]
     fn push_select_row() {
-        let a = SparseRow { indices: vec![0, 3], values: vec![1.0, 2.0] };
-        let b = SparseRow { indices: vec![1], values: vec![5.0] };
+        let a = SparseRow {
+            indices: vec![0, 3],
+            values: vec![1.0, 2.0],
+        };
+        let b = SparseRow {
+            indices: vec![1],
+            values: vec![5.0],
+        };
         let m = CsrMatrix::from_rows(4, [&a, &b]);
         assert_eq!((m.n_rows(), m.nnz()), (2, 3));
         assert_eq!(m.row(1), (&[1u32][..], &[5.0f32][..]));

@@ -12,10 +12,17 @@ fn help_lists_subcommands_with_examples() {
     for cmd in ["ingest", "actors", "labels"] {
         assert!(stdout(&o).contains(cmd), "{cmd} missing from --help");
     }
-    for cmd in [&["ingest", "--help"][..], &["actors", "--help"], &["labels", "check", "--help"]] {
+    for cmd in [
+        &["ingest", "--help"][..],
+        &["actors", "--help"],
+        &["labels", "check", "--help"],
+    ] {
         let o = stance(cmd);
         assert!(o.status.success());
-        assert!(stdout(&o).contains("Example: stance"), "{cmd:?} help has no example");
+        assert!(
+            stdout(&o).contains("Example: stance"),
+            "{cmd:?} help has no example"
+        );
     }
 }
 
@@ -26,20 +33,51 @@ fn seed_comments_come_out_with_authors_and_timestamps() {
     let units = json_lines(&stdout(&o));
     let comments: Vec<_> = units.iter().filter(|u| u["kind"] == "comment").collect();
     assert_eq!(comments.len(), 24);
-    let authors: Vec<&str> = comments.iter().map(|c| c["author"].as_str().unwrap()).collect();
+    let authors: Vec<&str> = comments
+        .iter()
+        .map(|c| c["author"].as_str().unwrap())
+        .collect();
     assert_eq!(
         authors,
         [
-            "BrainBro", "Jamal", "MU", "salman", "Ravian", "kpsh", "Dr. Ashraf KHAN", "LOL",
-            "Sunil", "Aware Citizen", "Pakistani", "Oommen", "Hyder", "Sexton", "Solat", "Feroz",
-            "CPR", "numberrsnumbers", "AD", "Sohail Gem Wazir", "Sohail Gem Wazir", "Sexton",
-            "Mostly Bull", "Sexton",
+            "BrainBro",
+            "Jamal",
+            "MU",
+            "salman",
+            "Ravian",
+            "kpsh",
+            "Dr. Ashraf KHAN",
+            "LOL",
+            "Sunil",
+            "Aware Citizen",
+            "Pakistani",
+            "Oommen",
+            "Hyder",
+            "Sexton",
+            "Solat",
+            "Feroz",
+            "CPR",
+            "numberrsnumbers",
+            "AD",
+            "Sohail Gem Wazir",
+            "Sohail Gem Wazir",
+            "Sexton",
+            "Mostly Bull",
+            "Sexton",
         ]
     );
-    assert_eq!(authors.iter().filter(|a| **a == "Sohail Gem Wazir").count(), 2);
+    assert_eq!(
+        authors.iter().filter(|a| **a == "Sohail Gem Wazir").count(),
+        2
+    );
     assert_eq!(authors.iter().filter(|a| **a == "Sexton").count(), 3);
     let ids: Vec<String> = (1..=24).map(|i| format!("c{i}")).collect();
-    assert!(comments.iter().zip(&ids).all(|(c, id)| c["unit_id"] == id.as_str()));
+    assert!(
+        comments
+            .iter()
+            .zip(&ids)
+            .all(|(c, id)| c["unit_id"] == id.as_str())
+    );
     assert_eq!(comments[0]["posted_at"], "2017-04-03T09:01:00");
     assert_eq!(comments[17]["posted_at"], "2017-04-04T00:50:00");
     assert_eq!(comments[23]["posted_at"], "2017-04-05T02:09:00");
@@ -47,11 +85,21 @@ fn seed_comments_come_out_with_authors_and_timestamps() {
     let pakistani = comments[10]["text"].as_str().unwrap();
     assert!(pakistani.starts_with("Pakistan and US wil always be allies."));
     assert!(pakistani.ends_with("into these discussions"));
-    assert!(comments.iter().all(|c| !c["text"].as_str().unwrap().contains("Recommend")));
+    assert!(
+        comments
+            .iter()
+            .all(|c| !c["text"].as_str().unwrap().contains("Recommend"))
+    );
     // Site furniture never becomes a unit.
     for u in &units {
         let t = u["text"].as_str().unwrap();
-        for junk in ["Reader Comments", "Leave a Reply", "You may also like", "More in Pakistan", "Facebook Conversations"] {
+        for junk in [
+            "Reader Comments",
+            "Leave a Reply",
+            "You may also like",
+            "More in Pakistan",
+            "Facebook Conversations",
+        ] {
             assert!(!t.contains(junk), "{junk} in {}", u["unit_id"]);
         }
     }
@@ -71,7 +119,11 @@ fn bad_inputs_are_reported_and_the_rest_processed() {
     fs::write(p.join("good.jsonl"), "{\"doc_id\":\"x\",\"unit_id\":\"c1\",\"text\":\"Pakistan is great\"}\n[1]\n{\"doc_id\":\"x\",\"unit_id\":\"c2\"}\n{\"doc_id\":\"x\",\"unit_id\":\"c1\",\"text\":\"again\"}\n").unwrap();
     fs::write(p.join("bad_utf8.txt"), b"Title\n\nA paragraph \xff here.\n").unwrap();
     fs::write(p.join("empty.txt"), "\n\n").unwrap();
-    fs::write(p.join("units.csv"), "doc_id,unit_id,text\ny,c1,hello\ny,c2\n").unwrap();
+    fs::write(
+        p.join("units.csv"),
+        "doc_id,unit_id,text\ny,c1,hello\ny,c2\n",
+    )
+    .unwrap();
     let o = stance_in(p, &["ingest", ".", "missing.txt"], None);
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
@@ -92,10 +144,16 @@ fn bad_inputs_are_reported_and_the_rest_processed() {
 
 #[test]
 fn stdin_is_sniffed() {
-    let o = stance_stdin(&["ingest", "-"], b"{\"doc_id\":\"s\",\"unit_id\":\"1\",\"text\":\"hi\",\"author\":\"me\"}\n");
+    let o = stance_stdin(
+        &["ingest", "-"],
+        b"{\"doc_id\":\"s\",\"unit_id\":\"1\",\"text\":\"hi\",\"author\":\"me\"}\n",
+    );
     assert!(o.status.success());
     let u = &json_lines(&stdout(&o))[0];
-    assert_eq!((u["kind"].as_str(), u["author"].as_str()), (Some("comment"), Some("me")));
+    assert_eq!(
+        (u["kind"].as_str(), u["author"].as_str()),
+        (Some("comment"), Some("me"))
+    );
     let page = "A title\n\nPublished: May 1, 2020\n\nThe body mentions India.\n";
     let o = stance_stdin(&["ingest", "-"], page.as_bytes());
     let units = json_lines(&stdout(&o));
@@ -111,11 +169,23 @@ fn actors_are_found_per_document() {
     let o = stance(&["actors", "seeds/000_d5edc36da2d9ba8b.txt"]);
     assert!(o.status.success());
     let s = stdout(&o);
-    assert!(s.contains("units: 1 title, 16 paragraph, 24 comment"), "{s}");
-    assert!(s.lines().any(|l| l.trim_start().starts_with("IND") && l.contains("Indians ×1")), "{s}");
+    assert!(
+        s.contains("units: 1 title, 16 paragraph, 24 comment"),
+        "{s}"
+    );
+    assert!(
+        s.lines()
+            .any(|l| l.trim_start().starts_with("IND") && l.contains("Indians ×1")),
+        "{s}"
+    );
     let o = stance_stdin(&["actors", "--json", "-"], "{\"doc_id\":\"d\",\"unit_id\":\"u\",\"text\":\"Let us praise the US and Pakistani Islamabad\"}\n".as_bytes());
     let v = &json_lines(&stdout(&o))[0];
-    let codes: Vec<&str> = v["mentions"].as_array().unwrap().iter().map(|m| m["actor"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = v["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["actor"].as_str().unwrap())
+        .collect();
     assert_eq!(codes, ["USA", "PAK", "PAK"]);
     assert_eq!(v["mentions"][0]["start"], 18);
     let o = stance(&["actors", "--actors", "nope.toml", "seeds/"]);
@@ -128,13 +198,22 @@ fn shipped_labels_are_clean_and_complete() {
     let o = stance(&["labels", "check", "labels/"]);
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
-    assert!(!err.contains("have no labels"), "every seed document is labelled: {err}");
+    assert!(
+        !err.contains("have no labels"),
+        "every seed document is labelled: {err}"
+    );
     assert!(err.contains("0 problem(s)"));
     // Every paragraph and comment of the five seeds, six actors each.
     let units = json_lines(&stdout(&stance(&["ingest", "seeds/"])));
     let labelled = units.iter().filter(|u| u["kind"] != "title").count();
-    assert!(err.contains(&format!("{} complete units", labelled)), "{err}");
-    assert!(err.contains(&format!("{} unit×actor pairs", labelled * 6)), "{err}");
+    assert!(
+        err.contains(&format!("{} complete units", labelled)),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{} unit×actor pairs", labelled * 6)),
+        "{err}"
+    );
 }
 
 /// A copy of the shipped labels with one line replaced.
@@ -145,15 +224,31 @@ fn broken_copy(line_no: usize, replace: impl Fn(&str) -> String) -> tempfile::Te
     let out: Vec<String> = text
         .lines()
         .enumerate()
-        .map(|(i, l)| if i + 1 == line_no { replace(l) } else { l.to_string() })
+        .map(|(i, l)| {
+            if i + 1 == line_no {
+                replace(l)
+            } else {
+                l.to_string()
+            }
+        })
         .collect();
-    fs::write(dir.path().join("000_d5edc36da2d9ba8b.csv"), out.join("\n") + "\n").unwrap();
+    fs::write(
+        dir.path().join("000_d5edc36da2d9ba8b.csv"),
+        out.join("\n") + "\n",
+    )
+    .unwrap();
     dir
 }
 
 fn check_broken(dir: &tempfile::TempDir, expect: &str) {
     let labels = dir.path().to_str().unwrap();
-    let o = stance(&["labels", "check", labels, "--corpus", "seeds/000_d5edc36da2d9ba8b.txt"]);
+    let o = stance(&[
+        "labels",
+        "check",
+        labels,
+        "--corpus",
+        "seeds/000_d5edc36da2d9ba8b.txt",
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(err.contains(expect), "expected {expect:?} in\n{err}");
@@ -175,22 +270,38 @@ fn labels_check_reports_each_error_with_file_and_line() {
     let d = broken_copy(4, |l| set_field(l, 4, "angry"));
     check_broken(&d, &format!("{file}:4: unknown sentiment \"angry\""));
     let d = broken_copy(5, |l| set_field(l, 1, "p999"));
-    check_broken(&d, &format!("{file}:5: unit 000_d5edc36da2d9ba8b p999 is not in the corpus"));
+    check_broken(
+        &d,
+        &format!("{file}:5: unit 000_d5edc36da2d9ba8b p999 is not in the corpus"),
+    );
     // Row 3 relabelled as row 2's pair with a different stance: a conflict
     // and a missing pair.
-    let d = broken_copy(3, |_| "000_d5edc36da2d9ba8b,p1,PAK,anti,neutral".into());
+    let d = broken_copy(3, |_| "000_d5edc36da2d9ba8b,p1,PAK,anti,neutral,".into());
     let first = fs::read_to_string(root().join("labels").join(file)).unwrap();
     let row2 = first.lines().nth(1).unwrap();
     if !row2.contains(",anti,") {
-        check_broken(&d, &format!("{file}:3: 000_d5edc36da2d9ba8b p1 PAK labelled anti here"));
+        check_broken(
+            &d,
+            &format!("{file}:3: 000_d5edc36da2d9ba8b p1 PAK labelled anti here"),
+        );
     }
     check_broken(&d, "000_d5edc36da2d9ba8b p1 has no label for RUS");
     let d = broken_copy(3, |l| {
         let s = l.split(',').nth(4).unwrap();
-        let other = if s == "neutral" { "positive" } else { "neutral" };
+        let other = if s == "neutral" {
+            "positive"
+        } else {
+            "neutral"
+        };
         set_field(l, 4, other)
     });
-    check_broken(&d, &format!("{file}:3: 000_d5edc36da2d9ba8b p1 has sentiment"));
+    check_broken(
+        &d,
+        &format!("{file}:3: 000_d5edc36da2d9ba8b p1 has sentiment"),
+    );
     let d = broken_copy(1, |_| "doc_id,unit_id,actor,stance".into());
-    check_broken(&d, &format!("{file}:1: label file lacks the column `sentiment`"));
+    check_broken(
+        &d,
+        &format!("{file}:1: label file lacks the column `sentiment`"),
+    );
 }

@@ -1,0 +1,310 @@
+//! Readers for each input format. Every row read is either an example or a
+//! rejection naming file and line.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use super::{Dataset, Example, SentimentExample, fnv1a};
+use crate::corpus::records::{JsonLines, field_str, json_kind, require_str};
+use crate::corpus::{Unit, UnitKind};
+use crate::error::{Location, Rejection, display_path};
+use crate::labels::{self, Stance};
+
+/// What to read from label CSVs.
+#[derive(Debug, Clone, Default)]
+pub struct DataOptions {
+    /// Only units of these kinds (label CSVs only; external data has no
+    /// kinds). Empty = all.
+    pub kinds: Vec<UnitKind>,
+}
+
+/// Reads every input. Directories contribute their `*.csv` and `*.jsonl`
+/// files. `units` resolves the (doc_id, unit_id) of label rows to text.
+pub fn read_data(inputs: &[PathBuf], units: &[Unit], opts: &DataOptions) -> Dataset {
+    let by_key: HashMap<(&str, &str), &Unit> = units.iter().map(|u| (u.key(), u)).collect();
+    let mut data = Dataset::default();
+    for path in expand(inputs, &mut data) {
+        let is_csv = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        if is_csv {
+            read_label_csv(&path, &by_key, opts, &mut data);
+        } else {
+            read_json_lines(&path, &mut data);
+        }
+    }
+    data
+}
+
+fn expand(inputs: &[PathBuf], data: &mut Dataset) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in inputs {
+        if !p.is_dir() {
+            out.push(p.clone());
+            continue;
+        }
+        match std::fs::read_dir(p) {
+            Ok(entries) => {
+                let mut files: Vec<PathBuf> = entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|f| {
+                        f.is_file()
+                            && f.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                                matches!(e.to_ascii_lowercase().as_str(), "csv" | "jsonl")
+                            })
+                    })
+                    .collect();
+                files.sort();
+                if files.is_empty() {
+                    data.rejected.push(Rejection::new(
+                        Location::of_path(p, None),
+                        "directory has no .csv or .jsonl data files",
+                    ));
+                }
+                out.extend(files);
+            }
+            Err(e) => data
+                .rejected
+                .push(Rejection::new(Location::of_path(p, None), e.to_string())),
+        }
+    }
+    out
+}
+
+fn read_label_csv(
+    path: &Path,
+    units: &HashMap<(&str, &str), &Unit>,
+    opts: &DataOptions,
+    data: &mut Dataset,
+) {
+    let (rows, bad) = labels::read_labels(&[path.to_path_buf()]);
+    data.read += rows.len() + bad.len();
+    data.rejected.extend(bad);
+    let mut sentiment_seen: HashMap<(String, String), ()> = HashMap::new();
+    for row in rows {
+        let Some(unit) = units.get(&(row.doc_id.as_str(), row.unit_id.as_str())) else {
+            data.rejected.push(Rejection::new(
+                row.at,
+                format!(
+                    "unit {} {} is not in the corpus (give the units with --units)",
+                    row.doc_id, row.unit_id
+                ),
+            ));
+            continue;
+        };
+        if !opts.kinds.is_empty() && !opts.kinds.contains(&unit.kind) {
+            continue;
+        }
+        let id = format!("{}/{}", row.doc_id, row.unit_id);
+        let group = fnv1a(id.as_bytes());
+        if sentiment_seen
+            .insert((row.doc_id.clone(), row.unit_id.clone()), ())
+            .is_none()
+        {
+            data.sentiment.push(SentimentExample {
+                id: id.clone(),
+                group,
+                text: unit.text.clone(),
+                sentiment: row.sentiment,
+            });
+        }
+        data.stance.push(Example {
+            id,
+            group,
+            text: unit.text.clone(),
+            target: row.actor,
+            span: None,
+            stance: row.stance,
+            kind: Some(unit.kind),
+        });
+    }
+}
+
+fn read_json_lines(path: &Path, data: &mut Dataset) {
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            data.read += 1;
+            data.rejected.push(Rejection::new(
+                Location::of_path(path, None),
+                format!("cannot open: {e}"),
+            ));
+            return;
+        }
+    };
+    for row in JsonLines::new(BufReader::new(file), display_path(path)) {
+        data.read += 1;
+        match row.and_then(|(at, map)| {
+            example_from_json(&map).map_err(|reason| Rejection::new(at, reason))
+        }) {
+            Ok(e) => data.stance.push(e),
+            Err(r) => data.rejected.push(r),
+        }
+    }
+}
+
+/// A stance line or a NewsMTSC line, told apart by their fields.
+pub fn example_from_json(map: &Map<String, Value>) -> Result<Example, String> {
+    if map.contains_key("sentence") && map.contains_key("polarity") {
+        newsmtsc_example(map)
+    } else if map.contains_key("target") && map.contains_key("label") {
+        stance_example(map)
+    } else {
+        Err(
+            "unknown line format: expected {text, target, label} (stance) or \
+             {sentence, mention, from, to, polarity} (NewsMTSC)"
+                .into(),
+        )
+    }
+}
+
+fn stance_example(map: &Map<String, Value>) -> Result<Example, String> {
+    let text = require_str(map, "text")?;
+    let target = require_str(map, "target")?;
+    let label = require_str(map, "label")?;
+    let stance = Stance::parse(&label).ok_or_else(|| {
+        format!("unknown label {label:?} (expected favor, against, none or pro, anti)")
+    })?;
+    let id = field_str(map, "id")?.unwrap_or_else(|| format!("{:016x}", fnv1a(text.as_bytes())));
+    Ok(Example {
+        group: fnv1a(text.as_bytes()),
+        id,
+        text,
+        target: target.trim().to_string(),
+        span: None,
+        stance,
+        kind: None,
+    })
+}
+
+fn newsmtsc_example(map: &Map<String, Value>) -> Result<Example, String> {
+    let sentence = require_str(map, "sentence")?;
+    let mention = require_str(map, "mention")?;
+    let int = |k: &str| match map.get(k) {
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .ok_or_else(|| format!("field `{k}` must be an integer")),
+        Some(other) => Err(format!(
+            "field `{k}` must be an integer, found {}",
+            json_kind(other)
+        )),
+        None => Err(format!("missing field `{k}`")),
+    };
+    let polarity = int("polarity")?;
+    let stance = match polarity {
+        1 => Stance::Pro,
+        0 => Stance::None,
+        -1 => Stance::Anti,
+        p => return Err(format!("polarity {p} is not -1, 0 or 1")),
+    };
+    // NewsMTSC offsets count characters; the pipeline works in bytes.
+    let (from, to) = (int("from")?, int("to")?);
+    let span = char_span_to_bytes(&sentence, from, to)
+        .ok_or_else(|| format!("span {from}..{to} is outside the sentence"))?;
+    if sentence[span.0..span.1] != mention {
+        return Err(format!(
+            "span {from}..{to} is {:?}, not the mention {mention:?}",
+            &sentence[span.0..span.1]
+        ));
+    }
+    let id =
+        field_str(map, "id")?.unwrap_or_else(|| format!("{:016x}", fnv1a(sentence.as_bytes())));
+    Ok(Example {
+        group: fnv1a(sentence.as_bytes()),
+        id,
+        text: sentence,
+        target: "mention".into(),
+        span: Some(span),
+        stance,
+        kind: None,
+    })
+}
+
+fn char_span_to_bytes(s: &str, from: i64, to: i64) -> Option<(usize, usize)> {
+    if from < 0 || to < from {
+        return None;
+    }
+    let mut starts = s
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(s.len()));
+    let a = starts.nth(from as usize)?;
+    let b = if to == from {
+        a
+    } else {
+        starts.nth((to - from - 1) as usize)?
+    };
+    Some((a, b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> Result<Example, String> {
+        let v: Value = serde_json::from_str(line).unwrap();
+        example_from_json(v.as_object().unwrap())
+    }
+
+    #[test]
+    fn stance_lines() {
+        let e =
+            parse(r#"{"id":"a","target":"Hillary Clinton","text":"Go #Hillary","label":"favor"}"#)
+                .unwrap();
+        assert_eq!(
+            (e.target.as_str(), e.stance),
+            ("Hillary Clinton", Stance::Pro)
+        );
+        let e = parse(r#"{"target":"PAK","text":"x","label":"anti"}"#).unwrap();
+        assert_eq!(e.stance, Stance::Anti);
+        assert!(
+            parse(r#"{"target":"PAK","text":"x","label":"maybe"}"#)
+                .unwrap_err()
+                .contains("unknown label")
+        );
+        assert!(
+            parse(r#"{"target":"PAK","label":"pro"}"#)
+                .unwrap_err()
+                .contains("`text`")
+        );
+        assert!(
+            parse(r#"{"foo":1}"#)
+                .unwrap_err()
+                .contains("unknown line format")
+        );
+    }
+
+    #[test]
+    fn newsmtsc_lines_use_character_offsets() {
+        let e = parse(r#"{"mention":"Cruz","polarity":-1,"from":10,"to":14,"sentence":"“Senator” Cruz lost.","id":"x"}"#).unwrap();
+        assert_eq!(e.stance, Stance::Anti);
+        let (a, b) = e.span.unwrap();
+        assert_eq!(&e.text[a..b], "Cruz");
+        assert!(
+            parse(r#"{"mention":"Cruz","polarity":1,"from":0,"to":4,"sentence":"Ted Cruz"}"#)
+                .unwrap_err()
+                .contains("not the mention")
+        );
+        assert!(
+            parse(r#"{"mention":"Cruz","polarity":2,"from":4,"to":8,"sentence":"Ted Cruz"}"#)
+                .unwrap_err()
+                .contains("polarity 2")
+        );
+        assert!(
+            parse(r#"{"mention":"Cruz","polarity":1,"from":4,"to":80,"sentence":"Ted Cruz"}"#)
+                .unwrap_err()
+                .contains("outside")
+        );
+    }
+
+    #[test]
+    fn char_spans() {
+        assert_eq!(char_span_to_bytes("aé b", 2, 4), Some((3, 5)));
+        assert_eq!(char_span_to_bytes("ab", 2, 2), Some((2, 2)));
+        assert_eq!(char_span_to_bytes("ab", 1, 3), None);
+    }
+}
