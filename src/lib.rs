@@ -10,7 +10,12 @@ pub mod corpus;
 pub mod dataset;
 pub mod digest;
 pub mod error;
+pub mod eval;
+pub mod features;
 pub mod labels;
+pub mod linear;
+pub mod model;
+pub mod progress;
 pub mod sparse;
 pub mod text;
 

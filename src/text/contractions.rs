@@ -32,10 +32,19 @@ pub(crate) struct Peel {
 
 /// Peels the last clitic off `word`, if it ends in one.
 pub(crate) fn peel(word: &str) -> Option<Peel> {
-    let (apos, c) = word.char_indices().rev().find(|&(_, c)| normalize_char(c) == '\'')?;
+    let (apos, c) = word
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| normalize_char(c) == '\'')?;
     let suffix = &word[apos + c.len_utf8()..];
     let is = |s: &str| suffix.eq_ignore_ascii_case(s);
-    let expand = |at, clitic| Some(Peel { at, clitic, base: None });
+    let expand = |at, clitic| {
+        Some(Peel {
+            at,
+            clitic,
+            base: None,
+        })
+    };
     if is("t") && apos > 0 && word.as_bytes()[apos - 1].eq_ignore_ascii_case(&b'n') {
         let at = apos - 1;
         let base = &word[..at];
@@ -43,7 +52,11 @@ pub(crate) fn peel(word: &str) -> Option<Peel> {
             .into_iter()
             .find(|(short, _)| base.eq_ignore_ascii_case(short))
             .map(|(_, full)| full);
-        return Some(Peel { at, clitic: Some("not"), base: irregular });
+        return Some(Peel {
+            at,
+            clitic: Some("not"),
+            base: irregular,
+        });
     }
     match suffix.len() {
         1 if is("s") => expand(apos, None),
@@ -74,7 +87,9 @@ pub(crate) fn split(text: &str, start: usize, end: usize) -> Split {
     let mut base_text = None;
     let mut peeled: [Option<(usize, usize, Option<&'static str>)>; 2] = [None; 2];
     for slot in (0..2).rev() {
-        let Some(p) = peel(&text[start..base_end]) else { break };
+        let Some(p) = peel(&text[start..base_end]) else {
+            break;
+        };
         let at = start + p.at;
         peeled[slot] = Some((at, base_end, p.clitic));
         base_end = at;
@@ -93,7 +108,11 @@ pub(crate) fn split(text: &str, start: usize, end: usize) -> Split {
     if peeled[0].is_none() {
         peeled.swap(0, 1);
     }
-    Split { base: (start, base_end), base_text, clitics: peeled }
+    Split {
+        base: (start, base_end),
+        base_text,
+        clitics: peeled,
+    }
 }
 
 #[cfg(test)]
@@ -133,7 +152,11 @@ mod tests {
         assert_eq!(parts("I'd"), [("I", None), ("'d", Some("would"))]);
         assert_eq!(
             parts("shouldn't've"),
-            [("should", None), ("n't", Some("not")), ("'ve", Some("have"))]
+            [
+                ("should", None),
+                ("n't", Some("not")),
+                ("'ve", Some("have"))
+            ]
         );
     }
 

@@ -11,8 +11,7 @@
 /// word *before* stemming ("nothing" stems to "noth"). `n't` never reaches
 /// this list: the contraction stage has already rewritten it to "not".
 const TRIGGERS: [&str; 11] = [
-    "not", "no", "never", "cannot", "nor", "without", "none", "nobody", "nothing", "neither",
-    "n't",
+    "not", "no", "never", "cannot", "nor", "without", "none", "nobody", "nothing", "neither", "n't",
 ];
 
 /// Whether `word` (unstemmed, any case) opens a negation scope.
@@ -27,8 +26,24 @@ pub fn is_negation_trigger(word: &str) -> bool {
 pub fn ends_clause(c: char) -> bool {
     matches!(
         c,
-        '.' | ',' | ';' | ':' | '!' | '?' | '\n' | '…' | '。' | '，' | '；' | '：' | '！' | '？'
-            | '、' | '،' | '؛' | '؟' | '۔'
+        '.' | ','
+            | ';'
+            | ':'
+            | '!'
+            | '?'
+            | '\n'
+            | '…'
+            | '。'
+            | '，'
+            | '；'
+            | '：'
+            | '！'
+            | '？'
+            | '、'
+            | '،'
+            | '؛'
+            | '؟'
+            | '۔'
     )
 }
 
@@ -44,7 +59,10 @@ pub(crate) struct NegationScope {
 
 impl NegationScope {
     pub fn new(enabled: bool) -> Self {
-        NegationScope { enabled, active: false }
+        NegationScope {
+            enabled,
+            active: false,
+        }
     }
 
     /// Returns the `negated` flag for a token and updates the scope. A
@@ -73,13 +91,24 @@ mod tests {
 
     #[test]
     fn triggers_match_any_case_only_whole_words() {
-        for w in ["not", "NOT", "No", "never", "cannot", "nor", "without", "none", "nobody"] {
+        for w in [
+            "not", "NOT", "No", "never", "cannot", "nor", "without", "none", "nobody",
+        ] {
             assert!(is_negation_trigger(w), "{w}");
         }
         for w in ["nothing", "neither", "n't"] {
             assert!(is_negation_trigger(w), "{w}");
         }
-        for w in ["note", "know", "on", "noth", "", "n", "nevertheless", "knot"] {
+        for w in [
+            "note",
+            "know",
+            "on",
+            "noth",
+            "",
+            "n",
+            "nevertheless",
+            "knot",
+        ] {
             assert!(!is_negation_trigger(w), "{w}");
         }
     }
@@ -104,7 +133,7 @@ mod tests {
 
     #[test]
     fn clause_marks() {
-        for c in ".,;:!?\n。؟" .chars() {
+        for c in ".,;:!?\n。؟".chars() {
             assert!(ends_clause(c), "{c:?}");
         }
         for c in "-'\"()/&".chars() {

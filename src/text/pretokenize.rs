@@ -118,7 +118,10 @@ impl Scanner<'_> {
     /// The folded character ending at byte `end`.
     #[inline]
     fn last_char(&self, end: usize) -> char {
-        self.text[..end].chars().next_back().map_or(' ', normalize_char)
+        self.text[..end]
+            .chars()
+            .next_back()
+            .map_or(' ', normalize_char)
     }
 
     #[inline]
@@ -330,8 +333,14 @@ mod tests {
     fn abbreviations_keep_their_final_period() {
         assert_eq!(pieces("U.S. aid"), [("U.S.", Abbrev), ("aid", Word)]);
         assert_eq!(pieces("the U.S"), [("the", Word), ("U.S", Abbrev)]);
-        assert_eq!(pieces("A. Smith"), [("A", Word), (".", Punct), ("Smith", Word)]);
-        assert_eq!(pieces("end.Next"), [("end", Word), (".", Punct), ("Next", Word)]);
+        assert_eq!(
+            pieces("A. Smith"),
+            [("A", Word), (".", Punct), ("Smith", Word)]
+        );
+        assert_eq!(
+            pieces("end.Next"),
+            [("end", Word), (".", Punct), ("Next", Word)]
+        );
     }
 
     #[test]
@@ -345,16 +354,36 @@ mod tests {
     fn urls_trim_sentence_punctuation() {
         assert_eq!(
             pieces("see https://x.com/a_(b). ok"),
-            [("see", Word), ("https://x.com/a_(b)", Url), (".", Punct), ("ok", Word)]
+            [
+                ("see", Word),
+                ("https://x.com/a_(b)", Url),
+                (".", Punct),
+                ("ok", Word)
+            ]
         );
-        assert_eq!(pieces("(www.dawn.com)"), [("(", Punct), ("www.dawn.com", Url), (")", Punct)]);
+        assert_eq!(
+            pieces("(www.dawn.com)"),
+            [("(", Punct), ("www.dawn.com", Url), (")", Punct)]
+        );
         assert_eq!(pieces("www."), [("www", Word), (".", Punct)]);
     }
 
     #[test]
     fn handles_hashtags_and_emails() {
-        assert_eq!(pieces("@imran_khan #Kashmir"), [("@imran_khan", Handle), ("#Kashmir", Hashtag)]);
-        assert_eq!(pieces("a@b #1"), [("a", Word), ("@", Punct), ("b", Word), ("#", Punct), ("1", Number)]);
+        assert_eq!(
+            pieces("@imran_khan #Kashmir"),
+            [("@imran_khan", Handle), ("#Kashmir", Hashtag)]
+        );
+        assert_eq!(
+            pieces("a@b #1"),
+            [
+                ("a", Word),
+                ("@", Punct),
+                ("b", Word),
+                ("#", Punct),
+                ("1", Number)
+            ]
+        );
     }
 
     #[test]

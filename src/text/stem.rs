@@ -56,7 +56,11 @@ pub(crate) fn stem(stemmer: &Stemmer, word: &str) -> String {
 fn stem_uncached(stemmer: &Stemmer, word: &str) -> String {
     let stemmed = stemmer.stem(word);
     // Never turn a word into nothing; an empty token text helps nobody.
-    if stemmed.is_empty() { word.to_owned() } else { stemmed.into_owned() }
+    if stemmed.is_empty() {
+        word.to_owned()
+    } else {
+        stemmed.into_owned()
+    }
 }
 
 /// The rustc "Fx" hash: a multiply-rotate over 8-byte chunks. SipHash is
@@ -110,7 +114,9 @@ mod tests {
     #[test]
     fn memo_agrees_with_the_stemmer() {
         let s = Stemmer::create(Algorithm::English);
-        for w in ["army", "armies", "indians", "helping", "nothing", "us", "a", "pakistan"] {
+        for w in [
+            "army", "armies", "indians", "helping", "nothing", "us", "a", "pakistan",
+        ] {
             let want = s.stem(w).into_owned();
             assert_eq!(stem(&s, w), want);
             assert_eq!(stem(&s, w), want, "second call hits the memo");

@@ -65,7 +65,9 @@ impl Clone for Tokenizer {
 
 impl fmt::Debug for Tokenizer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Tokenizer").field("config", &self.config).finish_non_exhaustive()
+        f.debug_struct("Tokenizer")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
     }
 }
 
@@ -92,12 +94,21 @@ impl Run<'_, '_> {
                 return;
             }
             PieceKind::Punct => {
-                let c = self.text[p.start..p.end].chars().next().map_or(' ', normalize_char);
+                let c = self.text[p.start..p.end]
+                    .chars()
+                    .next()
+                    .map_or(' ', normalize_char);
                 if ends_clause(c) {
                     self.scope.end_clause();
                 }
                 let text = self.tokenizer.config.keep_punct.then(|| {
-                    (self.text[p.start..p.end].chars().map(normalize_char).collect(), false)
+                    (
+                        self.text[p.start..p.end]
+                            .chars()
+                            .map(normalize_char)
+                            .collect(),
+                        false,
+                    )
                 });
                 (TokenKind::Punct, text)
             }
@@ -134,7 +145,13 @@ impl Run<'_, '_> {
         }
         for (cs, ce, clitic) in split.clitics.into_iter().flatten() {
             if let Some(full) = clitic {
-                self.push(full.to_owned(), cs, ce, TokenKind::Word, is_negation_trigger(full));
+                self.push(
+                    full.to_owned(),
+                    cs,
+                    ce,
+                    TokenKind::Word,
+                    is_negation_trigger(full),
+                );
             }
         }
     }
@@ -174,6 +191,12 @@ impl Run<'_, '_> {
 
     fn push(&mut self, text: String, start: usize, end: usize, kind: TokenKind, trigger: bool) {
         let negated = self.scope.token(trigger);
-        self.out.push(Token { text, start, end, kind, negated });
+        self.out.push(Token {
+            text,
+            start,
+            end,
+            kind,
+            negated,
+        });
     }
 }

@@ -46,3 +46,58 @@ pub fn report_error(e: &Error) {
 pub fn interactive() -> bool {
     std::io::stderr().is_terminal()
 }
+
+/// Progress bars on a terminal, nothing in a pipe.
+pub struct Bars {
+    bar: Option<indicatif::ProgressBar>,
+    current: std::sync::Mutex<Option<indicatif::ProgressBar>>,
+}
+
+impl Bars {
+    pub fn new() -> Bars {
+        Bars {
+            bar: interactive().then(indicatif::ProgressBar::hidden),
+            current: std::sync::Mutex::new(None),
+        }
+    }
+}
+
+impl stance::progress::Progress for Bars {
+    fn stage(&self, name: &str, total: u64) {
+        if self.bar.is_none() {
+            return;
+        }
+        let mut cur = self.current.lock().expect("progress lock");
+        if let Some(b) = cur.take() {
+            b.finish_and_clear();
+        }
+        let b = if total > 0 {
+            let b = indicatif::ProgressBar::new(total);
+            b.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{msg:32} [{bar:30}] {pos}/{len} {per_sec} eta {eta}",
+                )
+                .expect("valid template")
+                .progress_chars("=> "),
+            );
+            b
+        } else {
+            indicatif::ProgressBar::new_spinner()
+        };
+        b.set_message(name.to_string());
+        b.enable_steady_tick(std::time::Duration::from_millis(120));
+        *cur = Some(b);
+    }
+
+    fn advance(&self, steps: u64) {
+        if let Some(b) = self.current.lock().expect("progress lock").as_ref() {
+            b.inc(steps);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = self.current.lock().expect("progress lock").take() {
+            b.finish_and_clear();
+        }
+    }
+}

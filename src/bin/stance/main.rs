@@ -2,9 +2,13 @@
 //! is in the library.
 
 mod cmd_actors;
+mod cmd_eval;
 mod cmd_ingest;
 mod cmd_labels;
+mod cmd_train;
+mod data_args;
 mod io;
+mod train_args;
 
 use std::process::ExitCode;
 
@@ -28,6 +32,8 @@ enum Command {
     Actors(cmd_actors::Args),
     #[command(subcommand)]
     Labels(cmd_labels::Command),
+    Train(cmd_train::Args),
+    Eval(cmd_eval::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +42,8 @@ fn main() -> ExitCode {
         Command::Ingest(a) => cmd_ingest::run(a),
         Command::Actors(a) => cmd_actors::run(a),
         Command::Labels(c) => cmd_labels::run(c),
+        Command::Train(a) => cmd_train::run(a),
+        Command::Eval(a) => cmd_eval::run(a),
     };
     match result {
         Ok(code) => code,

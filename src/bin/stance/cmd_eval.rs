@@ -1,0 +1,81 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use stance::eval::render;
+use stance::model::StanceModel;
+use stance::model::evaluate::{cross_validate, predict, report};
+
+use crate::data_args::{DataArgs, KindArg};
+use crate::io::Bars;
+use crate::train_args::TrainArgs;
+
+/// Score a model on labelled data, or cross-validate training settings.
+///
+/// Prints accuracy, per-class precision, recall and F1, macro-F1, F_avg (the
+/// mean of F1(pro) and F1(anti) over all targets pooled: the SemEval-2016 /
+/// TweetEval stance metric), the confusion matrix, per-target scores, and
+/// the same for sentiment where the data has it. --json prints one object
+/// with keys n, accuracy, macro_f1, f_avg, per_class, per_target, confusion
+/// (and sentiment).
+///
+/// Example: stance eval --model models/default.model --data labels/
+/// Example: stance eval --cv 5 --data ../shared/data/tweeteval-stance/hillary_train.jsonl
+#[derive(Parser)]
+pub struct Args {
+    /// The model to score (not with --cv).
+    #[arg(long, required_unless_present = "cv", conflicts_with = "cv")]
+    model: Option<PathBuf>,
+    /// Stratified K-fold cross-validation of the training settings on the
+    /// data: out-of-fold scores.
+    #[arg(long)]
+    cv: Option<usize>,
+    #[command(flatten)]
+    data: DataArgs,
+    #[command(flatten)]
+    train: TrainArgs,
+    /// Bootstrap rounds for 95% intervals (0 = none).
+    #[arg(long, default_value_t = 0)]
+    bootstrap: usize,
+    /// Seed of folds and bootstrap.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// One JSON object instead of tables.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: Args) -> stance::Result<ExitCode> {
+    let predictions = if let Some(k) = args.cv {
+        let params = args.train.params();
+        params.check()?;
+        let (actors, toml) = args.data.actors()?;
+        let data = args.data.load(KindArg::Paragraph, false)?;
+        cross_validate(&data, &actors, &toml, &params, k, args.seed, &Bars::new())?
+    } else {
+        let path = args
+            .model
+            .as_ref()
+            .expect("clap requires --model without --cv");
+        let model = StanceModel::load(path)?;
+        let (actors, _) = args.data.actors()?;
+        model.require_actors(&actors, &args.data.actors)?;
+        let data = args.data.load(KindArg::Comment, false)?;
+        predict(&model, &data)
+    };
+    let r = report(&predictions, args.bootstrap, args.seed);
+    if args.json {
+        println!("{}", serde_json::to_string(&r).expect("report serialises"));
+    } else {
+        print!("{}", render(&r.stance, "stance (all targets pooled)"));
+        for (t, s) in &r.per_target {
+            println!();
+            print!("{}", render(s, &format!("stance toward {t}")));
+        }
+        if let Some(s) = &r.sentiment {
+            println!();
+            print!("{}", render(s, "sentiment"));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,129 @@
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+use stance::model::evaluate::{predict, report};
+use stance::model::{StanceModel, file, train};
+
+use crate::data_args::{DataArgs, KindArg};
+use crate::io::Bars;
+use crate::train_args::TrainArgs;
+
+/// Train a stance (and sentiment) model.
+///
+/// Reads labelled data, prints the examples per class and target, trains,
+/// and writes one model file holding everything scoring needs (actors file,
+/// features, vocabulary, weights, training settings, data hash) plus a
+/// readable `<model>.meta.json` beside it. With --validate, the model is
+/// scored on that data and the metrics are stored in the model.
+///
+/// Example: stance train --data ../shared/data/newsmtsc/train.jsonl -o newsmtsc.model
+#[derive(Parser)]
+pub struct Args {
+    #[command(flatten)]
+    data: DataArgs,
+    #[command(flatten)]
+    model: TrainArgs,
+    /// Validation data scored after training (label CSVs use the comment split).
+    #[arg(long, num_args = 1..)]
+    validate: Vec<PathBuf>,
+    /// Fail on any rejected data row instead of skipping it.
+    #[arg(long)]
+    strict: bool,
+    /// Where to write the model.
+    #[arg(short, long)]
+    output: PathBuf,
+}
+
+pub fn run(args: Args) -> stance::Result<ExitCode> {
+    let params = args.model.params();
+    params.check()?;
+    let (actors, actors_toml) = args.data.actors()?;
+    let data = args.data.load(KindArg::Paragraph, args.strict)?;
+    print_counts(&data);
+    let files = args
+        .data
+        .data
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let started = std::time::Instant::now();
+    let mut model = train(&data, &actors, &actors_toml, &params, files, &Bars::new())?;
+    eprintln!("trained in {:.2} s", started.elapsed().as_secs_f64());
+    if !args.validate.is_empty() {
+        let v = DataArgs {
+            data: args.validate.clone(),
+            units: args.data.units.clone(),
+            corpus: args.data.corpus.clone(),
+            actors: args.data.actors.clone(),
+            kind: None,
+        };
+        let vdata = v.load(KindArg::Comment, args.strict)?;
+        let r = report(
+            &predict(&StanceModel::from_data(model.clone())?, &vdata),
+            0,
+            0,
+        );
+        eprintln!(
+            "validation: n {}, accuracy {:.3}, macro-F1 {:.3}, F_avg {:.3}",
+            r.stance.n,
+            r.stance.accuracy,
+            r.stance.macro_f1,
+            r.stance.f_avg.unwrap_or(0.0)
+        );
+        let json = serde_json::json!({
+            "data": args.validate.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+            "report": r,
+        });
+        model.meta.metrics_json = Some(json.to_string());
+    }
+    file::save(&model, &args.output)?;
+    let meta_path = meta_path(&args.output);
+    let meta = serde_json::to_vec_pretty(&model.meta).expect("meta serialises");
+    stance::error::write_atomic(&meta_path, &meta)?;
+    let size = std::fs::metadata(&args.output)
+        .map(|m| m.len())
+        .unwrap_or(0);
+    eprintln!(
+        "wrote {} ({:.1} KiB) and {}",
+        args.output.display(),
+        size as f64 / 1024.0,
+        meta_path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `models/default.model` → `models/default.meta.json`.
+pub fn meta_path(model: &Path) -> PathBuf {
+    model.with_extension("meta.json")
+}
+
+fn print_counts(data: &stance::dataset::Dataset) {
+    let mut rows: Vec<(String, [usize; 3])> = Vec::new();
+    for e in &data.stance {
+        let i = match rows.iter().position(|(t, _)| *t == e.target) {
+            Some(i) => i,
+            None => {
+                rows.push((e.target.clone(), [0; 3]));
+                rows.len() - 1
+            }
+        };
+        rows[i].1[stance::model::train::stance_index(e.stance)] += 1;
+    }
+    if !rows.is_empty() {
+        eprintln!("{:<28} {:>7} {:>7} {:>7}", "target", "pro", "anti", "none");
+        for (t, c) in &rows {
+            eprintln!("{t:<28} {:>7} {:>7} {:>7}", c[0], c[1], c[2]);
+        }
+    }
+    if !data.sentiment.is_empty() {
+        let mut c = [0usize; 3];
+        for e in &data.sentiment {
+            c[stance::model::train::sentiment_index(e.sentiment)] += 1;
+        }
+        eprintln!(
+            "sentiment: positive {}, negative {}, neutral {}",
+            c[0], c[1], c[2]
+        );
+    }
+}

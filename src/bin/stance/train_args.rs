@@ -1,0 +1,95 @@
+//! Model settings shared by `train` and `eval --cv`.
+
+use clap::{Args, ValueEnum};
+use stance::linear::{ClassWeight, Loss};
+use stance::model::TrainParams;
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModelKind {
+    /// Multinomial logistic regression (calibrated probabilities).
+    Logistic,
+    /// One-vs-rest linear SVM, squared hinge (like scikit-learn's LinearSVC).
+    Svm,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Weighting {
+    None,
+    Balanced,
+}
+
+#[derive(Args)]
+pub struct TrainArgs {
+    /// One stance head per target (plus a pooled fallback) instead of one
+    /// pooled head with target features.
+    #[arg(long)]
+    pub per_target: bool,
+    #[arg(long, value_enum, default_value = "logistic")]
+    pub model_kind: ModelKind,
+    /// Inverse L2 regularisation strength of the stance heads.
+    #[arg(long, default_value_t = 1.0)]
+    pub c: f32,
+    /// Inverse L2 regularisation strength of the sentiment head.
+    #[arg(long, default_value_t = 1.0)]
+    pub sentiment_c: f32,
+    /// Class weights of the stance heads.
+    #[arg(long, value_enum, default_value = "balanced")]
+    pub class_weight: Weighting,
+    /// Longest word n-gram.
+    #[arg(long, default_value_t = 2)]
+    pub word_ngrams: usize,
+    /// Add character n-grams of lengths MIN..=MAX within words, e.g. 2-5.
+    #[arg(long, value_parser = parse_range)]
+    pub char_ngrams: Option<(usize, usize)>,
+    /// Tokens either side of a target mention used as context (0 = off).
+    #[arg(long, default_value_t = 10)]
+    pub window: usize,
+    /// Do not replace target / other-actor mentions by markers.
+    #[arg(long)]
+    pub no_mask: bool,
+    /// No target-identity feature.
+    #[arg(long)]
+    pub no_target_identity: bool,
+    /// Drop features seen in fewer training texts.
+    #[arg(long, default_value_t = 1)]
+    pub min_df: u32,
+    /// Optimiser iterations at most.
+    #[arg(long, default_value_t = 200)]
+    pub max_iter: usize,
+}
+
+fn parse_range(s: &str) -> Result<(usize, usize), String> {
+    let (a, b) = s.split_once('-').ok_or("expected MIN-MAX, e.g. 2-5")?;
+    let a = a.trim().parse().map_err(|_| format!("bad number {a:?}"))?;
+    let b = b.trim().parse().map_err(|_| format!("bad number {b:?}"))?;
+    Ok((a, b))
+}
+
+impl TrainArgs {
+    pub fn params(&self) -> TrainParams {
+        let mut p = TrainParams::default();
+        p.per_target = self.per_target;
+        p.stance.loss = match self.model_kind {
+            ModelKind::Logistic => Loss::Logistic,
+            ModelKind::Svm => Loss::SquaredHinge,
+        };
+        p.sentiment.loss = p.stance.loss;
+        p.stance.c = self.c;
+        p.sentiment.c = self.sentiment_c;
+        let weight = match self.class_weight {
+            Weighting::None => ClassWeight::None,
+            Weighting::Balanced => ClassWeight::Balanced,
+        };
+        p.stance.class_weight = weight;
+        p.sentiment.class_weight = weight;
+        p.stance.max_iter = self.max_iter;
+        p.sentiment.max_iter = self.max_iter;
+        p.features.word_ngrams = self.word_ngrams;
+        p.features.char_ngrams = self.char_ngrams;
+        p.features.window = self.window;
+        p.features.mask_targets = !self.no_mask;
+        p.features.target_identity = !self.no_target_identity;
+        p.features.min_df = self.min_df;
+        p
+    }
+}

@@ -1,0 +1,275 @@
+//! Feature keys of one text for one target. Allocation-free in steady state:
+//! callers keep a [`Scratch`] per thread.
+
+use super::hashing::{mix, seq, token};
+use super::{FeatureParams, Group};
+use crate::text::{Token, TokenKind, Tokenizer, TokenizerConfig};
+
+/// Where the target and the other actors are mentioned in the text (byte
+/// spans), and the target's name.
+#[derive(Debug, Clone, Default)]
+pub struct TargetSpans {
+    pub target: String,
+    pub own: Vec<(usize, usize)>,
+    pub others: Vec<(usize, usize)>,
+}
+
+/// Reusable buffers for [`Extractor::keys`].
+#[derive(Default)]
+pub struct Scratch {
+    tokens: Vec<Token>,
+    hashes: Vec<u64>,
+    is_target: Vec<bool>,
+    lower: String,
+    pub indices: Vec<u32>,
+}
+
+const TAG_WORD: u64 = 0x100;
+const TAG_LEFT: u64 = 0x200;
+const TAG_RIGHT: u64 = 0x300;
+const TAG_COUNT: u64 = 0x400;
+const TAG_TARGET: u64 = 0x500;
+const TAG_CHAR: u64 = 0x600;
+const NEG: u64 = 0x6e65_6761_7465_6421;
+
+/// Turns text into feature keys according to [`FeatureParams`].
+#[derive(Debug)]
+pub struct Extractor {
+    params: FeatureParams,
+    tokenizer: Tokenizer,
+}
+
+impl Extractor {
+    pub fn new(params: FeatureParams, tokenizer: TokenizerConfig) -> Extractor {
+        Extractor {
+            params,
+            tokenizer: Tokenizer::new(tokenizer),
+        }
+    }
+
+    pub fn params(&self) -> &FeatureParams {
+        &self.params
+    }
+
+    pub fn tokenizer(&self) -> &Tokenizer {
+        &self.tokenizer
+    }
+
+    /// Appends the (key, group) pairs of `text` to `out` (cleared first).
+    /// `target` is `None` for target-blind tasks (sentiment).
+    pub fn keys(
+        &self,
+        text: &str,
+        target: Option<&TargetSpans>,
+        s: &mut Scratch,
+        out: &mut Vec<(u64, Group)>,
+    ) {
+        self.tokenize(text, s);
+        self.keys_of_tokens(text, target, s, out);
+    }
+
+    /// Tokenizes once so one text can be featurized for several targets.
+    pub fn tokenize(&self, text: &str, s: &mut Scratch) {
+        self.tokenizer.tokenize_into(text, &mut s.tokens);
+    }
+
+    /// Like [`Extractor::keys`] on the tokens of the last [`Extractor::tokenize`]
+    /// of the same `text`.
+    pub fn keys_of_tokens(
+        &self,
+        text: &str,
+        target: Option<&TargetSpans>,
+        s: &mut Scratch,
+        out: &mut Vec<(u64, Group)>,
+    ) {
+        out.clear();
+        let p = &self.params;
+        s.hashes.clear();
+        s.is_target.clear();
+        let t_hash = token("<t>");
+        let o_hash = token("<o>");
+        // Index of the span the previous token fell in, so a mention of
+        // several tokens ("Vladimir Putin") becomes one marker.
+        let mut last_span: Option<(bool, usize)> = None;
+        let mut target_mentions = 0usize;
+        for tok in &s.tokens {
+            let span_of = |spans: &[(usize, usize)]| {
+                spans
+                    .iter()
+                    .position(|&(a, b)| tok.start < b && a < tok.end)
+            };
+            let hit = target.and_then(|t| {
+                span_of(&t.own)
+                    .map(|i| (true, i))
+                    .or_else(|| span_of(&t.others).map(|i| (false, i)))
+            });
+            match hit {
+                Some(h) if last_span == Some(h) => continue,
+                Some((own, _)) => {
+                    last_span = hit;
+                    if own {
+                        target_mentions += 1;
+                    }
+                    if p.mask_targets {
+                        s.hashes.push(if own { t_hash } else { o_hash });
+                    } else {
+                        s.hashes.push(token(&tok.text));
+                    }
+                    s.is_target.push(own);
+                }
+                None => {
+                    last_span = None;
+                    let h = token(&tok.text);
+                    let negated = p.negation && tok.negated;
+                    s.hashes.push(if negated { mix(h ^ NEG) } else { h });
+                    s.is_target.push(false);
+                }
+            }
+        }
+
+        for n in 1..=p.word_ngrams {
+            for w in s.hashes.windows(n) {
+                out.push((seq(TAG_WORD + n as u64, w), Group::Word));
+            }
+        }
+
+        if let Some(t) = target {
+            if p.window > 0 {
+                for (i, _) in s.is_target.iter().enumerate().filter(|(_, t)| **t) {
+                    let lo = i.saturating_sub(p.window);
+                    let hi = (i + 1 + p.window).min(s.hashes.len());
+                    for &h in &s.hashes[lo..i] {
+                        out.push((seq(TAG_LEFT, &[h]), Group::Context));
+                    }
+                    for &h in &s.hashes[i + 1..hi] {
+                        out.push((seq(TAG_RIGHT, &[h]), Group::Context));
+                    }
+                    if i >= 2 {
+                        out.push((seq(TAG_LEFT + 1, &s.hashes[i - 2..i]), Group::Context));
+                    }
+                    if i + 3 <= s.hashes.len() {
+                        out.push((seq(TAG_RIGHT + 1, &s.hashes[i + 1..i + 3]), Group::Context));
+                    }
+                }
+            }
+            let bucket = target_mentions.min(3) as u64;
+            out.push((seq(TAG_COUNT, &[bucket]), Group::Context));
+            if p.target_identity {
+                let id = token(&t.target);
+                out.push((seq(TAG_TARGET, &[id]), Group::Context));
+                out.push((seq(TAG_TARGET + 1, &[id, bucket]), Group::Context));
+            }
+        }
+
+        if let Some((lo, hi)) = p.char_ngrams {
+            for (tok, &is_t) in s.tokens.iter().zip(&s.is_target) {
+                if is_t || !matches!(tok.kind, TokenKind::Word | TokenKind::Hashtag) {
+                    continue;
+                }
+                s.lower.clear();
+                s.lower.push(' ');
+                for c in text[tok.start..tok.end].chars() {
+                    s.lower.extend(c.to_lowercase());
+                }
+                s.lower.push(' ');
+                char_ngrams(&s.lower, lo, hi, out);
+            }
+        }
+    }
+}
+
+/// Character n-grams of a padded word, by chars not bytes.
+fn char_ngrams(word: &str, lo: usize, hi: usize, out: &mut Vec<(u64, Group)>) {
+    let bounds: Vec<usize> = word
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(word.len()))
+        .collect();
+    let n_chars = bounds.len() - 1;
+    for n in lo..=hi.min(n_chars) {
+        for start in 0..=(n_chars - n) {
+            let gram = &word[bounds[start]..bounds[start + n]];
+            out.push((seq(TAG_CHAR + n as u64, &[token(gram)]), Group::Char));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(params: FeatureParams, text: &str, target: Option<&TargetSpans>) -> Vec<(u64, Group)> {
+        let ex = Extractor::new(params, TokenizerConfig::default());
+        let mut out = Vec::new();
+        ex.keys(text, target, &mut Scratch::default(), &mut out);
+        out
+    }
+
+    fn spans(text: &str, own: &str, other: &str) -> TargetSpans {
+        let find = |w: &str| {
+            text.match_indices(w)
+                .map(|(i, m)| (i, i + m.len()))
+                .collect::<Vec<_>>()
+        };
+        TargetSpans {
+            target: "T".into(),
+            own: find(own),
+            others: if other.is_empty() {
+                vec![]
+            } else {
+                find(other)
+            },
+        }
+    }
+
+    #[test]
+    fn masking_makes_rows_target_specific() {
+        let text = "India hates Pakistan";
+        let p = FeatureParams::default();
+        let as_pak = keys(p.clone(), text, Some(&spans(text, "Pakistan", "India")));
+        let as_ind = keys(p.clone(), text, Some(&spans(text, "India", "Pakistan")));
+        assert_ne!(as_pak, as_ind);
+        // Same structure, same target name, other text: same keys.
+        let t2 = "Russia hates China";
+        let as_chn = keys(p, t2, Some(&spans(t2, "China", "Russia")));
+        assert_eq!(as_pak, as_chn);
+    }
+
+    #[test]
+    fn multiword_mention_is_one_marker() {
+        let text = "Vladimir Putin smiled";
+        let one = spans(text, "Vladimir Putin", "");
+        let p = FeatureParams {
+            window: 0,
+            target_identity: false,
+            ..FeatureParams::default()
+        };
+        let k = keys(p, text, Some(&one));
+        // <t> smiled: 2 unigrams + 1 bigram + count feature.
+        assert_eq!(k.len(), 4);
+    }
+
+    #[test]
+    fn negation_changes_features() {
+        let p = FeatureParams::default();
+        let a = keys(p.clone(), "this is good", None);
+        let b = keys(p.clone(), "this is not good", None);
+        let good = a[2];
+        assert!(!b.contains(&good), "negated 'good' must differ from 'good'");
+        let q = FeatureParams {
+            negation: false,
+            ..p
+        };
+        assert!(keys(q, "this is not good", None).contains(&good));
+    }
+
+    #[test]
+    fn char_ngrams_counted_by_chars() {
+        let mut out = Vec::new();
+        char_ngrams(" dé ", 2, 3, &mut out);
+        // 4 chars: 3 bigrams + 2 trigrams.
+        assert_eq!(out.len(), 5);
+        char_ngrams(" a ", 4, 5, &mut out);
+        assert_eq!(out.len(), 5);
+    }
+}

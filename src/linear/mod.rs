@@ -1,0 +1,238 @@
+//! Multinomial linear classifiers on sparse rows: softmax logistic regression
+//! and a one-vs-rest squared-hinge SVM (the loss of scikit-learn's
+//! `LinearSVC`), both trained with L-BFGS.
+//!
+//! Why our own: linfa's algorithm crates (`linfa-logistic`, `linfa-svm`) take
+//! dense `ndarray` matrices. TF-IDF rows are >99.9% zeros (~150 non-zeros out
+//! of ~100k columns), so densifying costs gigabytes and minutes where the
+//! sparse computation takes a fraction of a second. The API mirrors linfa
+//! anyway so the two are easy to swap in experiments: parameters are checked
+//! before any work ([`LinearParams::check`], like linfa's `ParamGuard`), a
+//! [`Fit`] trait turns parameters into a model, and the model implements
+//! [`Predict`].
+//!
+//! Training is deterministic: the same data and parameters give
+//! byte-identical weights whatever the number of rayon threads, because every
+//! floating-point sum is taken in an order fixed by the data (see
+//! [`objective`]). Model files and evaluation numbers are therefore
+//! reproducible.
+
+mod lbfgs;
+mod model;
+mod objective;
+#[cfg(test)]
+mod tests;
+
+pub use lbfgs::{LbfgsOptions, LbfgsReport, Stop, minimize};
+pub use model::{LinearModel, softmax};
+pub use objective::Objective;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+use crate::sparse::CsrMatrix;
+
+/// The per-example loss.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Loss {
+    /// Multinomial (softmax) cross-entropy: `log Σ_k exp(s_k) − s_y`.
+    /// `predict_proba` gives calibrated-ish probabilities.
+    Logistic,
+    /// One-vs-rest L2-SVM as in `LinearSVC`: for every class `k`,
+    /// `max(0, 1 − t_k s_k)²` with `t_k = +1` for the true class and `−1`
+    /// otherwise. Squared so it is differentiable and L-BFGS applies.
+    SquaredHinge,
+}
+
+/// How training examples are weighted by their class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClassWeight {
+    /// Every example weighs 1.
+    None,
+    /// scikit-learn's `"balanced"`: `n_samples / (n_present * count_c)`, where
+    /// `n_present` counts the classes that occur in `y` (as sklearn, which
+    /// only knows the classes it sees). A class with no examples gets 0.
+    Balanced,
+}
+
+/// Training parameters. Validated by [`LinearParams::check`] before any
+/// work, so a bad setting fails fast with [`Error::Param`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinearParams {
+    pub loss: Loss,
+    /// Inverse L2 strength, as scikit-learn's `C`: the objective is
+    /// `Σ_i w_i · loss_i + ‖W‖² / (2C)`; the intercept is not regularised.
+    pub c: f32,
+    pub class_weight: ClassWeight,
+    /// L-BFGS iterations (each one line search, usually one evaluation).
+    pub max_iter: usize,
+    /// Stop when `‖g‖ ≤ tol · ‖g₀‖` (gradient relative to its value at the
+    /// start), or when the objective fell by no more than
+    /// `tol · max(|f|, 1)` over the last 10 iterations.
+    pub tol: f32,
+    pub fit_intercept: bool,
+}
+
+impl Default for LinearParams {
+    fn default() -> Self {
+        LinearParams {
+            loss: Loss::Logistic,
+            c: 1.0,
+            class_weight: ClassWeight::None,
+            max_iter: 200,
+            tol: 1e-4,
+            fit_intercept: true,
+        }
+    }
+}
+
+impl LinearParams {
+    /// Rejects settings no training run could use: `c` must be positive and
+    /// finite, `max_iter` at least 1, `tol` finite and non-negative.
+    pub fn check(&self) -> Result<(), Error> {
+        if !(self.c.is_finite() && self.c > 0.0) {
+            return Err(Error::Param(format!(
+                "C must be a positive finite number, got {}",
+                self.c
+            )));
+        }
+        if self.max_iter == 0 {
+            return Err(Error::Param("max_iter must be at least 1".into()));
+        }
+        if !(self.tol.is_finite() && self.tol >= 0.0) {
+            return Err(Error::Param(format!(
+                "tol must be a finite number >= 0, got {}",
+                self.tol
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Parameters that can be trained into a model (linfa's `Fit`, for sparse
+/// rows and integer labels `0..n_classes`).
+pub trait Fit {
+    type Model;
+    fn fit(&self, x: &CsrMatrix, y: &[usize], n_classes: usize) -> Result<Self::Model, Error>;
+}
+
+/// Scoring of one sparse row `(indices, values)`. Feature indices the model
+/// does not know (`>= n_features`) are ignored, so rows featurised with a
+/// newer vocabulary still score.
+pub trait Predict {
+    /// Raw scores, one per class; `out.len()` must equal the class count.
+    fn decision(&self, row: (&[u32], &[f32]), out: &mut [f32]);
+    /// Softmax of the scores: probabilities for [`Loss::Logistic`];
+    /// uncalibrated, order-preserving confidences for [`Loss::SquaredHinge`].
+    fn predict_proba(&self, row: (&[u32], &[f32]), out: &mut [f32]);
+    /// The class with the highest score (the lowest index on ties).
+    fn predict(&self, row: (&[u32], &[f32])) -> usize;
+}
+
+impl Fit for LinearParams {
+    type Model = LinearModel;
+
+    fn fit(&self, x: &CsrMatrix, y: &[usize], n_classes: usize) -> Result<LinearModel, Error> {
+        self.check()?;
+        validate_data(x, y, n_classes)?;
+        let weights = class_weights(self.class_weight, y, n_classes);
+        let mut objective = Objective::new(
+            x,
+            y,
+            n_classes,
+            weights,
+            self.loss,
+            f64::from(self.c),
+            self.fit_intercept,
+        );
+        let options = LbfgsOptions {
+            max_iter: self.max_iter,
+            tol: f64::from(self.tol),
+            ..LbfgsOptions::default()
+        };
+        let x0 = vec![0.0; objective.n_params()];
+        let report = minimize(|w, g| objective.value_and_gradient(w, g), x0, &options);
+        if !report.f.is_finite() {
+            return Err(Error::Param(
+                "training objective is not finite; check feature values".into(),
+            ));
+        }
+        Ok(LinearModel::from_solution(
+            &report.x,
+            x.n_cols(),
+            n_classes,
+            self.fit_intercept,
+            self.loss,
+            report.iterations,
+            report.converged(),
+        ))
+    }
+}
+
+/// Checks shapes, labels and values so the optimiser never sees NaN or an
+/// out-of-range index.
+fn validate_data(x: &CsrMatrix, y: &[usize], n_classes: usize) -> Result<(), Error> {
+    if n_classes < 2 {
+        return Err(Error::Param(format!(
+            "need at least 2 classes, got {n_classes}"
+        )));
+    }
+    if x.n_rows() == 0 {
+        return Err(Error::Param("no training rows".into()));
+    }
+    if y.len() != x.n_rows() {
+        return Err(Error::Param(format!(
+            "{} labels for {} rows",
+            y.len(),
+            x.n_rows()
+        )));
+    }
+    if u32::try_from(x.n_rows()).is_err() {
+        return Err(Error::Param(format!("too many rows: {}", x.n_rows())));
+    }
+    if let Some((i, &label)) = y.iter().enumerate().find(|&(_, &l)| l >= n_classes) {
+        return Err(Error::Param(format!(
+            "label {label} of row {i} is not below n_classes = {n_classes}"
+        )));
+    }
+    for i in 0..x.n_rows() {
+        let (idx, val) = x.row(i);
+        if let Some(&f) = idx.iter().find(|&&f| f as usize >= x.n_cols()) {
+            return Err(Error::Param(format!(
+                "row {i}: feature index {f} is not below the column count {}",
+                x.n_cols()
+            )));
+        }
+        if let Some(v) = val.iter().find(|v| !v.is_finite()) {
+            return Err(Error::Param(format!(
+                "row {i}: feature value {v} is not finite"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Per-class example weights for [`ClassWeight`].
+fn class_weights(kind: ClassWeight, y: &[usize], n_classes: usize) -> Vec<f64> {
+    match kind {
+        ClassWeight::None => vec![1.0; n_classes],
+        ClassWeight::Balanced => {
+            let mut counts = vec![0usize; n_classes];
+            for &label in y {
+                counts[label] += 1;
+            }
+            let present = counts.iter().filter(|&&c| c > 0).count() as f64;
+            let n = y.len() as f64;
+            counts
+                .iter()
+                .map(|&c| {
+                    if c == 0 {
+                        0.0
+                    } else {
+                        n / (present * c as f64)
+                    }
+                })
+                .collect()
+        }
+    }
+}

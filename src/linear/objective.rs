@@ -1,0 +1,244 @@
+//! The training objective and its gradient, computed in parallel yet
+//! bit-for-bit reproducible.
+//!
+//! Parameter layout (length `n_features · K + K` with an intercept, else
+//! `n_features · K`): feature-major weights `w[f·K + k]`, the same layout as
+//! [`LinearModel::weights`](super::LinearModel), then the `K` intercepts.
+//!
+//! One evaluation is two passes:
+//!
+//! 1. **Rows.** Rows are cut into fixed chunks of [`ROW_CHUNK`] rows (a
+//!    constant, not a function of the thread count). Each chunk computes its
+//!    rows' scores, adds up its own loss in row order, and stores each row's
+//!    weighted loss derivative with respect to the scores, `dL_i/ds_i` (K
+//!    numbers per row). The chunk losses are then added in chunk order.
+//! 2. **Features.** The weight gradient is `Xᵀ · D` plus the L2 term. It is
+//!    computed column by column from a transposed (CSC) copy of `X` made once
+//!    at construction: each feature's K gradient entries are summed over its
+//!    rows in increasing row order by exactly one task. Feature chunks of
+//!    [`FEATURE_CHUNK`] run in parallel and the regulariser partial sums are
+//!    added in chunk order.
+//!
+//! Every sum therefore has an order fixed by the data, so the result does not
+//! depend on `RAYON_NUM_THREADS`. Compared to per-chunk dense gradient
+//! buffers summed at the end, the transposed pass needs no `chunks × n_features
+//! × K` scratch memory and no dense reduction, at the cost of one copy of `X`.
+//! Everything accumulates in `f64`.
+
+use rayon::prelude::*;
+
+use super::Loss;
+use crate::sparse::CsrMatrix;
+
+/// Rows per parallel task in the row pass. Fixed so sums are reproducible.
+pub(crate) const ROW_CHUNK: usize = 1024;
+/// Features per parallel task in the gradient pass.
+const FEATURE_CHUNK: usize = 4096;
+
+/// Column-major copy of the training matrix: for each feature, the rows it
+/// occurs in (increasing) and its values there.
+struct Columns {
+    ptr: Vec<usize>,
+    rows: Vec<u32>,
+    vals: Vec<f32>,
+}
+
+impl Columns {
+    fn transpose(x: &CsrMatrix) -> Self {
+        let nf = x.n_cols();
+        let mut ptr = vec![0usize; nf + 1];
+        for i in 0..x.n_rows() {
+            for &f in x.row(i).0 {
+                ptr[f as usize + 1] += 1;
+            }
+        }
+        for f in 0..nf {
+            ptr[f + 1] += ptr[f];
+        }
+        let mut next = ptr[..nf].to_vec();
+        let mut rows = vec![0u32; ptr[nf]];
+        let mut vals = vec![0f32; ptr[nf]];
+        for i in 0..x.n_rows() {
+            let (idx, val) = x.row(i);
+            for (&f, &v) in idx.iter().zip(val) {
+                let p = &mut next[f as usize];
+                rows[*p] = i as u32;
+                vals[*p] = v;
+                *p += 1;
+            }
+        }
+        Columns { ptr, rows, vals }
+    }
+}
+
+/// `Σ_i c_{y_i} · loss_i(W, b) + ‖W‖² / (2C)` over a fixed training set.
+///
+/// Holds the scratch buffers so repeated evaluations allocate nothing but a
+/// few chunk partial sums.
+pub struct Objective<'a> {
+    x: &'a CsrMatrix,
+    cols: Columns,
+    y: &'a [usize],
+    class_weight: Vec<f64>,
+    n_classes: usize,
+    loss: Loss,
+    inv_c: f64,
+    fit_intercept: bool,
+    /// Per-row weighted `dL_i/ds_ik`, `n_rows × K`.
+    dscore: Vec<f64>,
+}
+
+impl<'a> Objective<'a> {
+    /// `x` must have in-range indices and finite values, `y[i] < n_classes`,
+    /// `class_weight.len() == n_classes` and `c > 0` (`fit` checks all this).
+    pub fn new(
+        x: &'a CsrMatrix,
+        y: &'a [usize],
+        n_classes: usize,
+        class_weight: Vec<f64>,
+        loss: Loss,
+        c: f64,
+        fit_intercept: bool,
+    ) -> Self {
+        assert_eq!(y.len(), x.n_rows(), "one label per row");
+        assert_eq!(class_weight.len(), n_classes, "one weight per class");
+        assert!(n_classes >= 1 && c > 0.0);
+        Objective {
+            x,
+            cols: Columns::transpose(x),
+            y,
+            class_weight,
+            n_classes,
+            loss,
+            inv_c: 1.0 / c,
+            fit_intercept,
+            dscore: vec![0.0; x.n_rows() * n_classes],
+        }
+    }
+
+    /// Length of the parameter vector.
+    pub fn n_params(&self) -> usize {
+        (self.x.n_cols() + usize::from(self.fit_intercept)) * self.n_classes
+    }
+
+    /// Returns the objective at `w` and writes its gradient into `grad`.
+    pub fn value_and_gradient(&mut self, w: &[f64], grad: &mut [f64]) -> f64 {
+        let k = self.n_classes;
+        let nw = self.x.n_cols() * k;
+        assert_eq!(w.len(), self.n_params());
+        assert_eq!(grad.len(), self.n_params());
+        let (wmat, bias) = w.split_at(nw);
+        let (x, y, loss, cw, intercept) = (
+            self.x,
+            self.y,
+            self.loss,
+            &self.class_weight,
+            self.fit_intercept,
+        );
+
+        // Pass 1: scores → per-row loss and dL/ds, in fixed row chunks.
+        let chunk_losses: Vec<f64> = self
+            .dscore
+            .par_chunks_mut(ROW_CHUNK * k)
+            .enumerate()
+            .map(|(c, d)| {
+                let mut total = 0.0;
+                for (r, drow) in d.chunks_exact_mut(k).enumerate() {
+                    let i = c * ROW_CHUNK + r;
+                    if intercept {
+                        drow.copy_from_slice(bias);
+                    } else {
+                        drow.fill(0.0);
+                    }
+                    let (idx, val) = x.row(i);
+                    for (&f, &v) in idx.iter().zip(val) {
+                        let wf = &wmat[f as usize * k..][..k];
+                        let v = f64::from(v);
+                        for (s, &wk) in drow.iter_mut().zip(wf) {
+                            *s += v * wk;
+                        }
+                    }
+                    total += row_loss(loss, drow, y[i], cw[y[i]]);
+                }
+                total
+            })
+            .collect();
+        let mut value: f64 = chunk_losses.iter().sum();
+
+        // Pass 2: weight gradient Xᵀ·D + W/C, feature by feature.
+        let (gw, gb) = grad.split_at_mut(nw);
+        let (cols, d, inv_c) = (&self.cols, &self.dscore, self.inv_c);
+        let chunk_reg: Vec<f64> = gw
+            .par_chunks_mut(FEATURE_CHUNK * k)
+            .enumerate()
+            .map(|(c, g)| {
+                let mut reg = 0.0;
+                for (j, gf) in g.chunks_exact_mut(k).enumerate() {
+                    let f = c * FEATURE_CHUNK + j;
+                    let wf = &wmat[f * k..][..k];
+                    for (gk, &wk) in gf.iter_mut().zip(wf) {
+                        *gk = inv_c * wk;
+                        reg += wk * wk;
+                    }
+                    let range = cols.ptr[f]..cols.ptr[f + 1];
+                    for (&r, &v) in cols.rows[range.clone()].iter().zip(&cols.vals[range]) {
+                        let dr = &d[r as usize * k..][..k];
+                        let v = f64::from(v);
+                        for (gk, &dk) in gf.iter_mut().zip(dr) {
+                            *gk += v * dk;
+                        }
+                    }
+                }
+                reg
+            })
+            .collect();
+        value += 0.5 * inv_c * chunk_reg.iter().sum::<f64>();
+
+        // Intercepts: column sums of D, in row order.
+        if intercept {
+            gb.fill(0.0);
+            for drow in d.chunks_exact(k) {
+                for (g, &dk) in gb.iter_mut().zip(drow) {
+                    *g += dk;
+                }
+            }
+        }
+        value
+    }
+}
+
+/// Turns the scores in `s` into `weight · dloss/ds` and returns
+/// `weight · loss` for one row with true class `y`.
+fn row_loss(loss: Loss, s: &mut [f64], y: usize, weight: f64) -> f64 {
+    match loss {
+        Loss::Logistic => {
+            // Stable log-sum-exp: shift by the max so exp never overflows.
+            let max = s.iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b));
+            let true_score = s[y];
+            let mut sum = 0.0;
+            for v in s.iter_mut() {
+                *v = (*v - max).exp();
+                sum += *v;
+            }
+            for (k, v) in s.iter_mut().enumerate() {
+                let p = *v / sum;
+                *v = weight * (p - if k == y { 1.0 } else { 0.0 });
+            }
+            weight * (max - true_score + sum.ln())
+        }
+        Loss::SquaredHinge => {
+            let mut total = 0.0;
+            for (k, v) in s.iter_mut().enumerate() {
+                let t = if k == y { 1.0 } else { -1.0 };
+                let margin = 1.0 - t * *v;
+                if margin > 0.0 {
+                    total += margin * margin;
+                    *v = -2.0 * weight * t * margin;
+                } else {
+                    *v = 0.0;
+                }
+            }
+            weight * total
+        }
+    }
+}

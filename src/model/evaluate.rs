@@ -1,0 +1,213 @@
+//! A model measured on labelled data: stance (pooled over targets, the
+//! SemEval convention, and per target) and sentiment where the data has it.
+//! Cross-validation refits features and heads inside every fold, so no
+//! vocabulary or IDF statistic leaks from the held-out fold.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::StanceModel;
+use super::predict::Scratch;
+use super::train::{TrainParams, sentiment_index, stance_index, train};
+use crate::actors::ActorSet;
+use crate::dataset::Dataset;
+use crate::error::Result;
+use crate::eval::{Scores, bootstrap, score, score_by_group, stratified_group_folds};
+use crate::progress::Progress;
+
+/// Gold and predicted classes, in example order.
+#[derive(Debug, Clone, Default)]
+pub struct Predictions {
+    pub stance_gold: Vec<usize>,
+    pub stance_pred: Vec<usize>,
+    pub targets: Vec<String>,
+    pub sentiment_gold: Vec<usize>,
+    pub sentiment_pred: Vec<usize>,
+}
+
+/// What `stance eval --json` prints: the stance scores at the top level,
+/// per-target scores, and sentiment scores when the data has sentiment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvalReport {
+    #[serde(flatten)]
+    pub stance: Scores,
+    pub per_target: BTreeMap<String, Scores>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<Scores>,
+}
+
+const STANCE: [&str; 3] = ["pro", "anti", "none"];
+const SENTIMENT: [&str; 3] = ["positive", "negative", "neutral"];
+/// pro and anti: the classes F_avg averages.
+const POLAR: Option<(usize, usize)> = Some((0, 1));
+
+fn argmax(p: &[f32]) -> usize {
+    let mut best = 0;
+    for (i, v) in p.iter().enumerate() {
+        if *v > p[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+/// Predicts every example of `data` with `model`.
+pub fn predict(model: &StanceModel, data: &Dataset) -> Predictions {
+    let stance_pred: Vec<usize> = data
+        .stance
+        .par_iter()
+        .map_init(
+            || (Scratch::default(), Vec::new()),
+            |(s, p), e| {
+                model.stance_proba(&e.text, &e.target, e.span, s, p);
+                if p.is_empty() { 2 } else { argmax(p) }
+            },
+        )
+        .collect();
+    let sentiment_pred: Vec<usize> = data
+        .sentiment
+        .par_iter()
+        .map_init(
+            || (Scratch::default(), Vec::new()),
+            |(s, p), e| {
+                if model.sentiment_proba(&e.text, s, p) {
+                    argmax(p)
+                } else {
+                    2
+                }
+            },
+        )
+        .collect();
+    Predictions {
+        stance_gold: data.stance.iter().map(|e| stance_index(e.stance)).collect(),
+        stance_pred,
+        targets: data.stance.iter().map(|e| e.target.clone()).collect(),
+        sentiment_gold: data
+            .sentiment
+            .iter()
+            .map(|e| sentiment_index(e.sentiment))
+            .collect(),
+        sentiment_pred,
+    }
+}
+
+/// Scores predictions; `bootstrap_rounds > 0` adds 95% intervals.
+pub fn report(p: &Predictions, bootstrap_rounds: usize, seed: u64) -> EvalReport {
+    let mut stance = score(&p.stance_gold, &p.stance_pred, &STANCE, POLAR);
+    let groups: Vec<&str> = p.targets.iter().map(String::as_str).collect();
+    let mut per_target = score_by_group(&p.stance_gold, &p.stance_pred, &groups, &STANCE, POLAR);
+    let mut sentiment = (!p.sentiment_gold.is_empty())
+        .then(|| score(&p.sentiment_gold, &p.sentiment_pred, &SENTIMENT, None));
+    if bootstrap_rounds > 0 {
+        stance.intervals = Some(bootstrap(
+            &p.stance_gold,
+            &p.stance_pred,
+            &STANCE,
+            POLAR,
+            bootstrap_rounds,
+            seed,
+        ));
+        for (t, s) in per_target.iter_mut() {
+            let idx: Vec<usize> = (0..groups.len()).filter(|&i| groups[i] == t).collect();
+            let g: Vec<usize> = idx.iter().map(|&i| p.stance_gold[i]).collect();
+            let q: Vec<usize> = idx.iter().map(|&i| p.stance_pred[i]).collect();
+            s.intervals = Some(bootstrap(&g, &q, &STANCE, POLAR, bootstrap_rounds, seed));
+        }
+        if let Some(s) = sentiment.as_mut() {
+            s.intervals = Some(bootstrap(
+                &p.sentiment_gold,
+                &p.sentiment_pred,
+                &SENTIMENT,
+                None,
+                bootstrap_rounds,
+                seed,
+            ));
+        }
+    }
+    EvalReport {
+        stance,
+        per_target,
+        sentiment,
+    }
+}
+
+/// Stratified K-fold cross-validation: out-of-fold predictions for every
+/// example. Stance and sentiment examples are folded by the same groups
+/// (units), so a text is never scored by a model that saw it.
+pub fn cross_validate(
+    data: &Dataset,
+    actors: &ActorSet,
+    actors_toml: &str,
+    params: &TrainParams,
+    k: usize,
+    seed: u64,
+    progress: &dyn Progress,
+) -> Result<Predictions> {
+    let labels: Vec<usize> = data.stance.iter().map(|e| stance_index(e.stance)).collect();
+    let groups: Vec<u64> = data.stance.iter().map(|e| e.group).collect();
+    let folds = stratified_group_folds(&labels, &groups, k, seed).map_err(crate::Error::Param)?;
+    let fold_of_group: std::collections::HashMap<u64, usize> =
+        groups.iter().copied().zip(folds.iter().copied()).collect();
+    // Sentiment examples whose unit has no stance row get a fold by hash.
+    let sentiment_fold = |g: u64| {
+        fold_of_group
+            .get(&g)
+            .copied()
+            .unwrap_or((g % k as u64) as usize)
+    };
+    let mut out = Predictions {
+        stance_gold: labels.clone(),
+        stance_pred: vec![0; labels.len()],
+        targets: data.stance.iter().map(|e| e.target.clone()).collect(),
+        sentiment_gold: data
+            .sentiment
+            .iter()
+            .map(|e| sentiment_index(e.sentiment))
+            .collect(),
+        sentiment_pred: vec![0; data.sentiment.len()],
+    };
+    progress.stage("cross-validation folds", k as u64);
+    for fold in 0..k {
+        let split = |held: bool| Dataset {
+            stance: data
+                .stance
+                .iter()
+                .zip(&folds)
+                .filter(|(_, f)| (**f == fold) == held)
+                .map(|(e, _)| e.clone())
+                .collect(),
+            sentiment: data
+                .sentiment
+                .iter()
+                .filter(|e| (sentiment_fold(e.group) == fold) == held)
+                .cloned()
+                .collect(),
+            ..Dataset::default()
+        };
+        let (train_set, test_set) = (split(false), split(true));
+        let model = train(
+            &train_set,
+            actors,
+            actors_toml,
+            params,
+            vec![],
+            &crate::progress::Silent,
+        )?;
+        let model = StanceModel::from_data(model)?;
+        let p = predict(&model, &test_set);
+        let stance_idx = (0..data.stance.len()).filter(|&i| folds[i] == fold);
+        for (i, pred) in stance_idx.zip(p.stance_pred) {
+            out.stance_pred[i] = pred;
+        }
+        let sent_idx =
+            (0..data.sentiment.len()).filter(|&i| sentiment_fold(data.sentiment[i].group) == fold);
+        for (i, pred) in sent_idx.zip(p.sentiment_pred) {
+            out.sentiment_pred[i] = pred;
+        }
+        progress.advance(1);
+    }
+    progress.finish();
+    Ok(out)
+}

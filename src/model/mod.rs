@@ -1,0 +1,62 @@
+//! The trained model: everything scoring needs, in one file — the actors
+//! file it was trained with, tokenizer and feature settings, vocabularies
+//! with IDF, the linear heads, and how it was trained and scored.
+
+pub mod evaluate;
+pub mod file;
+mod predict;
+pub mod train;
+
+pub use predict::{StanceModel, UnitScore};
+pub use train::{TrainParams, train};
+
+use serde::{Deserialize, Serialize};
+
+use crate::features::FeatureParams;
+use crate::features::VocabularyData;
+use crate::linear::LinearModel;
+use crate::text::TokenizerConfig;
+
+/// Key of the head used for every target in a pooled model, and as the
+/// fallback for unseen targets in a per-target model.
+pub const POOLED: &str = "*";
+
+/// The serialised model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelData {
+    pub meta: ModelMeta,
+    /// The actors file's text, so scoring finds the same mentions.
+    pub actors_toml: String,
+    pub tokenizer: TokenizerConfig,
+    pub features: FeatureParams,
+    pub stance: Option<TaskModel>,
+    pub sentiment: Option<TaskModel>,
+}
+
+/// One task (stance or sentiment): its classes, vocabulary and heads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskModel {
+    pub labels: Vec<String>,
+    pub vocab: VocabularyData,
+    /// `(target, head)`; a pooled model has one head, [`POOLED`].
+    pub heads: Vec<(String, LinearModel)>,
+}
+
+/// How the model was made. No wall-clock time: the same data and settings
+/// must give the same bytes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelMeta {
+    pub stance_version: String,
+    pub actors_digest: String,
+    pub params: TrainParams,
+    pub data_files: Vec<String>,
+    pub data_digest: String,
+    pub n_stance: usize,
+    pub n_sentiment: usize,
+    /// `target → [pro, anti, none]` counts.
+    pub stance_counts: Vec<(String, [usize; 3])>,
+    /// `[positive, negative, neutral]` counts.
+    pub sentiment_counts: [usize; 3],
+    /// Validation metrics as JSON, filled in by whoever evaluated the model.
+    pub metrics_json: Option<String>,
+}

@@ -1,0 +1,218 @@
+//! Training: examples → feature keys → vocabulary → sparse rows → heads.
+//! Deterministic: keys are computed in parallel but collected in input
+//! order, the vocabulary is sorted, and the optimiser's reductions do not
+//! depend on the thread count.
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::predict::target_spans;
+use super::{ModelData, ModelMeta, POOLED, TaskModel};
+use crate::actors::ActorSet;
+use crate::dataset::Dataset;
+use crate::error::{Error, Result};
+use crate::features::{Extractor, FeatureParams, Group, Scratch, Vocabulary};
+use crate::labels::{Sentiment, Stance};
+use crate::linear::{Fit, LinearModel, LinearParams};
+use crate::progress::Progress;
+use crate::sparse::{CsrMatrix, SparseRow};
+use crate::text::TokenizerConfig;
+
+/// Everything that decides what a training run produces.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainParams {
+    pub features: FeatureParams,
+    pub tokenizer: TokenizerConfig,
+    pub stance: LinearParams,
+    pub sentiment: LinearParams,
+    /// One head per target (plus a pooled fallback) instead of one pooled
+    /// head for all targets.
+    pub per_target: bool,
+}
+
+impl Default for TrainParams {
+    fn default() -> Self {
+        TrainParams {
+            features: FeatureParams::default(),
+            tokenizer: TokenizerConfig::default(),
+            stance: LinearParams::default(),
+            sentiment: LinearParams::default(),
+            per_target: false,
+        }
+    }
+}
+
+impl TrainParams {
+    pub fn check(&self) -> Result<()> {
+        self.features.check()?;
+        self.stance.check()?;
+        self.sentiment.check()
+    }
+}
+
+pub const STANCE_LABELS: [Stance; 3] = Stance::ALL;
+pub const SENTIMENT_LABELS: [Sentiment; 3] = Sentiment::ALL;
+
+pub fn stance_index(s: Stance) -> usize {
+    STANCE_LABELS
+        .iter()
+        .position(|x| *x == s)
+        .expect("all stances listed")
+}
+
+pub fn sentiment_index(s: Sentiment) -> usize {
+    SENTIMENT_LABELS
+        .iter()
+        .position(|x| *x == s)
+        .expect("all sentiments listed")
+}
+
+/// Feature keys of every stance example, in order.
+pub fn stance_keys(
+    extractor: &Extractor,
+    actors: &ActorSet,
+    data: &Dataset,
+) -> Vec<Vec<(u64, Group)>> {
+    data.stance
+        .par_iter()
+        .map_init(Scratch::default, |s, e| {
+            let mentions = actors.mentions(&e.text);
+            let spans = target_spans(actors, &mentions, &e.target, e.span);
+            let mut out = Vec::new();
+            extractor.keys(&e.text, Some(&spans), s, &mut out);
+            out
+        })
+        .collect()
+}
+
+pub fn sentiment_keys(extractor: &Extractor, data: &Dataset) -> Vec<Vec<(u64, Group)>> {
+    data.sentiment
+        .par_iter()
+        .map_init(Scratch::default, |s, e| {
+            let mut out = Vec::new();
+            extractor.keys(&e.text, None, s, &mut out);
+            out
+        })
+        .collect()
+}
+
+/// Fits a vocabulary on `keys` and turns them into rows.
+pub fn vectorize(keys: &[Vec<(u64, Group)>], params: &FeatureParams) -> (Vocabulary, CsrMatrix) {
+    let vocab = Vocabulary::fit(
+        keys.iter().map(|k| k.as_slice()),
+        params.min_df,
+        params.sublinear_tf,
+    );
+    let rows: Vec<SparseRow> = keys
+        .par_iter()
+        .map_init(Vec::new, |idx, k| {
+            let mut row = SparseRow::default();
+            vocab.transform(k, idx, &mut row);
+            row
+        })
+        .collect();
+    (vocab.clone(), CsrMatrix::from_rows(vocab.len(), &rows))
+}
+
+/// Trains the stance and sentiment models on `data`.
+pub fn train(
+    data: &Dataset,
+    actors: &ActorSet,
+    actors_toml: &str,
+    params: &TrainParams,
+    data_files: Vec<String>,
+    progress: &dyn Progress,
+) -> Result<ModelData> {
+    params.check()?;
+    if data.stance.is_empty() && data.sentiment.is_empty() {
+        return Err(Error::Param("no training examples".into()));
+    }
+    let extractor = Extractor::new(params.features.clone(), params.tokenizer.clone());
+    let targets = data.targets();
+    let mut stance_counts: Vec<(String, [usize; 3])> =
+        targets.iter().map(|t| (t.clone(), [0; 3])).collect();
+    for e in &data.stance {
+        let i = targets.iter().position(|t| *t == e.target).expect("listed");
+        stance_counts[i].1[stance_index(e.stance)] += 1;
+    }
+    let mut sentiment_counts = [0usize; 3];
+    for e in &data.sentiment {
+        sentiment_counts[sentiment_index(e.sentiment)] += 1;
+    }
+
+    let heads_total = if params.per_target {
+        targets.len() as u64 + 1
+    } else {
+        1
+    };
+    let stance = if data.stance.is_empty() {
+        None
+    } else {
+        progress.stage("featurizing stance examples", 0);
+        let keys = stance_keys(&extractor, actors, data);
+        let (vocab, x) = vectorize(&keys, &params.features);
+        drop(keys);
+        let y: Vec<usize> = data.stance.iter().map(|e| stance_index(e.stance)).collect();
+        progress.stage("training stance heads", heads_total);
+        let mut heads = vec![(POOLED.to_string(), params.stance.fit(&x, &y, 3)?)];
+        progress.advance(1);
+        if params.per_target {
+            for t in &targets {
+                let rows: Vec<usize> = (0..y.len())
+                    .filter(|&i| data.stance[i].target == *t)
+                    .collect();
+                let ys: Vec<usize> = rows.iter().map(|&i| y[i]).collect();
+                heads.push((t.clone(), params.stance.fit(&x.select(&rows), &ys, 3)?));
+                progress.advance(1);
+            }
+        }
+        Some(task(STANCE_LABELS.map(|s| s.as_str()), vocab, heads))
+    };
+    let sentiment = if data.sentiment.is_empty() {
+        None
+    } else {
+        progress.stage("training sentiment head", 1);
+        let keys = sentiment_keys(&extractor, data);
+        let (vocab, x) = vectorize(&keys, &params.features);
+        let y: Vec<usize> = data
+            .sentiment
+            .iter()
+            .map(|e| sentiment_index(e.sentiment))
+            .collect();
+        let head = params.sentiment.fit(&x, &y, 3)?;
+        progress.advance(1);
+        Some(task(
+            SENTIMENT_LABELS.map(|s| s.as_str()),
+            vocab,
+            vec![(POOLED.to_string(), head)],
+        ))
+    };
+    progress.finish();
+    Ok(ModelData {
+        meta: ModelMeta {
+            stance_version: env!("CARGO_PKG_VERSION").to_string(),
+            actors_digest: actors.digest().to_string(),
+            params: params.clone(),
+            data_files,
+            data_digest: data.digest(),
+            n_stance: data.stance.len(),
+            n_sentiment: data.sentiment.len(),
+            stance_counts,
+            sentiment_counts,
+            metrics_json: None,
+        },
+        actors_toml: actors_toml.to_string(),
+        tokenizer: params.tokenizer.clone(),
+        features: params.features.clone(),
+        stance,
+        sentiment,
+    })
+}
+
+fn task(labels: [&str; 3], vocab: Vocabulary, heads: Vec<(String, LinearModel)>) -> TaskModel {
+    TaskModel {
+        labels: labels.iter().map(|s| s.to_string()).collect(),
+        vocab: vocab.data().clone(),
+        heads,
+    }
+}
