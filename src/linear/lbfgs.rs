@@ -233,13 +233,11 @@ impl History {
         let (s, y) = (&mut self.spare_s, &mut self.spare_y);
         s.resize(x.len(), 0.0);
         y.resize(x.len(), 0.0);
-        let (mut sy, mut yy) = (0.0, 0.0);
         for i in 0..x.len() {
             s[i] = xn[i] - x[i];
             y[i] = gn[i] - g[i];
-            sy += s[i] * y[i];
-            yy += y[i] * y[i];
         }
+        let (sy, yy) = (dot(s, y), dot(y, y));
         if !(sy > CURVATURE_EPS * yy) {
             return;
         }
@@ -260,7 +258,8 @@ impl History {
         self.rho[slot] = 1.0 / sy;
     }
 
-    /// `d = −H·g` by the two-loop recursion.
+    /// `d = −H·g` by the two-loop recursion. Each dot product is fused into
+    /// the preceding update of `d`, so every pass over memory does both.
     fn direction(&mut self, g: &[f64], d: &mut [f64]) {
         for (di, &gi) in d.iter_mut().zip(g) {
             *di = -gi;
@@ -268,38 +267,81 @@ impl History {
         if self.len == 0 {
             return;
         }
+        let last = self.len - 1;
+        let newest = self.slot(last);
+        let mut sd = dot(&self.s[newest], d);
         for j in (0..self.len).rev() {
             let slot = self.slot(j);
-            let a = self.rho[slot] * dot(&self.s[slot], d);
+            let a = self.rho[slot] * sd;
             self.alpha[j] = a;
-            axpy(-a, &self.y[slot], d);
+            // Next dot: s of the next older pair, or y of the oldest (the
+            // first dot of the second loop, taken before the γ scaling).
+            let next = if j > 0 {
+                &self.s[self.slot(j - 1)]
+            } else {
+                &self.y[self.slot(0)]
+            };
+            sd = axpy_dot(-a, &self.y[slot], d, next);
         }
-        let newest = self.slot(self.len - 1);
         let gamma = 1.0 / (self.rho[newest] * dot(&self.y[newest], &self.y[newest]));
-        for di in d.iter_mut() {
-            *di *= gamma;
-        }
+        scale(gamma, d);
+        let mut yd = gamma * sd;
         for j in 0..self.len {
             let slot = self.slot(j);
-            let b = self.rho[slot] * dot(&self.y[slot], d);
-            axpy(self.alpha[j] - b, &self.s[slot], d);
+            let b = self.rho[slot] * yd;
+            let next = &self.y[self.slot((j + 1).min(last))];
+            yd = axpy_dot(self.alpha[j] - b, &self.s[slot], d, next);
         }
     }
 }
 
+/// Lanes of the dot products: independent partial sums let the CPU overlap
+/// additions (a single running sum is bound by add latency) while keeping the
+/// summation order fixed, hence reproducible.
+const LANES: usize = 8;
+
 fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+    let n = a.len().min(b.len()) / LANES * LANES;
+    let mut acc = [0.0; LANES];
+    for (ac, bc) in a[..n].chunks_exact(LANES).zip(b[..n].chunks_exact(LANES)) {
+        for j in 0..LANES {
+            acc[j] += ac[j] * bc[j];
+        }
+    }
+    let tail: f64 = a[n..].iter().zip(&b[n..]).map(|(x, y)| x * y).sum();
+    acc.iter().sum::<f64>() + tail
 }
 
 fn norm(a: &[f64]) -> f64 {
     dot(a, a).sqrt()
 }
 
-/// `y += a·x`
-fn axpy(a: f64, x: &[f64], y: &mut [f64]) {
-    for (yi, &xi) in y.iter_mut().zip(x) {
-        *yi += a * xi;
+fn scale(a: f64, x: &mut [f64]) {
+    for xi in x {
+        *xi *= a;
     }
+}
+
+/// `y += a·x`, then returns `z·y` with the same lane order as [`dot`].
+fn axpy_dot(a: f64, x: &[f64], y: &mut [f64], z: &[f64]) -> f64 {
+    let n = y.len() / LANES * LANES;
+    let mut acc = [0.0; LANES];
+    let chunks = y[..n]
+        .chunks_exact_mut(LANES)
+        .zip(x[..n].chunks_exact(LANES))
+        .zip(z[..n].chunks_exact(LANES));
+    for ((yc, xc), zc) in chunks {
+        for j in 0..LANES {
+            yc[j] += a * xc[j];
+            acc[j] += zc[j] * yc[j];
+        }
+    }
+    let mut tail = 0.0;
+    for i in n..y.len() {
+        y[i] += a * x[i];
+        tail += z[i] * y[i];
+    }
+    acc.iter().sum::<f64>() + tail
 }
 
 #[cfg(test)]

@@ -137,30 +137,22 @@ impl<'a> Objective<'a> {
         );
 
         // Pass 1: scores → per-row loss and dL/ds, in fixed row chunks.
+        let bias = if intercept { Some(bias) } else { None };
         let chunk_losses: Vec<f64> = self
             .dscore
             .par_chunks_mut(ROW_CHUNK * k)
             .enumerate()
             .map(|(c, d)| {
-                let mut total = 0.0;
-                for (r, drow) in d.chunks_exact_mut(k).enumerate() {
-                    let i = c * ROW_CHUNK + r;
-                    if intercept {
-                        drow.copy_from_slice(bias);
-                    } else {
-                        drow.fill(0.0);
-                    }
-                    let (idx, val) = x.row(i);
-                    for (&f, &v) in idx.iter().zip(val) {
-                        let wf = &wmat[f as usize * k..][..k];
-                        let v = f64::from(v);
-                        for (s, &wk) in drow.iter_mut().zip(wf) {
-                            *s += v * wk;
-                        }
-                    }
-                    total += row_loss(loss, drow, y[i], cw[y[i]]);
-                }
-                total
+                let rows = RowPass {
+                    x,
+                    y,
+                    cw,
+                    loss,
+                    wmat,
+                    bias,
+                    first: c * ROW_CHUNK,
+                };
+                with_classes!(k, rows.run(d))
             })
             .collect();
         let mut value: f64 = chunk_losses.iter().sum();
@@ -172,24 +164,14 @@ impl<'a> Objective<'a> {
             .par_chunks_mut(FEATURE_CHUNK * k)
             .enumerate()
             .map(|(c, g)| {
-                let mut reg = 0.0;
-                for (j, gf) in g.chunks_exact_mut(k).enumerate() {
-                    let f = c * FEATURE_CHUNK + j;
-                    let wf = &wmat[f * k..][..k];
-                    for (gk, &wk) in gf.iter_mut().zip(wf) {
-                        *gk = inv_c * wk;
-                        reg += wk * wk;
-                    }
-                    let range = cols.ptr[f]..cols.ptr[f + 1];
-                    for (&r, &v) in cols.rows[range.clone()].iter().zip(&cols.vals[range]) {
-                        let dr = &d[r as usize * k..][..k];
-                        let v = f64::from(v);
-                        for (gk, &dk) in gf.iter_mut().zip(dr) {
-                            *gk += v * dk;
-                        }
-                    }
-                }
-                reg
+                let features = FeaturePass {
+                    cols,
+                    d,
+                    wmat,
+                    inv_c,
+                    first: c * FEATURE_CHUNK,
+                };
+                with_classes!(k, features.run(g))
             })
             .collect();
         value += 0.5 * inv_c * chunk_reg.iter().sum::<f64>();
@@ -204,6 +186,94 @@ impl<'a> Objective<'a> {
             }
         }
         value
+    }
+}
+
+/// Calls `$pass.run($k, $buf)` with `$k` a literal for the common class
+/// counts, so the inlined per-class loops are unrolled.
+macro_rules! with_classes {
+    ($k:expr, $pass:ident.run($buf:expr)) => {
+        match $k {
+            2 => $pass.run(2, $buf),
+            3 => $pass.run(3, $buf),
+            4 => $pass.run(4, $buf),
+            k => $pass.run(k, $buf),
+        }
+    };
+}
+use with_classes;
+
+/// The row pass over one chunk of rows starting at row `first`.
+struct RowPass<'a> {
+    x: &'a CsrMatrix,
+    y: &'a [usize],
+    cw: &'a [f64],
+    loss: Loss,
+    wmat: &'a [f64],
+    bias: Option<&'a [f64]>,
+    first: usize,
+}
+
+impl RowPass<'_> {
+    /// Fills `d` (`rows × k`) with each row's weighted dL/ds and returns the
+    /// chunk's weighted loss, summed in row order.
+    #[inline(always)]
+    fn run(&self, k: usize, d: &mut [f64]) -> f64 {
+        let mut total = 0.0;
+        for (r, drow) in d.chunks_exact_mut(k).enumerate() {
+            let i = self.first + r;
+            match self.bias {
+                Some(b) => drow.copy_from_slice(&b[..k]),
+                None => drow.fill(0.0),
+            }
+            let (idx, val) = self.x.row(i);
+            for (&f, &v) in idx.iter().zip(val) {
+                let wf = &self.wmat[f as usize * k..][..k];
+                let v = f64::from(v);
+                for (s, &wk) in drow.iter_mut().zip(wf) {
+                    *s += v * wk;
+                }
+            }
+            let label = self.y[i];
+            total += row_loss(self.loss, drow, label, self.cw[label]);
+        }
+        total
+    }
+}
+
+/// The gradient pass over one chunk of features starting at `first`.
+struct FeaturePass<'a> {
+    cols: &'a Columns,
+    d: &'a [f64],
+    wmat: &'a [f64],
+    inv_c: f64,
+    first: usize,
+}
+
+impl FeaturePass<'_> {
+    /// Writes `W/C + Xᵀ·D` for the chunk's features into `g` and returns
+    /// their `Σ w²`.
+    #[inline(always)]
+    fn run(&self, k: usize, g: &mut [f64]) -> f64 {
+        let mut reg = 0.0;
+        for (j, gf) in g.chunks_exact_mut(k).enumerate() {
+            let f = self.first + j;
+            let wf = &self.wmat[f * k..][..k];
+            for (gk, &wk) in gf.iter_mut().zip(wf) {
+                *gk = self.inv_c * wk;
+                reg += wk * wk;
+            }
+            let range = self.cols.ptr[f]..self.cols.ptr[f + 1];
+            let (rows, vals) = (&self.cols.rows[range.clone()], &self.cols.vals[range]);
+            for (&r, &v) in rows.iter().zip(vals) {
+                let dr = &self.d[r as usize * k..][..k];
+                let v = f64::from(v);
+                for (gk, &dk) in gf.iter_mut().zip(dr) {
+                    *gk += v * dk;
+                }
+            }
+        }
+        reg
     }
 }
 

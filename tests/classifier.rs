@@ -1,0 +1,281 @@
+//! End-to-end: train and eval as users run them, on small fixtures, and on
+//! the real benchmarks when ../shared/data is present.
+
+mod common;
+
+use common::*;
+use std::fs;
+
+fn train(args: &[&str], out: &std::path::Path) -> std::process::Output {
+    let mut a = vec!["train"];
+    a.extend_from_slice(args);
+    a.extend_from_slice(&["-o", out.to_str().unwrap()]);
+    stance(&a)
+}
+
+#[test]
+fn stance_jsonl_train_eval_json_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("s.model");
+    let o = train(
+        &[
+            "--data",
+            "tests/fixtures/stance_small.jsonl",
+            "--per-target",
+        ],
+        &m,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("Pakistan") && err.contains("Russia"),
+        "counts per target: {err}"
+    );
+    assert!(dir.path().join("s.meta.json").exists());
+    let o = stance(&[
+        "eval",
+        "--model",
+        m.to_str().unwrap(),
+        "--data",
+        "tests/fixtures/stance_small.jsonl",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    for k in [
+        "n",
+        "accuracy",
+        "macro_f1",
+        "f_avg",
+        "per_class",
+        "per_target",
+        "confusion",
+    ] {
+        assert!(v.get(k).is_some(), "missing key {k}");
+    }
+    assert_eq!(v["n"], 120);
+    // Separable toy data: the model fits it.
+    assert!(v["accuracy"].as_f64().unwrap() > 0.95, "{v}");
+    assert!(v["per_target"]["Pakistan"]["n"] == 60);
+    let text = stance(&[
+        "eval",
+        "--model",
+        m.to_str().unwrap(),
+        "--data",
+        "tests/fixtures/stance_small.jsonl",
+    ]);
+    assert!(stdout(&text).contains("stance toward Russia"));
+}
+
+#[test]
+fn newsmtsc_lines_and_cv_with_bootstrap() {
+    let o = stance(&[
+        "eval",
+        "--cv",
+        "4",
+        "--bootstrap",
+        "200",
+        "--json",
+        "--data",
+        "tests/fixtures/newsmtsc_small.jsonl",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["n"], 120);
+    let ci = &v["intervals"]["macro_f1"];
+    let (lo, hi) = (ci[0].as_f64().unwrap(), ci[1].as_f64().unwrap());
+    let point = v["macro_f1"].as_f64().unwrap();
+    assert!(lo <= point && point <= hi, "{lo} {point} {hi}");
+    assert!(point > 0.8, "held-out toy data is learnable: {point}");
+}
+
+#[test]
+fn label_csvs_are_joined_with_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("l.model");
+    let o = train(&["--data", "labels/"], &m);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Training split: paragraphs only, six actors each.
+    let err = stderr(&o);
+    assert!(err.contains("sentiment: positive"), "{err}");
+    let o = stance(&[
+        "eval",
+        "--model",
+        m.to_str().unwrap(),
+        "--data",
+        "labels/",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    // Evaluation split: the 24 comments × 6 actors.
+    assert_eq!(v["n"], 144);
+    assert_eq!(v["sentiment"]["n"], 24);
+    assert_eq!(v["per_target"].as_object().unwrap().len(), 6);
+}
+
+#[test]
+fn bad_data_lines_are_reported_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("mixed.jsonl");
+    fs::write(
+        &d,
+        "{\"text\":\"We love Pakistan\",\"target\":\"Pakistan\",\"label\":\"favor\"}\n\
+         {\"text\":\"x\",\"target\":\"Pakistan\",\"label\":\"maybe\"}\n\
+         not json\n\
+         {\"sentence\":\"Ann won\",\"mention\":\"Ann\",\"from\":0,\"to\":3,\"polarity\":5}\n\
+         {\"text\":\"We hate Pakistan\",\"target\":\"Pakistan\",\"label\":\"against\"}\n",
+    )
+    .unwrap();
+    let m = dir.path().join("x.model");
+    let o = train(&["--data", d.to_str().unwrap()], &m);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("mixed.jsonl:2: unknown label \"maybe\""),
+        "{err}"
+    );
+    assert!(err.contains("mixed.jsonl:3: invalid JSON"), "{err}");
+    assert!(err.contains("mixed.jsonl:4: polarity 5"), "{err}");
+    assert!(
+        err.contains("read 5 rows, 2 stance examples, 0 sentiment examples, rejected 3"),
+        "{err}"
+    );
+    let o = train(&["--data", d.to_str().unwrap(), "--strict"], &m);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn same_data_and_settings_give_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.model"), dir.path().join("b.model"));
+    let args = [
+        "--data",
+        "tests/fixtures/stance_small.jsonl",
+        "tests/fixtures/newsmtsc_small.jsonl",
+        "--char-ngrams",
+        "2-4",
+    ];
+    assert!(train(&args, &a).status.success());
+    assert!(train(&args, &b).status.success());
+    assert_eq!(fs::read(&a).unwrap(), fs::read(&b).unwrap());
+    let c = dir.path().join("c.model");
+    assert!(
+        train(&[&args[..], &["--c", "2"]].concat(), &c)
+            .status
+            .success()
+    );
+    assert_ne!(fs::read(&a).unwrap(), fs::read(&c).unwrap());
+}
+
+#[test]
+fn foreign_corrupt_and_mismatched_models_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("m.model");
+    assert!(
+        train(&["--data", "tests/fixtures/stance_small.jsonl"], &m)
+            .status
+            .success()
+    );
+    let bytes = fs::read(&m).unwrap();
+    let eval = |p: &std::path::Path| {
+        stance(&[
+            "eval",
+            "--model",
+            p.to_str().unwrap(),
+            "--data",
+            "tests/fixtures/stance_small.jsonl",
+        ])
+    };
+    let mut v2 = bytes.clone();
+    v2[8] = 99;
+    let p = dir.path().join("v99.model");
+    fs::write(&p, &v2).unwrap();
+    let o = eval(&p);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("model format version 99"),
+        "{}",
+        stderr(&o)
+    );
+    let mut flipped = bytes.clone();
+    let mid = flipped.len() / 2;
+    flipped[mid] ^= 0xff;
+    fs::write(&p, &flipped).unwrap();
+    assert!(stderr(&eval(&p)).contains("corrupt"));
+    fs::write(&p, &bytes[..bytes.len() / 3]).unwrap();
+    assert!(stderr(&eval(&p)).contains("truncated"));
+    fs::write(&p, b"hello").unwrap();
+    assert!(stderr(&eval(&p)).contains("not a stance model file"));
+    let other = dir.path().join("actors.toml");
+    fs::write(
+        &other,
+        "[[actor]]\ncode = \"X\"\nname = \"x\"\nnames = [\"Xland\"]\n",
+    )
+    .unwrap();
+    let o = stance(&[
+        "eval",
+        "--model",
+        m.to_str().unwrap(),
+        "--actors",
+        other.to_str().unwrap(),
+        "--data",
+        "tests/fixtures/stance_small.jsonl",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("differs from the one the model was trained with"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn bad_parameters_fail_before_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("m.model");
+    let o = train(
+        &["--data", "tests/fixtures/stance_small.jsonl", "--c=-1"],
+        &m,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("invalid parameter"), "{}", stderr(&o));
+    assert!(!m.exists());
+}
+
+/// The real benchmark: target-aware features must beat the target-blind
+/// baseline and reach the scikit-learn LinearSVC reference on NewsMTSC dev.
+#[test]
+fn newsmtsc_dev_reaches_the_reference() {
+    let Some(d) = shared_data("newsmtsc") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("n.model");
+    let train_file = d.join("train.jsonl");
+    let o = train(
+        &[
+            "--data",
+            train_file.to_str().unwrap(),
+            "--model-kind",
+            "svm",
+            "--c",
+            "0.1",
+            "--char-ngrams",
+            "2-5",
+        ],
+        &m,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dev = d.join("dev.jsonl");
+    let o = stance(&[
+        "eval",
+        "--model",
+        m.to_str().unwrap(),
+        "--data",
+        dev.to_str().unwrap(),
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    let f1 = v["macro_f1"].as_f64().unwrap();
+    assert!(f1 >= 0.687, "NewsMTSC dev macro-F1 {f1}");
+}
