@@ -128,10 +128,31 @@ pub fn expand(inputs: &[Input]) -> Vec<Result<Input, Rejection>> {
     out
 }
 
-type UnitStream = Box<dyn Iterator<Item = Result<(Location, Unit), Rejection>> + Send>;
+type UnitStream = Stream<Unit>;
+
+/// Rows of one input, each with where it came from.
+pub type Stream<T> = Box<dyn Iterator<Item = Result<(Location, T), Rejection>> + Send>;
+
+/// A buffered reader of one input.
+pub type Reader = Box<dyn BufRead + Send>;
 
 /// Opens one input as a stream of units.
 pub fn open(input: &Input) -> UnitStream {
+    open_with(
+        input,
+        |reader, name| Box::new(json_units(reader, name)),
+        |u| u,
+    )
+}
+
+/// Opens one input; JSON lines go to `json` (so other commands can read
+/// other record kinds from them), CSV and pages become units mapped by
+/// `unit`.
+pub fn open_with<T: Send + 'static>(
+    input: &Input,
+    json: impl FnOnce(Reader, String) -> Stream<T>,
+    unit: fn(Unit) -> T,
+) -> Stream<T> {
     let (name, reader, format): (String, Box<dyn BufRead + Send>, Option<Format>) = match input {
         Input::Stdin => (
             "-".into(),
@@ -161,10 +182,11 @@ pub fn open(input: &Input) -> UnitStream {
             }
         },
     };
+    let map = move |r: Result<(Location, Unit), Rejection>| r.map(|(at, u)| (at, unit(u)));
     match format {
-        Format::JsonLines => Box::new(json_units(reader, name)),
-        Format::Csv => Box::new(csv_units(reader, name)),
-        Format::Page => Box::new(page_units(reader, name, input).into_iter()),
+        Format::JsonLines => json(reader, name),
+        Format::Csv => Box::new(csv_units(reader, name).map(map)),
+        Format::Page => Box::new(page_units(reader, name, input).into_iter().map(map)),
     }
 }
 

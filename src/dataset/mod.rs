@@ -4,7 +4,7 @@
 //! (`sentence`, `mention`, `from`, `to`, `polarity`). The format is detected
 //! from the fields, per file for CSV and per line for JSON lines.
 
-mod readers;
+pub mod readers;
 
 pub use readers::{DataOptions, read_data};
 

@@ -4,7 +4,7 @@
 
 pub mod evaluate;
 pub mod file;
-mod predict;
+pub mod predict;
 pub mod train;
 
 pub use predict::{StanceModel, UnitScore};

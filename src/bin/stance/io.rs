@@ -101,3 +101,20 @@ impl stance::progress::Progress for Bars {
         }
     }
 }
+
+/// A counting bar with rate for streams of unknown length (hidden in pipes).
+pub fn counter(name: &str) -> indicatif::ProgressBar {
+    if !interactive() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let b = indicatif::ProgressBar::new_spinner();
+    b.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {msg} {human_pos} rows, {per_sec}, {elapsed}",
+        )
+        .expect("valid template"),
+    );
+    b.set_message(name.to_string());
+    b.enable_steady_tick(std::time::Duration::from_millis(120));
+    b
+}

@@ -5,6 +5,7 @@ mod cmd_actors;
 mod cmd_eval;
 mod cmd_ingest;
 mod cmd_labels;
+mod cmd_score;
 mod cmd_train;
 mod data_args;
 mod io;
@@ -34,6 +35,7 @@ enum Command {
     Labels(cmd_labels::Command),
     Train(cmd_train::Args),
     Eval(cmd_eval::Args),
+    Score(cmd_score::Args),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
         Command::Labels(c) => cmd_labels::run(c),
         Command::Train(a) => cmd_train::run(a),
         Command::Eval(a) => cmd_eval::run(a),
+        Command::Score(a) => cmd_score::run(a),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,116 @@
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, ValueEnum};
+use stance::Error;
+use stance::actors::ActorSet;
+use stance::corpus::Input;
+use stance::model::StanceModel;
+use stance::score::{CsvLayout, records, score_stream, write_csv_header, write_record};
+
+use crate::io;
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutFormat {
+    Jsonl,
+    Csv,
+}
+
+/// Score units (or target-given lines) with a model, streaming.
+///
+/// Reads units (ingest output, JSON lines or CSV with doc_id, unit_id,
+/// text), article pages (ingested on the fly), or target-given lines (stance
+/// JSON lines {text, target}, NewsMTSC lines). Writes one record per input
+/// row in input order: for units the sentiment with its probabilities and,
+/// for every actor of the model, the stance, its probabilities and whether
+/// the actor is mentioned; for target lines the stance toward their target.
+/// Malformed rows are reported (stderr or --rejects) and counted:
+/// read N = scored S + rejected R.
+///
+/// Example: stance score --model models/default.model units.jsonl -o scores.jsonl
+#[derive(Parser)]
+pub struct Args {
+    /// Files, directories, or - for stdin.
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    #[arg(long, default_value = "models/default.model")]
+    model: PathBuf,
+    /// Check that this actors file is the one the model was trained with.
+    #[arg(long)]
+    actors: Option<PathBuf>,
+    /// Output file (default: stdout).
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "jsonl")]
+    format: OutFormat,
+    /// Write rejected rows here as JSON lines {file, line, reason}
+    /// (default: stderr).
+    #[arg(long)]
+    rejects: Option<PathBuf>,
+    /// Stop at the first malformed row (exit 2).
+    #[arg(long)]
+    strict: bool,
+}
+
+pub fn run(args: Args) -> stance::Result<ExitCode> {
+    let model = StanceModel::load(&args.model)?;
+    if let Some(a) = &args.actors {
+        model.require_actors(&ActorSet::from_file(a)?, a)?;
+    }
+    if model.stance_labels().is_none() {
+        return Err(Error::Param(format!(
+            "{} has no stance model to score with",
+            args.model.display()
+        )));
+    }
+    let inputs: Vec<Input> = args.inputs.iter().map(|s| Input::parse(s)).collect();
+    let out_path = args.output.as_deref();
+    let mut out = io::output(out_path)?;
+    let layout = (args.format == OutFormat::Csv).then(|| CsvLayout {
+        actors: model.actors().codes().map(str::to_string).collect(),
+    });
+    if let Some(l) = &layout {
+        write_csv_header(&mut out, l).map_err(|e| io::write_err(out_path, e))?;
+    }
+    let mut rejects: Option<Box<dyn Write>> = match &args.rejects {
+        Some(p) => Some(io::output(Some(p))?),
+        None => None,
+    };
+    let bar = io::counter("scoring");
+    let strict = args.strict;
+    let summary = score_stream(
+        &model,
+        records(&inputs),
+        |r| write_record(&mut out, r, layout.as_ref()).map_err(|e| io::write_err(out_path, e)),
+        |r| {
+            if strict {
+                return Err(Error::Invalid(r.clone()));
+            }
+            match rejects.as_mut() {
+                Some(w) => {
+                    serde_json::to_writer(&mut *w, r)
+                        .map_err(|e| io::write_err(args.rejects.as_deref(), e.into()))?;
+                    writeln!(w).map_err(|e| io::write_err(args.rejects.as_deref(), e))
+                }
+                None => {
+                    eprintln!("rejected: {r}");
+                    Ok(())
+                }
+            }
+        },
+        |n| bar.inc(n),
+    )?;
+    bar.finish_and_clear();
+    out.flush().map_err(|e| io::write_err(out_path, e))?;
+    if let Some(w) = rejects.as_mut() {
+        w.flush()
+            .map_err(|e| io::write_err(args.rejects.as_deref(), e))?;
+    }
+    eprintln!("score: {summary}");
+    Ok(if summary.scored == 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
