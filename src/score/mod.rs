@@ -4,7 +4,7 @@
 
 mod output;
 
-pub use output::{CsvLayout, ScoreRecord, write_csv_header, write_record};
+pub use output::{CsvLayout, ScoreRecord, excerpt, write_csv_header, write_record};
 
 use rayon::prelude::*;
 use serde_json::{Map, Value};

@@ -5,6 +5,7 @@ mod cmd_actors;
 mod cmd_eval;
 mod cmd_ingest;
 mod cmd_labels;
+mod cmd_report;
 mod cmd_score;
 mod cmd_train;
 mod data_args;
@@ -36,6 +37,8 @@ enum Command {
     Train(cmd_train::Args),
     Eval(cmd_eval::Args),
     Score(cmd_score::Args),
+    Report(cmd_report::ReportArgs),
+    Run(cmd_report::RunArgs),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +50,8 @@ fn main() -> ExitCode {
         Command::Train(a) => cmd_train::run(a),
         Command::Eval(a) => cmd_eval::run(a),
         Command::Score(a) => cmd_score::run(a),
+        Command::Report(a) => cmd_report::report(a),
+        Command::Run(a) => cmd_report::run(a),
     };
     match result {
         Ok(code) => code,

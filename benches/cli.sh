@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# End-to-end throughput and peak memory of `stance score`.
+#
+# Builds the release binary, generates two inputs in a temporary directory
+#   units.jsonl    1,000,000 comment-like units {"doc_id","unit_id","text"},
+#                  sampled from the seed pages' sentences and words with a
+#                  fixed RNG seed (same bytes on every run);
+#   newsmtsc.jsonl 200,000 NewsMTSC lines (train.jsonl repeated);
+# then runs `stance score --model models/default.model INPUT -o /dev/null`
+# under /usr/bin/time -v with RAYON_NUM_THREADS=1 and with all cores, and
+# prints lines/s and peak RSS.
+#
+# Usage: benches/cli.sh            (from anywhere; paths are relative to the crate)
+# Environment:
+#   UNITS=N          number of generated units (default 1000000)
+#   NEWSMTSC=N       number of NewsMTSC lines (default 200000)
+#   NEWSMTSC_TRAIN=F NewsMTSC train file (default ../shared/data/newsmtsc/train.jsonl)
+#   KEEP_DATA=1      keep the generated files (their directory is printed)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+UNITS="${UNITS:-1000000}"
+NEWSMTSC="${NEWSMTSC:-200000}"
+NEWSMTSC_TRAIN="${NEWSMTSC_TRAIN:-$ROOT/../shared/data/newsmtsc/train.jsonl}"
+MODEL="models/default.model"
+BIN="$ROOT/target/release/stance"
+NCPU="$(nproc)"
+
+if [[ ! -x /usr/bin/time ]]; then
+    echo "error: /usr/bin/time (GNU time) is missing; install it with: apt-get install time" >&2
+    exit 1
+fi
+if ! command -v python3 >/dev/null; then
+    echo "error: python3 is needed to generate the inputs" >&2
+    exit 1
+fi
+
+echo "== cargo build --release" >&2
+cargo build --release >&2
+
+if ! "$BIN" --help | grep -qE '^\s+score\b'; then
+    echo "error: this build of stance has no 'score' command yet" >&2
+    exit 1
+fi
+
+TMP="$(mktemp -d "${TMPDIR:-/tmp}/stance-cli-bench.XXXXXX")"
+if [[ "${KEEP_DATA:-0}" == 1 ]]; then
+    echo "generated files kept in $TMP" >&2
+else
+    trap 'rm -rf "$TMP"' EXIT
+fi
+
+echo "== generating $UNITS units" >&2
+python3 - "$TMP/units.jsonl" "$UNITS" seeds/*.txt <<'PY'
+import json, random, re, sys
+
+out, n, pages = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+sentences, words = [], []
+for p in sorted(pages):
+    with open(p, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if not line:
+                continue
+            sentences += [s for s in re.split(r"(?<=[.!?])\s+", line) if len(s) > 3]
+            words += line.split()
+rng = random.Random(20240601)
+BLOCK = 50
+with open(out, "w", encoding="utf-8") as f:
+    for i in range(n):
+        # A document's comments come in runs of 50 lines; ~10% of the lines
+        # of each run belong to some other document, so ids are mostly but
+        # not strictly grouped.
+        block = i // BLOCK
+        doc = block
+        if rng.random() < 0.10:
+            doc = rng.randrange(max(1, n // BLOCK))
+        r = rng.random()
+        if r < 0.6:
+            text = " ".join(rng.choice(sentences) for _ in range(rng.randint(1, 3)))
+        elif r < 0.9:
+            text = " ".join(rng.choice(words) for _ in range(rng.randint(5, 40)))
+        else:
+            text = rng.choice(sentences)[: rng.randint(10, 60)]
+        f.write(json.dumps({"doc_id": f"doc{doc:06d}", "unit_id": f"c{i}", "text": text},
+                           ensure_ascii=False))
+        f.write("\n")
+PY
+
+have_newsmtsc=0
+if [[ -f "$NEWSMTSC_TRAIN" ]]; then
+    echo "== generating $NEWSMTSC NewsMTSC lines" >&2
+    python3 - "$NEWSMTSC_TRAIN" "$TMP/newsmtsc.jsonl" "$NEWSMTSC" <<'PY'
+import sys
+src, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+lines = [l if l.endswith("\n") else l + "\n" for l in open(src, encoding="utf-8") if l.strip()]
+with open(out, "w", encoding="utf-8") as f:
+    for i in range(n):
+        f.write(lines[i % len(lines)])
+PY
+    have_newsmtsc=1
+else
+    echo "note: $NEWSMTSC_TRAIN is absent; skipping the NewsMTSC input" >&2
+fi
+
+# run NAME FILE THREADS(1|all)
+results=()
+run() {
+    local name="$1" file="$2" threads="$3" log="$TMP/time.log" err="$TMP/stderr.log"
+    local lines
+    lines="$(wc -l <"$file")"
+    echo "== $name, threads=$threads" >&2
+    local -a envs=(-u RAYON_NUM_THREADS)
+    if [[ "$threads" == 1 ]]; then envs=(RAYON_NUM_THREADS=1); fi
+    local start end
+    start="$(date +%s.%N)"
+    if ! env "${envs[@]}" /usr/bin/time -v -o "$log" \
+        "$BIN" score --model "$MODEL" "$file" -o /dev/null 2>"$err"; then
+        echo "error: stance score failed on $name:" >&2
+        tail -n 20 "$err" >&2
+        results+=("$(printf '%-10s %8s %10s %12s %12s %12s' "$name" "$threads" "$lines" "FAILED" "-" "-")")
+        return
+    fi
+    end="$(date +%s.%N)"
+    tail -n 3 "$err" | sed 's/^/   stance: /' >&2
+    local secs rss_kb
+    secs="$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')"
+    rss_kb="$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$log")"
+    results+=("$(awk -v n="$name" -v t="$threads" -v l="$lines" -v s="$secs" -v r="$rss_kb" \
+        'BEGIN { printf "%-10s %8s %10d %12.2f %12.0f %12.1f", n, t, l, s, l / s, r / 1024 }')")
+}
+
+inputs=(units "$TMP/units.jsonl")
+if [[ "$have_newsmtsc" == 1 ]]; then inputs+=(newsmtsc "$TMP/newsmtsc.jsonl"); fi
+for ((i = 0; i < ${#inputs[@]}; i += 2)); do
+    run "${inputs[i]}" "${inputs[i + 1]}" 1
+    run "${inputs[i]}" "${inputs[i + 1]}" "$NCPU"
+done
+
+echo
+echo "stance score --model $MODEL INPUT -o /dev/null   ($(nproc) CPUs: $(lscpu | awk -F': +' '/Model name/ { print $2; exit }'))"
+printf '%-10s %8s %10s %12s %12s %12s\n' input threads lines seconds "lines/s" "peak RSS MB"
+printf '%s\n' "${results[@]}"

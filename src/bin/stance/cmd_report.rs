@@ -1,0 +1,199 @@
+use std::collections::BTreeMap;
+use std::io::{BufReader, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, ValueEnum};
+use stance::Error;
+use stance::actors::ActorSet;
+use stance::corpus::records::JsonLines;
+use stance::corpus::{Unit, UnitKind};
+use stance::labels::{LabelRow, label_files, read_labels};
+use stance::model::StanceModel;
+use stance::report::{ArticleReport, build, render_csv, render_table};
+use stance::score::{Record, ScoreRecord, score_stream};
+
+use crate::cmd_labels::load_corpus;
+use crate::io;
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+/// Per-article stance distributions from scores and/or hand labels.
+///
+/// For each article, separately for reader comments and the article's own
+/// paragraphs: units scored; per actor the count and share of pro / anti /
+/// none with Wilson 95% intervals, the net stance (pro − anti share), how
+/// many units mention it, and the strongest pro and anti units; the
+/// sentiment split. Given both --scores and --labels, predicted and
+/// labelled sections are shown side by side.
+///
+/// Example: stance report --scores scores.jsonl --labels labels/
+#[derive(Parser)]
+pub struct ReportArgs {
+    /// Score records written by `stance score` (JSON lines).
+    #[arg(long, num_args = 1..)]
+    scores: Vec<PathBuf>,
+    /// Hand-label CSVs or folders of them.
+    #[arg(long, num_args = 1..)]
+    labels: Vec<PathBuf>,
+    /// Corpus the labels refer to (for unit kinds and excerpts).
+    #[arg(long, default_value = "seeds")]
+    corpus: Vec<String>,
+    /// Actors file, for the actor order of label-only reports.
+    #[arg(long, default_value = "labels/actors.toml")]
+    actors: PathBuf,
+    #[command(flatten)]
+    out: OutArgs,
+}
+
+#[derive(clap::Args)]
+pub struct OutArgs {
+    #[arg(long, value_enum, default_value = "table")]
+    format: ReportFormat,
+    /// Output file (default: stdout).
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+/// Ingest, score with the model, and report per article — the main job.
+///
+/// Example: stance run seeds/
+#[derive(Parser)]
+pub struct RunArgs {
+    /// Article pages, unit files, directories, or - for stdin.
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    #[arg(long, default_value = "models/default.model")]
+    model: PathBuf,
+    /// Also show hand labels side by side (label CSVs or folders).
+    #[arg(long, num_args = 1..)]
+    labels: Vec<PathBuf>,
+    #[command(flatten)]
+    out: OutArgs,
+}
+
+fn read_scores(paths: &[PathBuf]) -> stance::Result<Vec<ScoreRecord>> {
+    let mut out = Vec::new();
+    let mut rejected = 0;
+    for p in paths {
+        let f = std::fs::File::open(p).map_err(|e| Error::io(p, e))?;
+        for row in JsonLines::new(BufReader::new(f), p.display().to_string()) {
+            let r = row.and_then(|(at, map)| {
+                serde_json::from_value::<ScoreRecord>(serde_json::Value::Object(map))
+                    .map_err(|e| stance::Rejection::new(at, format!("not a score record: {e}")))
+            });
+            match r {
+                Ok(r) => out.push(r),
+                Err(r) => {
+                    rejected += 1;
+                    eprintln!("rejected: {r}");
+                }
+            }
+        }
+    }
+    eprintln!("report: {} score records, rejected {rejected}", out.len());
+    Ok(out)
+}
+
+fn load_labels(paths: &[PathBuf]) -> stance::Result<Vec<LabelRow>> {
+    if paths.is_empty() {
+        return Ok(Vec::new());
+    }
+    let files = label_files(paths).map_err(Error::Invalid)?;
+    let (rows, bad) = read_labels(&files);
+    if !bad.is_empty() {
+        return Err(Error::Many(bad));
+    }
+    Ok(rows)
+}
+
+type UnitMaps = (
+    BTreeMap<(String, String), String>,
+    BTreeMap<(String, String), UnitKind>,
+);
+
+fn unit_maps(units: &[Unit]) -> UnitMaps {
+    let key = |u: &Unit| (u.doc_id.clone(), u.unit_id.clone());
+    (
+        units
+            .iter()
+            .map(|u| (key(u), stance::score::excerpt(&u.text, 100)))
+            .collect(),
+        units.iter().map(|u| (key(u), u.kind)).collect(),
+    )
+}
+
+fn emit(reports: &[ArticleReport], out: &OutArgs) -> stance::Result<ExitCode> {
+    let path = out.output.as_deref();
+    let mut w = io::output(path)?;
+    let text = match out.format {
+        ReportFormat::Table => render_table(reports),
+        ReportFormat::Csv => render_csv(reports),
+        ReportFormat::Json => {
+            serde_json::to_string_pretty(reports).expect("report serialises") + "\n"
+        }
+    };
+    w.write_all(text.as_bytes())
+        .map_err(|e| io::write_err(path, e))?;
+    w.flush().map_err(|e| io::write_err(path, e))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn report(args: ReportArgs) -> stance::Result<ExitCode> {
+    if args.scores.is_empty() && args.labels.is_empty() {
+        return Err(Error::Param("give --scores, --labels, or both".into()));
+    }
+    let scores = read_scores(&args.scores)?;
+    let labels = load_labels(&args.labels)?;
+    let actors: Vec<String> = match scores.iter().find(|r| r.doc_id.is_some()) {
+        Some(r) => r.actors.iter().map(|a| a.actor.clone()).collect(),
+        None => ActorSet::from_file(&args.actors)?
+            .codes()
+            .map(str::to_string)
+            .collect(),
+    };
+    let units = if labels.is_empty() {
+        Vec::new()
+    } else {
+        load_corpus(&args.corpus)
+    };
+    let (excerpts, kinds) = unit_maps(&units);
+    emit(
+        &build(&scores, &labels, &actors, &excerpts, &kinds),
+        &args.out,
+    )
+}
+
+pub fn run(args: RunArgs) -> stance::Result<ExitCode> {
+    let model = StanceModel::load(&args.model)?;
+    let inputs: Vec<String> = args.inputs.clone();
+    let units = load_corpus(&inputs);
+    if units.is_empty() {
+        eprintln!("error: no units read from {}", inputs.join(", "));
+        return Ok(ExitCode::from(1));
+    }
+    let mut scores = Vec::with_capacity(units.len());
+    let summary = score_stream(
+        &model,
+        units.iter().cloned().map(|u| Ok(Record::Unit(u))),
+        |r| -> Result<(), Error> {
+            scores.push(r.clone());
+            Ok(())
+        },
+        |_| Ok(()),
+        |_| {},
+    )?;
+    eprintln!("run: {summary} with {}", args.model.display());
+    let labels = load_labels(&args.labels)?;
+    let actors: Vec<String> = model.actors().codes().map(str::to_string).collect();
+    let (excerpts, kinds) = unit_maps(&units);
+    emit(
+        &build(&scores, &labels, &actors, &excerpts, &kinds),
+        &args.out,
+    )
+}

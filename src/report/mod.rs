@@ -1,0 +1,285 @@
+//! Per-article stance distributions: for each article, separately for its
+//! reader comments and its own paragraphs, how units split pro / anti / none
+//! toward each actor (with Wilson 95% intervals), the net stance, the
+//! sentiment split, and the strongest pro and anti units.
+
+mod render;
+
+pub use render::{render_csv, render_table};
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::corpus::UnitKind;
+use crate::labels::{LabelRow, Sentiment, Stance};
+use crate::score::ScoreRecord;
+
+/// Wilson score interval for k successes in n at 95%: sound for the small
+/// counts and extreme shares of a comment section, where the normal
+/// approximation gives intervals outside [0, 1].
+pub fn wilson(k: usize, n: usize) -> [f64; 2] {
+    if n == 0 {
+        return [0.0, 0.0];
+    }
+    let z = 1.959_963_984_540_054_f64;
+    let (k, n) = (k as f64, n as f64);
+    let p = k / n;
+    let denom = 1.0 + z * z / n;
+    let centre = (p + z * z / (2.0 * n)) / denom;
+    let half = z * ((p * (1.0 - p) / n) + z * z / (4.0 * n * n)).sqrt() / denom;
+    [(centre - half).max(0.0), (centre + half).min(1.0)]
+}
+
+/// A unit quoted in a report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitRef {
+    pub unit_id: String,
+    /// Probability of the stance it is quoted for (1 for hand labels).
+    pub p: f64,
+    pub excerpt: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActorStats {
+    pub actor: String,
+    pub pro: usize,
+    pub anti: usize,
+    pub none: usize,
+    pub pro_share: f64,
+    pub anti_share: f64,
+    pub none_share: f64,
+    pub pro_ci: [f64; 2],
+    pub anti_ci: [f64; 2],
+    /// pro share − anti share, in [-1, 1].
+    pub net: f64,
+    /// Units that mention the actor (scores only).
+    pub mentioned: Option<usize>,
+    pub strongest_pro: Option<UnitRef>,
+    pub strongest_anti: Option<UnitRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SentimentStats {
+    pub positive: usize,
+    pub negative: usize,
+    pub neutral: usize,
+    pub positive_share: f64,
+    pub negative_share: f64,
+    pub neutral_share: f64,
+}
+
+/// One article's comments or paragraphs, from scores or from labels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Section {
+    /// `predicted` (from scores) or `labelled` (from hand labels).
+    pub source: String,
+    /// `comments` or `paragraphs` (the title counts with the paragraphs).
+    pub part: String,
+    pub units: usize,
+    pub actors: Vec<ActorStats>,
+    pub sentiment: Option<SentimentStats>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArticleReport {
+    pub doc_id: String,
+    pub sections: Vec<Section>,
+}
+
+/// One unit's stance toward one actor, from either source.
+struct Obs<'a> {
+    unit_id: &'a str,
+    actor: &'a str,
+    stance: Stance,
+    p: f64,
+    mentioned: Option<bool>,
+    excerpt: &'a str,
+}
+
+fn part_of(kind: Option<UnitKind>) -> &'static str {
+    match kind {
+        Some(UnitKind::Comment) => "comments",
+        _ => "paragraphs",
+    }
+}
+
+fn section(
+    source: &str,
+    part: &str,
+    actors: &[String],
+    obs: &[Obs],
+    sentiments: &[Sentiment],
+    units: usize,
+) -> Section {
+    let stats = actors
+        .iter()
+        .map(|a| {
+            let mine: Vec<&Obs> = obs.iter().filter(|o| o.actor == a).collect();
+            let count = |s: Stance| mine.iter().filter(|o| o.stance == s).count();
+            let (pro, anti, none) = (count(Stance::Pro), count(Stance::Anti), count(Stance::None));
+            let n = mine.len();
+            let share = |k: usize| if n == 0 { 0.0 } else { k as f64 / n as f64 };
+            let strongest = |s: Stance| {
+                mine.iter()
+                    .filter(|o| o.stance == s)
+                    .max_by(|a, b| a.p.total_cmp(&b.p).then(b.unit_id.cmp(a.unit_id)))
+                    .map(|o| UnitRef {
+                        unit_id: o.unit_id.to_string(),
+                        p: o.p,
+                        excerpt: o.excerpt.to_string(),
+                    })
+            };
+            let mentioned = mine
+                .iter()
+                .map(|o| o.mentioned)
+                .collect::<Option<Vec<bool>>>()
+                .map(|v| v.iter().filter(|m| **m).count());
+            ActorStats {
+                actor: a.clone(),
+                pro,
+                anti,
+                none,
+                pro_share: share(pro),
+                anti_share: share(anti),
+                none_share: share(none),
+                pro_ci: wilson(pro, n),
+                anti_ci: wilson(anti, n),
+                net: share(pro) - share(anti),
+                mentioned,
+                strongest_pro: strongest(Stance::Pro),
+                strongest_anti: strongest(Stance::Anti),
+            }
+        })
+        .collect();
+    let sentiment = (!sentiments.is_empty()).then(|| {
+        let n = sentiments.len() as f64;
+        let c = |s: Sentiment| sentiments.iter().filter(|x| **x == s).count();
+        let (p, ng, nt) = (
+            c(Sentiment::Positive),
+            c(Sentiment::Negative),
+            c(Sentiment::Neutral),
+        );
+        SentimentStats {
+            positive: p,
+            negative: ng,
+            neutral: nt,
+            positive_share: p as f64 / n,
+            negative_share: ng as f64 / n,
+            neutral_share: nt as f64 / n,
+        }
+    });
+    Section {
+        source: source.into(),
+        part: part.into(),
+        units,
+        actors: stats,
+        sentiment,
+    }
+}
+
+/// Builds the report. `actors` fixes the actor order; `excerpts` gives unit
+/// texts for label-only sections (keyed by doc_id, unit_id).
+pub fn build(
+    scores: &[ScoreRecord],
+    labels: &[LabelRow],
+    actors: &[String],
+    excerpts: &BTreeMap<(String, String), String>,
+    kinds: &BTreeMap<(String, String), UnitKind>,
+) -> Vec<ArticleReport> {
+    // doc → part → (observations, sentiments, units)
+    type Acc<'a> =
+        BTreeMap<(String, &'static str, &'static str), (Vec<Obs<'a>>, Vec<Sentiment>, usize)>;
+    let mut acc: Acc = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for r in scores {
+        let (Some(doc), Some(unit)) = (&r.doc_id, &r.unit_id) else {
+            continue;
+        };
+        if !order.contains(doc) {
+            order.push(doc.clone());
+        }
+        let e = acc
+            .entry((doc.clone(), part_of(r.kind), "predicted"))
+            .or_default();
+        e.2 += 1;
+        if let Some(s) = r.sentiment {
+            e.1.push(s);
+        }
+        for a in &r.actors {
+            let p = match a.stance {
+                Stance::Pro => a.probs.pro,
+                Stance::Anti => a.probs.anti,
+                Stance::None => a.probs.none,
+            };
+            e.0.push(Obs {
+                unit_id: unit,
+                actor: &a.actor,
+                stance: a.stance,
+                p: p as f64,
+                mentioned: Some(a.mentioned),
+                excerpt: &r.excerpt,
+            });
+        }
+    }
+    let mut seen_units: BTreeMap<(String, String), ()> = BTreeMap::new();
+    for l in labels {
+        if !order.contains(&l.doc_id) {
+            order.push(l.doc_id.clone());
+        }
+        let key = (l.doc_id.clone(), l.unit_id.clone());
+        let kind = kinds.get(&key).copied();
+        let e = acc
+            .entry((l.doc_id.clone(), part_of(kind), "labelled"))
+            .or_default();
+        if seen_units.insert(key.clone(), ()).is_none() {
+            e.2 += 1;
+            e.1.push(l.sentiment);
+        }
+        e.0.push(Obs {
+            unit_id: &l.unit_id,
+            actor: &l.actor,
+            stance: l.stance,
+            p: 1.0,
+            mentioned: None,
+            excerpt: excerpts.get(&key).map(String::as_str).unwrap_or(""),
+        });
+    }
+    order
+        .into_iter()
+        .map(|doc| {
+            let mut sections = Vec::new();
+            for part in ["comments", "paragraphs"] {
+                for source in ["predicted", "labelled"] {
+                    if let Some((obs, sent, units)) = acc.get(&(doc.clone(), part, source)) {
+                        sections.push(section(source, part, actors, obs, sent, *units));
+                    }
+                }
+            }
+            ArticleReport {
+                doc_id: doc,
+                sections,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wilson_by_hand() {
+        // k=0, n=10: [0, 0.2775] (textbook value 0.2775).
+        let w = wilson(0, 10);
+        assert_eq!(w[0], 0.0);
+        assert!((w[1] - 0.2775).abs() < 1e-4, "{w:?}");
+        // k=5, n=10: symmetric around 0.5, [0.2366, 0.7634].
+        let w = wilson(5, 10);
+        assert!(
+            (w[0] - 0.2366).abs() < 1e-4 && (w[1] - 0.7634).abs() < 1e-4,
+            "{w:?}"
+        );
+        assert_eq!(wilson(0, 0), [0.0, 0.0]);
+    }
+}

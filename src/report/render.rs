@@ -1,0 +1,127 @@
+//! Terminal table and CSV renderings of a report (JSON is the serde form).
+
+use std::fmt::Write;
+
+use super::{ArticleReport, Section};
+
+fn pct(x: f64) -> String {
+    format!("{:.0}%", x * 100.0)
+}
+
+fn ci(c: [f64; 2]) -> String {
+    format!("[{:.0}–{:.0}]", c[0] * 100.0, c[1] * 100.0)
+}
+
+fn section_table(out: &mut String, s: &Section) {
+    let _ = writeln!(out, "  {} {} ({} units)", s.source, s.part, s.units);
+    let _ = writeln!(
+        out,
+        "    {:<6} {:>5} {:>5} {:>5}  {:>4} {:<10} {:>4} {:<10} {:>6} {:>9}",
+        "actor", "pro", "anti", "none", "pro", "95% CI", "anti", "95% CI", "net", "mentioned"
+    );
+    for a in &s.actors {
+        let _ = writeln!(
+            out,
+            "    {:<6} {:>5} {:>5} {:>5}  {:>4} {:<10} {:>4} {:<10} {:>+6.2} {:>9}",
+            a.actor,
+            a.pro,
+            a.anti,
+            a.none,
+            pct(a.pro_share),
+            ci(a.pro_ci),
+            pct(a.anti_share),
+            ci(a.anti_ci),
+            a.net,
+            a.mentioned.map_or("-".to_string(), |m| m.to_string()),
+        );
+    }
+    if let Some(t) = &s.sentiment {
+        let _ = writeln!(
+            out,
+            "    sentiment: positive {} ({}), negative {} ({}), neutral {} ({})",
+            t.positive,
+            pct(t.positive_share),
+            t.negative,
+            pct(t.negative_share),
+            t.neutral,
+            pct(t.neutral_share)
+        );
+    }
+    for a in &s.actors {
+        for (label, u) in [("pro", &a.strongest_pro), ("anti", &a.strongest_anti)] {
+            if let Some(u) = u {
+                let _ = writeln!(
+                    out,
+                    "    strongest {label:<4} {}: {} ({:.2}) {}",
+                    a.actor, u.unit_id, u.p, u.excerpt
+                );
+            }
+        }
+    }
+}
+
+/// A readable table per article.
+pub fn render_table(reports: &[ArticleReport]) -> String {
+    let mut out = String::new();
+    for r in reports {
+        let _ = writeln!(out, "{}", r.doc_id);
+        for s in &r.sections {
+            section_table(&mut out, s);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// One row per article × source × part × actor.
+pub fn render_csv(reports: &[ArticleReport]) -> String {
+    let mut out = String::from(
+        "doc_id,source,part,units,actor,pro,anti,none,pro_share,anti_share,none_share,\
+         pro_ci_lo,pro_ci_hi,anti_ci_lo,anti_ci_hi,net,mentioned,\
+         positive_share,negative_share,neutral_share,strongest_pro,strongest_anti\n",
+    );
+    for r in reports {
+        for s in &r.sections {
+            let (p, n, u) = s
+                .sentiment
+                .as_ref()
+                .map(|t| {
+                    (
+                        format!("{:.4}", t.positive_share),
+                        format!("{:.4}", t.negative_share),
+                        format!("{:.4}", t.neutral_share),
+                    )
+                })
+                .unwrap_or_default();
+            for a in &s.actors {
+                let _ = writeln!(
+                    out,
+                    "{},{},{},{},{},{},{},{},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{},{},{},{},{},{}",
+                    r.doc_id,
+                    s.source,
+                    s.part,
+                    s.units,
+                    a.actor,
+                    a.pro,
+                    a.anti,
+                    a.none,
+                    a.pro_share,
+                    a.anti_share,
+                    a.none_share,
+                    a.pro_ci[0],
+                    a.pro_ci[1],
+                    a.anti_ci[0],
+                    a.anti_ci[1],
+                    a.net,
+                    a.mentioned.map_or(String::new(), |m| m.to_string()),
+                    p,
+                    n,
+                    u,
+                    a.strongest_pro.as_ref().map_or("", |x| x.unit_id.as_str()),
+                    a.strongest_anti.as_ref().map_or("", |x| x.unit_id.as_str()),
+                );
+            }
+        }
+    }
+    out
+}
