@@ -7,13 +7,16 @@
 //! needs thousands. It is also what scikit-learn uses by default for
 //! `LogisticRegression`, so results are comparable.
 //!
-//! The search direction comes from the standard two-loop recursion with
-//! `H₀ = γI`, `γ = sᵀy / yᵀy` of the newest pair. Steps are chosen by
+//! The search direction is the L-BFGS one, `−H·g` with `H₀ = γI` and
+//! `γ = sᵀy / yᵀy` of the newest pair (see [`History`] for how it is
+//! computed with little memory traffic). Steps are chosen by
 //! backtracking with quadratic interpolation until the Armijo condition
 //! holds; pairs with too little curvature (`sᵀy ≤ ε·yᵀy`) are skipped so the
 //! inverse-Hessian estimate stays positive definite. Nothing here is random
 //! or parallel: given a deterministic objective the iterates are
 //! deterministic.
+
+use super::history::History;
 
 /// Armijo sufficient-decrease constant.
 const C1: f64 = 1e-4;
@@ -114,8 +117,7 @@ where
     let (mut d, mut xn, mut gn) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
     let mut past_f = vec![f; opts.past];
     while report.iterations < opts.max_iter {
-        history.direction(&g, &mut d);
-        let mut gd = dot(&g, &d);
+        let mut gd = history.direction(&g, &mut d);
         if !(gd < 0.0) {
             // Not a descent direction (numerical trouble): restart.
             history.clear();
@@ -181,180 +183,12 @@ where
     report
 }
 
-/// The `m` most recent correction pairs `s = x₊ − x`, `y = g₊ − g`, in a
-/// ring buffer whose vectors are allocated once and then reused.
-///
-/// The pairs are stored in `f32`. With 10⁵–10⁶ parameters the two-loop
-/// recursion streams all `2m` vectors from memory twice per iteration and
-/// is bandwidth-bound, so halving their size nearly halves its time. The
-/// pairs only shape the search direction (the gradient, objective and
-/// iterate stay `f64`), and `ρ = 1/sᵀy` and `γ` are computed from the
-/// rounded vectors, so each stored pair is self-consistent and the implied
-/// inverse Hessian stays positive definite.
-struct History {
-    m: usize,
-    s: Vec<Vec<f32>>,
-    y: Vec<Vec<f32>>,
-    /// Buffers for the next pair; swapped into the ring when accepted.
-    spare_s: Vec<f32>,
-    spare_y: Vec<f32>,
-    rho: Vec<f64>,
-    /// `yᵀy` per slot, for the initial scaling γ.
-    yy: Vec<f64>,
-    /// Slot of the oldest pair.
-    start: usize,
-    len: usize,
-    alpha: Vec<f64>,
-}
-
-impl History {
-    fn new(m: usize) -> Self {
-        History {
-            m,
-            s: Vec::new(),
-            y: Vec::new(),
-            spare_s: Vec::new(),
-            spare_y: Vec::new(),
-            rho: vec![0.0; m],
-            yy: vec![0.0; m],
-            start: 0,
-            len: 0,
-            alpha: vec![0.0; m],
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    fn clear(&mut self) {
-        self.start = 0;
-        self.len = 0;
-    }
-
-    fn slot(&self, j: usize) -> usize {
-        (self.start + j) % self.m
-    }
-
-    /// Stores the pair from (`x`, `g`) to (`xn`, `gn`) if its curvature is
-    /// positive enough, dropping the oldest when full.
-    fn push(&mut self, xn: &[f64], x: &[f64], gn: &[f64], g: &[f64]) {
-        // Write into the spare pair first: a rejected pair must not
-        // overwrite the oldest stored one.
-        let (s, y) = (&mut self.spare_s, &mut self.spare_y);
-        s.resize(x.len(), 0.0);
-        y.resize(x.len(), 0.0);
-        let (mut sy, mut yy) = ([0.0; LANES], [0.0; LANES]);
-        for i in 0..x.len() {
-            s[i] = (xn[i] - x[i]) as f32;
-            y[i] = (gn[i] - g[i]) as f32;
-            let (si, yi) = (f64::from(s[i]), f64::from(y[i]));
-            sy[i % LANES] += si * yi;
-            yy[i % LANES] += yi * yi;
-        }
-        let (sy, yy): (f64, f64) = (sy.iter().sum(), yy.iter().sum());
-        if !(sy > CURVATURE_EPS * yy) {
-            return;
-        }
-        let slot = if self.len < self.m {
-            self.len += 1;
-            self.slot(self.len - 1)
-        } else {
-            let oldest = self.start;
-            self.start = (self.start + 1) % self.m;
-            oldest
-        };
-        if self.s.len() <= slot {
-            self.s.push(Vec::new());
-            self.y.push(Vec::new());
-        }
-        std::mem::swap(&mut self.s[slot], &mut self.spare_s);
-        std::mem::swap(&mut self.y[slot], &mut self.spare_y);
-        self.rho[slot] = 1.0 / sy;
-        self.yy[slot] = yy;
-    }
-
-    /// `d = −H·g` by the two-loop recursion. Each dot product is fused into
-    /// the preceding update of `d`, so every pass over memory does both.
-    fn direction(&mut self, g: &[f64], d: &mut [f64]) {
-        for (di, &gi) in d.iter_mut().zip(g) {
-            *di = -gi;
-        }
-        if self.len == 0 {
-            return;
-        }
-        let last = self.len - 1;
-        let newest = self.slot(last);
-        let mut sd = dot(&self.s[newest], d);
-        for j in (0..self.len).rev() {
-            let slot = self.slot(j);
-            let a = self.rho[slot] * sd;
-            self.alpha[j] = a;
-            // Next dot: s of the next older pair, or y of the oldest (the
-            // first dot of the second loop, taken before the γ scaling).
-            let next = if j > 0 {
-                &self.s[self.slot(j - 1)]
-            } else {
-                &self.y[self.slot(0)]
-            };
-            sd = axpy_dot(-a, &self.y[slot], d, next);
-        }
-        let gamma = 1.0 / (self.rho[newest] * self.yy[newest]);
-        for di in d.iter_mut() {
-            *di *= gamma;
-        }
-        let mut yd = gamma * sd;
-        for j in 0..self.len {
-            let slot = self.slot(j);
-            let b = self.rho[slot] * yd;
-            let next = &self.y[self.slot((j + 1).min(last))];
-            yd = axpy_dot(self.alpha[j] - b, &self.s[slot], d, next);
-        }
-    }
-}
-
-/// Lanes of the dot products: independent partial sums let the CPU overlap
-/// additions (a single running sum is bound by add latency) while keeping the
-/// summation order fixed, hence reproducible.
-const LANES: usize = 8;
-
-/// `a·b` in `f64`, for `a` of `f32` or `f64`.
-fn dot<T: Copy + Into<f64>>(a: &[T], b: &[f64]) -> f64 {
-    let n = a.len().min(b.len()) / LANES * LANES;
-    let mut acc = [0.0; LANES];
-    for (ac, bc) in a[..n].chunks_exact(LANES).zip(b[..n].chunks_exact(LANES)) {
-        for j in 0..LANES {
-            acc[j] += ac[j].into() * bc[j];
-        }
-    }
-    let tail: f64 = a[n..].iter().zip(&b[n..]).map(|(&x, y)| x.into() * y).sum();
-    acc.iter().sum::<f64>() + tail
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    super::history::dot(a, b)
 }
 
 fn norm(a: &[f64]) -> f64 {
     dot(a, a).sqrt()
-}
-
-/// `y += a·x`, then returns `z·y` with the same lane order as [`dot`].
-fn axpy_dot(a: f64, x: &[f32], y: &mut [f64], z: &[f32]) -> f64 {
-    let n = y.len() / LANES * LANES;
-    let mut acc = [0.0; LANES];
-    let chunks = y[..n]
-        .chunks_exact_mut(LANES)
-        .zip(x[..n].chunks_exact(LANES))
-        .zip(z[..n].chunks_exact(LANES));
-    for ((yc, xc), zc) in chunks {
-        for j in 0..LANES {
-            yc[j] += a * f64::from(xc[j]);
-            acc[j] += f64::from(zc[j]) * yc[j];
-        }
-    }
-    let mut tail = 0.0;
-    for i in n..y.len() {
-        y[i] += a * f64::from(x[i]);
-        tail += f64::from(z[i]) * y[i];
-    }
-    acc.iter().sum::<f64>() + tail
 }
 
 #[cfg(test)]

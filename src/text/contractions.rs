@@ -32,6 +32,11 @@ pub(crate) struct Peel {
 
 /// Peels the last clitic off `word`, if it ends in one.
 pub(crate) fn peel(word: &str) -> Option<Peel> {
+    // Almost no word has an apostrophe; rule that out with a byte scan
+    // (every non-ASCII apostrophe variant has a byte >= 0x80).
+    if !word.bytes().any(|b| b == b'\'' || b == b'`' || b >= 0x80) {
+        return None;
+    }
     let (apos, c) = word
         .char_indices()
         .rev()

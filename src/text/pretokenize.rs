@@ -43,6 +43,9 @@ pub(crate) struct Piece {
 /// Characters that continue a word once it has started.
 #[inline]
 pub(crate) fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphanumeric() || is_extender(c) || is_invisible(c)
 }
 
@@ -267,10 +270,13 @@ impl Scanner<'_> {
     /// `www.` up to the next space or quote, minus trailing punctuation that
     /// belongs to the sentence rather than the link.
     fn url(&self, i: usize, prev: char) -> Option<usize> {
-        if is_word_char(prev) || prev == '@' {
+        let rest = &self.text.as_bytes()[i..];
+        if !matches!(rest.first(), Some(b'h' | b'H' | b'w' | b'W'))
+            || is_word_char(prev)
+            || prev == '@'
+        {
             return None;
         }
-        let rest = &self.text.as_bytes()[i..];
         let has = |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
         let body = i + [&b"https://"[..], b"http://", b"www."]
             .into_iter()

@@ -174,6 +174,14 @@ impl Run<'_, '_> {
     fn fold(&mut self, surface: &str) {
         self.scratch.clear();
         let lowercase = self.tokenizer.config.lowercase;
+        // Fast path for the usual plain-ASCII word: nothing to fold but case.
+        if surface.bytes().all(|b| b.is_ascii() && b != b'`') {
+            self.scratch.push_str(surface);
+            if lowercase {
+                self.scratch.make_ascii_lowercase();
+            }
+            return;
+        }
         for c in surface.chars() {
             if is_invisible(c) {
                 continue;
