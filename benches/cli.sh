@@ -105,7 +105,10 @@ else
     echo "note: $NEWSMTSC_TRAIN is absent; skipping the NewsMTSC input" >&2
 fi
 
-# run NAME FILE THREADS(1|all)
+ROW='%-9s %7s %9s %8s %9s %8s %11s'
+
+# run NAME FILE THREADS (1 = RAYON_NUM_THREADS=1; otherwise rayon's default,
+# all cores)
 results=()
 run() {
     local name="$1" file="$2" threads="$3" log="$TMP/time.log" err="$TMP/stderr.log"
@@ -120,18 +123,22 @@ run() {
         "$BIN" score --model "$MODEL" "$file" -o /dev/null 2>"$err"; then
         echo "error: stance score failed on $name:" >&2
         tail -n 20 "$err" >&2
-        results+=("$(printf '%-10s %8s %10s %12s %12s %12s' "$name" "$threads" "$lines" "FAILED" "-" "-")")
+        # shellcheck disable=SC2059
+        results+=("$(printf "$ROW" "$name" "$threads" "$lines" FAILED - - -)")
         return
     fi
     end="$(date +%s.%N)"
     tail -n 3 "$err" | sed 's/^/   stance: /' >&2
-    local secs rss_kb
+    local secs cpu rss_kb
     secs="$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')"
+    cpu="$(awk -F': ' '/User time|System time/ { t += $2 } END { printf "%.2f", t }' "$log")"
     rss_kb="$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$log")"
-    results+=("$(awk -v n="$name" -v t="$threads" -v l="$lines" -v s="$secs" -v r="$rss_kb" \
-        'BEGIN { printf "%-10s %8s %10d %12.2f %12.0f %12.1f", n, t, l, s, l / s, r / 1024 }')")
+    results+=("$(awk -v f="$ROW" -v n="$name" -v t="$threads" -v l="$lines" -v s="$secs" \
+        -v c="$cpu" -v r="$rss_kb" \
+        'BEGIN { printf f, n, t, l, s, sprintf("%.0f", l / s), c, sprintf("%.1f", r / 1024) }')")
 }
 
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 inputs=(units "$TMP/units.jsonl")
 if [[ "$have_newsmtsc" == 1 ]]; then inputs+=(newsmtsc "$TMP/newsmtsc.jsonl"); fi
 for ((i = 0; i < ${#inputs[@]}; i += 2)); do
@@ -140,6 +147,9 @@ for ((i = 0; i < ${#inputs[@]}; i += 2)); do
 done
 
 echo
-echo "stance score --model $MODEL INPUT -o /dev/null   ($(nproc) CPUs: $(lscpu | awk -F': +' '/Model name/ { print $2; exit }'))"
-printf '%-10s %8s %10s %12s %12s %12s\n' input threads lines seconds "lines/s" "peak RSS MB"
+echo "stance score --model $MODEL INPUT -o /dev/null"
+echo "$NCPU CPUs ($(lscpu | awk -F': +' '/Model name/ { print $2; exit }')); load average before the runs: $load_before"
+echo "(other work on the machine lowers wall-clock rates; CPU s = user + system, is less affected)"
+# shellcheck disable=SC2059
+printf "$ROW\n" input threads lines "wall s" "lines/s" "CPU s" "peak RSS MB"
 printf '%s\n' "${results[@]}"

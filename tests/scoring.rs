@@ -22,9 +22,18 @@ fn read_equals_scored_plus_rejected_and_order_is_kept() {
     }
     fs::write(&input, lines.join("\n") + "\n").unwrap();
     let rejects = dir.path().join("rejects.jsonl");
-    let o = stance(&["score", input.to_str().unwrap(), "--rejects", rejects.to_str().unwrap()]);
+    let o = stance(&[
+        "score",
+        input.to_str().unwrap(),
+        "--rejects",
+        rejects.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stderr(&o).contains("read 30, scored 15, rejected 15"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("read 30, scored 15, rejected 15"),
+        "{}",
+        stderr(&o)
+    );
     let out = json_lines(&stdout(&o));
     assert_eq!(out.len(), 15);
     // Output order = input order.
@@ -66,7 +75,11 @@ fn csv_output_and_stdin() {
 fn model_with_other_actors_is_refused_before_scoring() {
     let dir = tempfile::tempdir().unwrap();
     let other = dir.path().join("actors.toml");
-    fs::write(&other, "[[actor]]\ncode = \"X\"\nname = \"x\"\nnames = [\"Xland\"]\n").unwrap();
+    fs::write(
+        &other,
+        "[[actor]]\ncode = \"X\"\nname = \"x\"\nnames = [\"Xland\"]\n",
+    )
+    .unwrap();
     let o = stance(&["score", "seeds/", "--actors", other.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stdout(&o).is_empty());
@@ -90,28 +103,68 @@ fn run_on_seeds_prints_the_per_article_table() {
 fn report_from_scores_matches_counts_and_sides_by_side_labels() {
     let dir = tempfile::tempdir().unwrap();
     let scores = dir.path().join("s.jsonl");
-    let o = stance(&["score", "seeds/000_d5edc36da2d9ba8b.txt", "-o", scores.to_str().unwrap()]);
+    let o = stance(&[
+        "score",
+        "seeds/000_d5edc36da2d9ba8b.txt",
+        "-o",
+        scores.to_str().unwrap(),
+    ]);
     assert!(o.status.success());
     let recs = json_lines(&fs::read_to_string(&scores).unwrap());
     let comments: Vec<_> = recs.iter().filter(|r| r["kind"] == "comment").collect();
-    let pro_pak = comments.iter().filter(|r| r["actors"][0]["stance"] == "pro").count();
-    let o = stance(&["report", "--scores", scores.to_str().unwrap(), "--labels", "labels/", "--format", "json"]);
+    let pro_pak = comments
+        .iter()
+        .filter(|r| r["actors"][0]["stance"] == "pro")
+        .count();
+    let o = stance(&[
+        "report",
+        "--scores",
+        scores.to_str().unwrap(),
+        "--labels",
+        "labels/",
+        "--format",
+        "json",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let art = v.as_array().unwrap().iter().find(|a| a["doc_id"] == "000_d5edc36da2d9ba8b").unwrap();
-    let sec = art["sections"].as_array().unwrap().iter().find(|s| s["source"] == "predicted" && s["part"] == "comments").unwrap();
+    let art = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["doc_id"] == "000_d5edc36da2d9ba8b")
+        .unwrap();
+    let sec = art["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["source"] == "predicted" && s["part"] == "comments")
+        .unwrap();
     assert_eq!(sec["units"], 24);
     let pak = &sec["actors"][0];
     assert_eq!(pak["actor"], "PAK");
     assert_eq!(pak["pro"].as_u64().unwrap() as usize, pro_pak);
-    let total = pak["pro"].as_u64().unwrap() + pak["anti"].as_u64().unwrap() + pak["none"].as_u64().unwrap();
+    let total = pak["pro"].as_u64().unwrap()
+        + pak["anti"].as_u64().unwrap()
+        + pak["none"].as_u64().unwrap();
     assert_eq!(total, 24);
     let net = pak["net"].as_f64().unwrap();
     let expect = pak["pro_share"].as_f64().unwrap() - pak["anti_share"].as_f64().unwrap();
     assert!((net - expect).abs() < 1e-12);
     let ci = pak["pro_ci"].as_array().unwrap();
     assert!(ci[0].as_f64().unwrap() <= pak["pro_share"].as_f64().unwrap());
-    assert!(art["sections"].as_array().unwrap().iter().any(|s| s["source"] == "labelled"));
-    let csv = stance(&["report", "--scores", scores.to_str().unwrap(), "--format", "csv"]);
+    assert!(
+        art["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["source"] == "labelled")
+    );
+    let csv = stance(&[
+        "report",
+        "--scores",
+        scores.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
     assert!(stdout(&csv).starts_with("doc_id,source,part,units,actor,pro,anti,none"));
 }

@@ -190,11 +190,12 @@ pub fn parse_seed(doc_id: &str, text: &str) -> Result<Document, SeedError> {
                         line_no: no,
                     });
                 } else if let Some(c) = comments.last_mut() {
-                    if c.lines.is_empty() && c.posted_at.is_none() {
-                        if let Some(ts) = parse_timestamp(line) {
-                            c.posted_at = Some(ts);
-                            continue;
-                        }
+                    if c.lines.is_empty()
+                        && c.posted_at.is_none()
+                        && let Some(ts) = parse_timestamp(line)
+                    {
+                        c.posted_at = Some(ts);
+                        continue;
                     }
                     c.lines.push(line.to_string());
                 } else {

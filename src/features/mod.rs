@@ -68,12 +68,12 @@ impl FeatureParams {
                 self.word_ngrams
             )));
         }
-        if let Some((a, b)) = self.char_ngrams {
-            if a == 0 || b < a || b > 8 {
-                return Err(Error::Param(format!(
-                    "character n-gram range {a}..={b} must satisfy 1 <= min <= max <= 8"
-                )));
-            }
+        if let Some((a, b)) = self.char_ngrams
+            && (a == 0 || b < a || b > 8)
+        {
+            return Err(Error::Param(format!(
+                "character n-gram range {a}..={b} must satisfy 1 <= min <= max <= 8"
+            )));
         }
         if self.window > 100 {
             return Err(Error::Param(format!(

@@ -22,8 +22,6 @@ use super::history::History;
 const C1: f64 = 1e-4;
 /// Line-search trials before giving up.
 const MAX_LINE_SEARCH: usize = 40;
-/// Curvature pairs with `sᵀy ≤ CURVATURE_EPS · yᵀy` are not stored.
-const CURVATURE_EPS: f64 = 1e-10;
 
 /// Settings of [`minimize`].
 #[derive(Debug, Clone, PartialEq)]
@@ -118,7 +116,8 @@ where
     let mut past_f = vec![f; opts.past];
     while report.iterations < opts.max_iter {
         let mut gd = history.direction(&g, &mut d);
-        if !(gd < 0.0) {
+        let descent = gd < 0.0; // false for NaN too
+        if !descent {
             // Not a descent direction (numerical trouble): restart.
             history.clear();
             for (di, &gi) in d.iter_mut().zip(&g) {
@@ -155,8 +154,14 @@ where
             step = trial.clamp(0.1 * step, 0.5 * step);
         }
         let Some(fnew) = accepted else {
-            report.stop = Stop::LineSearch;
-            break;
+            if history.is_empty() {
+                report.stop = Stop::LineSearch;
+                break;
+            }
+            // A stale curvature model can give a poor direction: retry once
+            // from steepest descent before giving up.
+            history.clear();
+            continue;
         };
         report.iterations += 1;
         history.push(&xn, &x, &gn, &g);

@@ -14,9 +14,16 @@
 //! Training is deterministic: the same data and parameters give
 //! byte-identical weights whatever the number of rayon threads, because every
 //! floating-point sum is taken in an order fixed by the data (see
-//! [`objective`]). Model files and evaluation numbers are therefore
+//! `objective.rs`). Model files and evaluation numbers are therefore
 //! reproducible.
+//!
+//! Cost: each L-BFGS iteration is usually one objective evaluation (two
+//! passes over the non-zeros) plus the direction update (passes over the
+//! `2m` stored pairs). Memory is a transposed copy of `X` (8 bytes per
+//! non-zero) and about 16 parameter-sized `f64` vectors' worth of optimiser
+//! state (`n_features × n_classes` parameters).
 
+mod history;
 mod lbfgs;
 mod model;
 mod objective;
@@ -36,7 +43,7 @@ use crate::sparse::CsrMatrix;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Loss {
     /// Multinomial (softmax) cross-entropy: `log Σ_k exp(s_k) − s_y`.
-    /// `predict_proba` gives calibrated-ish probabilities.
+    /// `predict_proba` gives its fitted class probabilities.
     Logistic,
     /// One-vs-rest L2-SVM as in `LinearSVC`: for every class `k`,
     /// `max(0, 1 − t_k s_k)²` with `t_k = +1` for the true class and `−1`

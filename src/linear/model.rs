@@ -158,7 +158,7 @@ pub fn softmax(v: &mut [f32]) {
         .iter()
         .filter(|x| !x.is_nan())
         .fold(f32::NEG_INFINITY, |a, &b| a.max(b));
-    if max == f32::INFINITY || max == f32::NEG_INFINITY {
+    if max.is_infinite() {
         // Either some scores overflowed or none is finite: split evenly.
         let hit = |x: f32| if max == f32::INFINITY { x == max } else { true };
         let count = v.iter().filter(|&&x| hit(x)).count() as f32;

@@ -136,7 +136,6 @@ impl<'a> Objective<'a> {
             self.fit_intercept,
         );
 
-        let t0 = std::time::Instant::now();
         // Pass 1: scores → per-row loss and dL/ds, in fixed row chunks.
         let bias = if intercept { Some(bias) } else { None };
         let chunk_losses: Vec<f64> = self
@@ -158,7 +157,6 @@ impl<'a> Objective<'a> {
             .collect();
         let mut value: f64 = chunk_losses.iter().sum();
 
-        let t1 = std::time::Instant::now();
         // Pass 2: weight gradient Xᵀ·D + W/C, feature by feature.
         let (gw, gb) = grad.split_at_mut(nw);
         let (cols, d, inv_c) = (&self.cols, &self.dscore, self.inv_c);
@@ -178,9 +176,6 @@ impl<'a> Objective<'a> {
             .collect();
         value += 0.5 * inv_c * chunk_reg.iter().sum::<f64>();
 
-        if std::env::var("OBJ_TIME").is_ok() {
-            eprintln!("rows {:?} features {:?}", t1 - t0, t1.elapsed());
-        }
         // Intercepts: column sums of D, in row order.
         if intercept {
             gb.fill(0.0);
@@ -208,7 +203,8 @@ macro_rules! with_classes {
 }
 use with_classes;
 
-/// Class counts up to this are scored in registers.
+/// Class counts up to this take the register-accumulator path of
+/// [`gather_add`].
 const ACC: usize = 4;
 /// Independent partial sums per class in [`gather_add`].
 const CHAINS: usize = 4;
@@ -278,11 +274,11 @@ impl FeaturePass<'_> {
 /// `out[..k] += Σ_j vals[j] · table[idx[j]·k ..][..k]`: the one kernel of
 /// both passes (row scores from weights, feature gradients from dL/ds).
 ///
-/// For `k <= ACC` the sums run in two register-resident partial sums
-/// (even and odd entries), added to `out` at the end. A single running sum
-/// would wait on the previous addition at every non-zero; two chains halve
-/// that latency. The order is fixed by the data, so results stay
-/// reproducible.
+/// For `k <= ACC` and runs of at least `2·CHAINS` entries, the sums run in
+/// `CHAINS` register-resident partial sums (entry `j` goes to chain
+/// `j mod CHAINS`), added to `out` at the end: a single running sum would
+/// wait on the previous addition at every non-zero. The order is fixed by
+/// the data, so results stay reproducible.
 #[inline(always)]
 fn gather_add(k: usize, out: &mut [f64], idx: &[u32], vals: &[f32], table: &[f64]) {
     if k > ACC || idx.len() < 2 * CHAINS {

@@ -19,7 +19,7 @@ use crate::sparse::{CsrMatrix, SparseRow};
 use crate::text::TokenizerConfig;
 
 /// Everything that decides what a training run produces.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TrainParams {
     pub features: FeatureParams,
     pub tokenizer: TokenizerConfig,
@@ -28,18 +28,6 @@ pub struct TrainParams {
     /// One head per target (plus a pooled fallback) instead of one pooled
     /// head for all targets.
     pub per_target: bool,
-}
-
-impl Default for TrainParams {
-    fn default() -> Self {
-        TrainParams {
-            features: FeatureParams::default(),
-            tokenizer: TokenizerConfig::default(),
-            stance: LinearParams::default(),
-            sentiment: LinearParams::default(),
-            per_target: false,
-        }
-    }
 }
 
 impl TrainParams {

@@ -32,9 +32,7 @@ pub(crate) struct Peel {
 
 /// Peels the last clitic off `word`, if it ends in one.
 pub(crate) fn peel(word: &str) -> Option<Peel> {
-    // Almost no word has an apostrophe; rule that out with a byte scan
-    // (every non-ASCII apostrophe variant has a byte >= 0x80).
-    if !word.bytes().any(|b| b == b'\'' || b == b'`' || b >= 0x80) {
+    if !may_have_apostrophe(word) {
         return None;
     }
     let (apos, c) = word
@@ -72,6 +70,13 @@ pub(crate) fn peel(word: &str) -> Option<Peel> {
         2 if is("ll") => expand(apos, Some("will")),
         _ => None,
     }
+}
+
+/// Cheap pre-check: almost no word has an apostrophe, and a byte scan rules
+/// it out (every non-ASCII apostrophe variant has bytes >= 0x80).
+#[inline]
+pub(crate) fn may_have_apostrophe(word: &str) -> bool {
+    word.bytes().any(|b| b == b'\'' || b == b'`' || b >= 0x80)
 }
 
 /// A word piece after clitic splitting: a base and up to two clitics

@@ -21,6 +21,11 @@ pub fn normalize_char(c: char) -> char {
         // Backtick is the one ASCII character people type for an apostrophe.
         return if c == '`' { '\'' } else { c };
     }
+    fold_non_ascii(c)
+}
+
+/// Kept out of line so the ASCII path above inlines into the scanner loops.
+fn fold_non_ascii(c: char) -> char {
     match c {
         // Apostrophes and single quotes, including primes and acute accents
         // that keyboards and OCR substitute for them.

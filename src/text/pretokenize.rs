@@ -134,7 +134,13 @@ impl Scanner<'_> {
 
     /// End of a run of word characters with internal apostrophes.
     fn word(&self, mut i: usize) -> usize {
-        while let Some((c, len)) = self.at(i) {
+        let bytes = self.text.as_bytes();
+        loop {
+            // Fast path over the ASCII letters that make up most words.
+            while bytes.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+                i += 1;
+            }
+            let Some((c, len)) = self.at(i) else { break };
             if is_word_char(c) || (c == '\'' && self.next_is(i + len, char::is_alphabetic)) {
                 i += len;
             } else {

@@ -134,6 +134,11 @@ impl Run<'_, '_> {
 
     /// A word piece: split off clitics, then render each part.
     fn word(&mut self, start: usize, end: usize) {
+        if !contractions::may_have_apostrophe(&self.text[start..end]) {
+            let (text, trigger) = self.render(start, end);
+            self.push(text, start, end, TokenKind::Word, trigger);
+            return;
+        }
         let split = contractions::split(self.text, start, end);
         let (bs, be) = split.base;
         if be > bs {

@@ -1,7 +1,8 @@
 //! Model settings shared by `train` and `eval --cv`.
 
 use clap::{Args, ValueEnum};
-use stance::linear::{ClassWeight, Loss};
+use stance::features::FeatureParams;
+use stance::linear::{ClassWeight, LinearParams, Loss};
 use stance::model::TrainParams;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -67,29 +68,35 @@ fn parse_range(s: &str) -> Result<(usize, usize), String> {
 
 impl TrainArgs {
     pub fn params(&self) -> TrainParams {
-        let mut p = TrainParams::default();
-        p.per_target = self.per_target;
-        p.stance.loss = match self.model_kind {
+        let loss = match self.model_kind {
             ModelKind::Logistic => Loss::Logistic,
             ModelKind::Svm => Loss::SquaredHinge,
         };
-        p.sentiment.loss = p.stance.loss;
-        p.stance.c = self.c;
-        p.sentiment.c = self.sentiment_c;
-        let weight = match self.class_weight {
+        let class_weight = match self.class_weight {
             Weighting::None => ClassWeight::None,
             Weighting::Balanced => ClassWeight::Balanced,
         };
-        p.stance.class_weight = weight;
-        p.sentiment.class_weight = weight;
-        p.stance.max_iter = self.max_iter;
-        p.sentiment.max_iter = self.max_iter;
-        p.features.word_ngrams = self.word_ngrams;
-        p.features.char_ngrams = self.char_ngrams;
-        p.features.window = self.window;
-        p.features.mask_targets = !self.no_mask;
-        p.features.target_identity = !self.no_target_identity;
-        p.features.min_df = self.min_df;
-        p
+        let head = |c: f32| LinearParams {
+            loss,
+            c,
+            class_weight,
+            max_iter: self.max_iter,
+            ..LinearParams::default()
+        };
+        TrainParams {
+            features: FeatureParams {
+                word_ngrams: self.word_ngrams,
+                char_ngrams: self.char_ngrams,
+                window: self.window,
+                mask_targets: !self.no_mask,
+                target_identity: !self.no_target_identity,
+                min_df: self.min_df,
+                ..FeatureParams::default()
+            },
+            tokenizer: Default::default(),
+            stance: head(self.c),
+            sentiment: head(self.sentiment_c),
+            per_target: self.per_target,
+        }
     }
 }
