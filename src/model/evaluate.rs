@@ -43,7 +43,8 @@ const SENTIMENT: [&str; 3] = ["positive", "negative", "neutral"];
 /// pro and anti: the classes F_avg averages.
 const POLAR: Option<(usize, usize)> = Some((0, 1));
 
-fn argmax(p: &[f32]) -> usize {
+/// Index of the largest probability (the first on ties).
+pub fn argmax(p: &[f32]) -> usize {
     let mut best = 0;
     for (i, v) in p.iter().enumerate() {
         if *v > p[best] {

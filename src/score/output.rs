@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::corpus::{Unit, UnitKind};
 use crate::dataset::Example;
 use crate::labels::{Sentiment, Stance};
+use crate::model::evaluate::argmax;
 use crate::model::{StanceModel, UnitScore};
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -66,13 +67,7 @@ fn stance_of(p: &[f32]) -> (Stance, StanceProbs) {
         anti: round(p.get(1).copied().unwrap_or(0.0)),
         none: round(p.get(2).copied().unwrap_or(1.0)),
     };
-    let mut best = 0;
-    for i in 1..p.len().min(3) {
-        if p[i] > p[best] {
-            best = i;
-        }
-    }
-    (Stance::ALL[best], probs)
+    (Stance::ALL[argmax(&p[..p.len().min(3)])], probs)
 }
 
 pub fn excerpt(text: &str, max_chars: usize) -> String {
@@ -86,22 +81,14 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
 impl ScoreRecord {
     pub fn unit(model: &StanceModel, u: &Unit, s: UnitScore) -> ScoreRecord {
         let (sentiment, sentiment_probs) = match &s.sentiment {
-            Some(p) => {
-                let mut best = 0;
-                for i in 1..p.len().min(3) {
-                    if p[i] > p[best] {
-                        best = i;
-                    }
-                }
-                (
-                    Some(Sentiment::ALL[best]),
-                    Some(SentimentProbs {
-                        positive: round(p[0]),
-                        negative: round(p[1]),
-                        neutral: round(p[2]),
-                    }),
-                )
-            }
+            Some(p) => (
+                Some(Sentiment::ALL[argmax(&p[..3])]),
+                Some(SentimentProbs {
+                    positive: round(p[0]),
+                    negative: round(p[1]),
+                    neutral: round(p[2]),
+                }),
+            ),
             None => (None, None),
         };
         let actors = model

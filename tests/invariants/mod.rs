@@ -589,25 +589,16 @@ pub fn check_mentions(set: &ActorSet, text: &str) -> Check {
 /// so that the payload decoder is reached (random bytes never pass the
 /// SHA-256 check).
 pub fn frame_model(payload: &[u8]) -> Vec<u8> {
-    use sha2_free::sha256;
     let mut out = Vec::with_capacity(payload.len() + 52);
     out.extend_from_slice(b"STANCEM\0");
     out.extend_from_slice(&stance::model::file::FORMAT_VERSION.to_le_bytes());
     out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
     out.extend_from_slice(payload);
-    out.extend_from_slice(&sha256(payload));
+    let hex = stance::digest::sha256_hex(payload);
+    out.extend((0..hex.len()).step_by(2).map(|i| {
+        u8::from_str_radix(&hex[i..i + 2], 16).expect("hex digest")
+    }));
     out
-}
-
-/// SHA-256 through the crate's own hex digest, so no extra dependency.
-mod sha2_free {
-    pub fn sha256(bytes: &[u8]) -> Vec<u8> {
-        let hex = stance::digest::sha256_hex(bytes);
-        (0..hex.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex digest"))
-            .collect()
-    }
 }
 
 /// `decode` on any bytes returns instead of panicking, and what it accepts
