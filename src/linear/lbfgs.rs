@@ -20,8 +20,10 @@ use super::history::History;
 
 /// Armijo sufficient-decrease constant.
 const C1: f64 = 1e-4;
-/// Line-search trials before giving up.
-const MAX_LINE_SEARCH: usize = 40;
+/// Line-search trials before giving up (each shrinks the step 2–10×, so 20
+/// reach steps 10⁻⁶–10⁻²⁰ of the first; more only burns evaluations at the
+/// limit of floating-point precision).
+const MAX_LINE_SEARCH: usize = 20;
 
 /// Settings of [`minimize`].
 #[derive(Debug, Clone, PartialEq)]

@@ -23,6 +23,8 @@
 //! non-zero) and about 16 parameter-sized `f64` vectors' worth of optimiser
 //! state (`n_features × n_classes` parameters).
 
+#[cfg(test)]
+mod benchmark;
 mod history;
 mod lbfgs;
 mod model;
