@@ -828,13 +828,10 @@ proptest! {
     }
 }
 
-/// Blank records (`,,` lines, as spreadsheets export below the data) are
-/// skipped one recursive call each in `CsvRows::next`, so enough of them in
-/// a row overflow the stack: about 20 000 abort the release binary (8 MiB
-/// main stack) in `stance ingest` and `stance labels check`. A stack
-/// overflow aborts the whole test binary, hence ignored until fixed.
+/// Blank records (`,,` lines, as spreadsheets export below the data) were
+/// once skipped one recursive call each, and about 20 000 overflowed the
+/// stack of `stance ingest` and `stance labels check`.
 #[test]
-#[ignore = "known bug: aborts (stack overflow) in CsvRows::next on many blank records"]
 fn csv_many_blank_records_do_not_overflow_the_stack() {
     let mut text = String::from("doc_id,unit_id,text\n");
     for _ in 0..200_000 {
@@ -845,12 +842,10 @@ fn csv_many_blank_records_do_not_overflow_the_stack() {
     assert_eq!(items.len(), 1);
 }
 
-/// A rejection names the line its record starts on. The csv crate's
-/// positions are one line early for a record after a CRLF line ending
-/// (BurntSushi/rust-csv#395) or after a blank line (#208), and `CsvRows`
-/// reports them as they are; ignored until `CsvRows` counts lines itself.
+/// A rejection names the line its record starts on, although the csv
+/// crate's positions are one line early for a record after a CRLF line
+/// ending (BurntSushi/rust-csv#395) or after a blank line (#208).
 #[test]
-#[ignore = "known bug: CSV rejections after CRLF or blank lines name the previous line"]
 fn csv_rejections_name_their_own_line() {
     for (text, line) in [
         ("doc_id,unit_id,text\nd,c1,x\nd,c2\n", 3),

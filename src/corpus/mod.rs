@@ -3,6 +3,7 @@
 
 mod dates;
 pub mod ingest;
+mod lines;
 pub mod records;
 pub mod seed;
 

@@ -4,9 +4,11 @@
 //! goes on, and memory does not grow with the input.
 
 use std::io::BufRead;
+use std::sync::{Arc, Mutex};
 
 use serde_json::{Map, Value};
 
+use super::lines::{LineCounted, LineIndex};
 use super::{Unit, UnitKind};
 use crate::error::{Location, Rejection};
 
@@ -166,7 +168,8 @@ pub fn json_units<R: BufRead>(
 /// CSV with a header row; each record yields its fields by column name, or a
 /// rejection with the record's line.
 pub struct CsvRows<R: std::io::Read> {
-    reader: csv::Reader<R>,
+    reader: csv::Reader<LineCounted<R>>,
+    lines: Arc<Mutex<LineIndex>>,
     file: String,
     header: Result<Vec<String>, Rejection>,
     record: csv::ByteRecord,
@@ -176,6 +179,7 @@ pub struct CsvRows<R: std::io::Read> {
 impl<R: std::io::Read> CsvRows<R> {
     pub fn new(reader: R, file: impl Into<String>) -> Self {
         let file = file.into();
+        let (reader, lines) = LineCounted::new(reader);
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
         let header = match reader.byte_headers() {
             Ok(h) => h
@@ -198,6 +202,7 @@ impl<R: std::io::Read> CsvRows<R> {
         };
         CsvRows {
             reader,
+            lines,
             file,
             header,
             record: csv::ByteRecord::new(),
@@ -208,6 +213,16 @@ impl<R: std::io::Read> CsvRows<R> {
     /// Column names, lowercased.
     pub fn header(&self) -> Result<&[String], &Rejection> {
         self.header.as_deref()
+    }
+
+    fn location(&self, position: Option<&csv::Position>) -> Location {
+        let line = position.map(|p| {
+            self.lines
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .line_at(p.byte())
+        });
+        Location::new(self.file.clone(), line)
     }
 }
 
@@ -234,57 +249,57 @@ impl<R: std::io::Read> Iterator for CsvRows<R> {
             return None;
         }
         let header = match &self.header {
-            Ok(h) => h,
+            Ok(h) => h.len(),
             Err(r) => {
                 self.done = true;
                 return Some(Err(r.clone()));
             }
         };
-        match self.reader.read_byte_record(&mut self.record) {
-            Ok(false) => None,
-            Ok(true) => {
-                let line = self.record.position().map(|p| p.line());
-                let at = Location::new(self.file.clone(), line);
-                if self
-                    .record
-                    .iter()
-                    .all(|f| f.iter().all(u8::is_ascii_whitespace))
-                {
-                    return self.next();
-                }
-                if self.record.len() != header.len() {
-                    return Some(Err(Rejection::new(
-                        at,
-                        format!(
-                            "{} fields, the header has {}",
-                            self.record.len(),
-                            header.len()
-                        ),
-                    )));
-                }
-                let mut fields = Vec::with_capacity(header.len());
-                for (name, value) in header.iter().zip(self.record.iter()) {
-                    match std::str::from_utf8(value) {
-                        Ok(v) => fields.push((name.clone(), v.to_string())),
-                        Err(_) => {
-                            return Some(Err(Rejection::new(
-                                at,
-                                format!("invalid UTF-8 in column `{name}`"),
-                            )));
-                        }
+        // A loop, not recursion: blank records (`,,` rows that spreadsheets
+        // export below the data) can number in the hundreds of thousands.
+        loop {
+            match self.reader.read_byte_record(&mut self.record) {
+                Ok(false) => return None,
+                Ok(true) => {
+                    let at = self.location(self.record.position());
+                    if self
+                        .record
+                        .iter()
+                        .all(|f| f.iter().all(u8::is_ascii_whitespace))
+                    {
+                        continue;
                     }
+                    return Some(self.row(at, header));
                 }
-                Some(Ok(CsvRow { at, fields }))
-            }
-            Err(e) => {
-                let line = e.position().map(|p| p.line());
-                self.done = !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. });
-                Some(Err(Rejection::new(
-                    Location::new(self.file.clone(), line),
-                    format!("malformed CSV: {e}"),
-                )))
+                Err(e) => {
+                    self.done = !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. });
+                    let at = self.location(e.position());
+                    return Some(Err(Rejection::new(at, format!("malformed CSV: {e}"))));
+                }
             }
         }
+    }
+}
+
+impl<R: std::io::Read> CsvRows<R> {
+    /// The current record as named fields, once it is known not to be blank.
+    fn row(&self, at: Location, width: usize) -> Result<CsvRow, Rejection> {
+        if self.record.len() != width {
+            let reason = format!("{} fields, the header has {width}", self.record.len());
+            return Err(Rejection::new(at, reason));
+        }
+        let names = self.header.as_deref().unwrap_or_default();
+        let mut fields = Vec::with_capacity(width);
+        for (name, value) in names.iter().zip(self.record.iter()) {
+            match std::str::from_utf8(value) {
+                Ok(v) => fields.push((name.clone(), v.to_string())),
+                Err(_) => {
+                    let reason = format!("invalid UTF-8 in column `{name}`");
+                    return Err(Rejection::new(at, reason));
+                }
+            }
+        }
+        Ok(CsvRow { at, fields })
     }
 }
 
