@@ -168,3 +168,180 @@ fn report_from_scores_matches_counts_and_sides_by_side_labels() {
     ]);
     assert!(stdout(&csv).starts_with("doc_id,source,part,units,actor,pro,anti,none"));
 }
+
+// ---------------------------------------------------------------------------
+// Golden outputs: `stance score` must give byte-identical records, rejects
+// and summaries to the ones recorded in tests/fixtures/golden/ (made with
+// the scorer before it was optimised). `STANCE_BLESS=1 cargo test --test
+// scoring golden` rewrites them — only do that for an intended change.
+// ---------------------------------------------------------------------------
+
+mod golden {
+    use super::common::*;
+    use std::fs;
+    use std::path::{Path, PathBuf};
+
+    fn golden_dir() -> PathBuf {
+        root().join("tests/fixtures/golden")
+    }
+
+    fn bless() -> bool {
+        std::env::var_os("STANCE_BLESS").is_some_and(|v| v == "1")
+    }
+
+    /// Compares `actual` with the golden file `name`, line by line so a
+    /// failure shows the first differing record.
+    fn check(name: &str, actual: &str) {
+        let path = golden_dir().join(name);
+        if bless() {
+            fs::write(&path, actual).unwrap();
+            return;
+        }
+        let expected = fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e} (STANCE_BLESS=1 writes it)", path.display()));
+        if expected == actual {
+            return;
+        }
+        let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
+        for (i, (x, y)) in e.iter().zip(&a).enumerate() {
+            assert_eq!(x, y, "{name}: line {} differs", i + 1);
+        }
+        panic!(
+            "{name}: {} lines expected, {} produced (or line endings differ)",
+            e.len(),
+            a.len()
+        );
+    }
+
+    /// Runs `stance score ARGS -o OUT --rejects REJ`; returns (records,
+    /// rejects, last stderr line).
+    fn score(args: &[&str], stdin: Option<&[u8]>) -> (String, String, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let rej = dir.path().join("rejects.jsonl");
+        let mut all: Vec<&str> = vec!["score"];
+        all.extend(args);
+        all.extend([
+            "-o",
+            out.to_str().unwrap(),
+            "--rejects",
+            rej.to_str().unwrap(),
+        ]);
+        let o = stance_in(&root(), &all, stdin);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        let summary = err.lines().last().unwrap_or_default().to_string();
+        (
+            fs::read_to_string(&out).unwrap(),
+            fs::read_to_string(&rej).unwrap(),
+            summary,
+        )
+    }
+
+    fn input(rel: &str) -> String {
+        assert!(Path::new(&root()).join(rel).exists(), "{rel}");
+        rel.to_string()
+    }
+
+    #[test]
+    fn golden_seeds() {
+        let (out, rej, summary) = score(&[&input("seeds/")], None);
+        assert_eq!(summary, "score: read 252, scored 252, rejected 0");
+        assert!(rej.is_empty());
+        check("seeds.jsonl", &out);
+    }
+
+    #[test]
+    fn golden_fixtures() {
+        for name in ["newsmtsc_small", "stance_small"] {
+            let (out, rej, summary) =
+                score(&[&input(&format!("tests/fixtures/{name}.jsonl"))], None);
+            assert_eq!(summary, "score: read 120, scored 120, rejected 0");
+            assert!(rej.is_empty());
+            check(&format!("{name}.jsonl"), &out);
+        }
+        let (out, _, _) = score(
+            &[
+                "--format",
+                "csv",
+                &input("tests/fixtures/stance_small.jsonl"),
+            ],
+            None,
+        );
+        check("stance_small.csv", &out);
+    }
+
+    /// Units and target lines mixed with every kind of malformed line: the
+    /// records, the rejects (file, line, reason) and the counts.
+    #[test]
+    fn golden_mixed_with_rejects() {
+        let file = input("tests/fixtures/golden/mixed_input.jsonl");
+        let (out, rej, summary) = score(&[&file], None);
+        check("mixed.jsonl", &out);
+        check("mixed.rejects.jsonl", &rej);
+        check("mixed.summary.txt", &(summary.clone() + "\n"));
+        let (csv, _, _) = score(&["--format", "csv", &file], None);
+        check("mixed.csv", &csv);
+        // The same bytes on stdin: same records and counts, rejects name `-`.
+        let bytes = fs::read(root().join(&file)).unwrap();
+        let (out2, rej2, summary2) = score(&["-"], Some(&bytes));
+        assert_eq!(out2, out);
+        assert_eq!(summary2, summary);
+        assert_eq!(
+            rej2,
+            rej.replace(&format!("\"file\":\"{file}\""), "\"file\":\"-\"")
+        );
+    }
+
+    /// The unrounded probabilities, as f32 bit patterns, of every seed unit
+    /// (sentiment + six actors) and every fixture line.
+    #[test]
+    fn golden_raw_probabilities() {
+        use stance::corpus::Input;
+        use stance::model::StanceModel;
+        use stance::model::predict::Scratch;
+        use stance::score::{Record, records};
+
+        let model = StanceModel::load(&root().join("models/default.model")).unwrap();
+        let mut s = Scratch::default();
+        let mut text = String::new();
+        let bits = |p: &[f32]| {
+            p.iter()
+                .map(|x| format!("{:08x}", x.to_bits()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let inputs = [
+            "seeds/",
+            "tests/fixtures/newsmtsc_small.jsonl",
+            "tests/fixtures/stance_small.jsonl",
+            "tests/fixtures/golden/mixed_input.jsonl",
+        ];
+        for name in inputs {
+            let inputs = [Input::Path(root().join(name))];
+            for rec in records(&inputs).filter_map(Result::ok) {
+                match rec {
+                    Record::Unit(u) => {
+                        let sc = model.score_unit(&u.text, &mut s);
+                        text.push_str(&format!(
+                            "U {}/{} S {}",
+                            u.doc_id,
+                            u.unit_id,
+                            bits(sc.sentiment.as_deref().unwrap_or_default())
+                        ));
+                        for (m, p) in &sc.actors {
+                            text.push_str(&format!(" | {} {}", u8::from(*m), bits(p)));
+                        }
+                    }
+                    Record::Target(e) => {
+                        let mut p = Vec::new();
+                        let m = model.stance_proba(&e.text, &e.target, e.span, &mut s, &mut p);
+                        text.push_str(&format!("T {} {:?} {}", e.id, m, bits(&p)));
+                    }
+                }
+                text.push('\n');
+            }
+        }
+        check("raw_probabilities.txt", &text);
+    }
+}
