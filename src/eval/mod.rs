@@ -21,6 +21,7 @@
 //! seed, so a seed recorded in a report reproduces it exactly.
 
 mod metrics;
+mod paired;
 mod render;
 mod resample;
 
@@ -28,5 +29,6 @@ mod resample;
 mod tests;
 
 pub use metrics::{ClassScores, Confusion, Intervals, Scores, score, score_by_group};
+pub use paired::{Difference, PairedScores, paired_bootstrap};
 pub use render::render;
 pub use resample::{SplitMix64, bootstrap, stratified_group_folds};

@@ -69,7 +69,7 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
     sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
 }
 
-fn interval(mut values: Vec<f64>) -> [f64; 2] {
+pub(crate) fn interval(mut values: Vec<f64>) -> [f64; 2] {
     values.sort_by(f64::total_cmp);
     [percentile(&values, 0.025), percentile(&values, 0.975)]
 }

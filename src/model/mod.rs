@@ -5,6 +5,8 @@
 pub mod evaluate;
 pub mod file;
 pub mod predict;
+pub mod registry;
+pub mod retrain;
 pub mod train;
 
 pub use predict::{StanceModel, UnitScore};

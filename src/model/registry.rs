@@ -1,0 +1,304 @@
+//! The model registry: every model kept, how it was made and scored, and
+//! which one is the default (`models/registry.json`).
+//!
+//! Each kept model lives in its own file, `models/<name>.model`, and never
+//! changes; `models/default.model` is a byte copy of the default one, so
+//! every command that reads the default keeps working and a rollback is a
+//! copy. Which model is the default is *derived* from the bytes (the entry
+//! whose SHA-256 equals `default.model`'s), not only trusted from the JSON,
+//! so a registry and a default file that disagree are caught, not believed.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::ModelData;
+use super::train::TrainParams;
+use crate::digest::sha256_hex;
+use crate::error::{Error, Location, Result, display_path, read_file, write_atomic};
+
+pub const REGISTRY_FILE: &str = "registry.json";
+pub const DEFAULT_FILE: &str = "default.model";
+
+/// `models/registry.json`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Registry {
+    /// Name of the default model.
+    pub default: Option<String>,
+    /// How `stance retrain` builds and judges candidates.
+    #[serde(default)]
+    pub retrain: RetrainConfig,
+    pub models: Vec<Entry>,
+}
+
+/// Settings of the retraining loop, kept with the models so every retrain
+/// is judged the same way until someone deliberately changes them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RetrainConfig {
+    /// External labelled data trained on besides the label store (e.g.
+    /// NewsMTSC lines); paths relative to the working directory.
+    pub external_data: Vec<String>,
+    /// Percentage of labelled *comments* held out for the comparison,
+    /// chosen by a stable hash of the unit id, so a unit never moves
+    /// between training and held-out as labels are added.
+    pub holdout_percent: u32,
+    /// Folds of the cross-validation over the training pool.
+    pub cv_folds: usize,
+    /// Bootstrap rounds for the intervals of the differences.
+    pub bootstrap: usize,
+    pub seed: u64,
+    /// The agreed metric: a candidate is promoted only when it is not worse
+    /// on the held-out split by this metric.
+    pub metric: Metric,
+}
+
+impl Default for RetrainConfig {
+    fn default() -> Self {
+        RetrainConfig {
+            external_data: Vec::new(),
+            holdout_percent: 50,
+            cv_folds: 5,
+            bootstrap: 1000,
+            seed: 42,
+            metric: Metric::MacroF1,
+        }
+    }
+}
+
+/// Stance metrics a promotion can be judged by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    MacroF1,
+    FAvg,
+    Accuracy,
+}
+
+impl Metric {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Metric::MacroF1 => "macro_f1",
+            Metric::FAvg => "f_avg",
+            Metric::Accuracy => "accuracy",
+        }
+    }
+}
+
+/// One kept model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub name: String,
+    /// File name inside the models directory.
+    pub file: String,
+    /// UTC, `YYYY-MM-DDTHH:MM:SSZ`.
+    pub created: String,
+    /// SHA-256 of the model file.
+    pub sha256: String,
+    pub data_digest: String,
+    pub data_files: Vec<String>,
+    pub n_stance: usize,
+    pub n_sentiment: usize,
+    pub settings: TrainParams,
+    /// Whatever evaluation was run when the model was kept (held-out and
+    /// cross-validation scores), as the JSON the commands print.
+    pub metrics: serde_json::Value,
+    /// Why it is (or is not) the default, e.g. the reason given with
+    /// `--force`.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl Registry {
+    pub fn path(dir: &Path) -> PathBuf {
+        dir.join(REGISTRY_FILE)
+    }
+
+    /// Reads the registry; a missing file is an empty registry.
+    pub fn load(dir: &Path) -> Result<Registry> {
+        let path = Registry::path(dir);
+        if !path.exists() {
+            return Ok(Registry::default());
+        }
+        let bytes = read_file(&path)?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            Error::invalid(
+                Location::of_path(&path, Some(e.line() as u64)),
+                format!("not a model registry: {e}"),
+            )
+        })
+    }
+
+    pub fn save(&self, dir: &Path) -> Result<()> {
+        let mut json = serde_json::to_vec_pretty(self).expect("registry serialises");
+        json.push(b'\n');
+        write_atomic(&Registry::path(dir), &json)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Entry> {
+        self.models.iter().find(|e| e.name == name)
+    }
+
+    /// The entry `default.model` is a copy of, if any; `None` also when the
+    /// file is missing.
+    pub fn actual_default(&self, dir: &Path) -> Result<Option<&Entry>> {
+        let path = dir.join(DEFAULT_FILE);
+        if !path.exists() {
+            return Ok(None);
+        }
+        let sha = sha256_hex(&read_file(&path)?);
+        Ok(self.models.iter().find(|e| e.sha256 == sha))
+    }
+
+    /// Stores `bytes` as `<name>.model` and adds its entry. Refuses a name
+    /// already kept: kept models are immutable.
+    pub fn keep(
+        &mut self,
+        dir: &Path,
+        name: &str,
+        bytes: &[u8],
+        model: &ModelData,
+        metrics: serde_json::Value,
+        created: String,
+    ) -> Result<()> {
+        check_name(name)?;
+        if self.get(name).is_some() {
+            return Err(Error::Param(format!(
+                "a model named `{name}` is already kept in {}",
+                display_path(&Registry::path(dir))
+            )));
+        }
+        let file = format!("{name}.model");
+        write_atomic(&dir.join(&file), bytes)?;
+        let meta = &model.meta;
+        self.models.push(Entry {
+            name: name.to_string(),
+            file,
+            created,
+            sha256: sha256_hex(bytes),
+            data_digest: meta.data_digest.clone(),
+            data_files: meta.data_files.clone(),
+            n_stance: meta.n_stance,
+            n_sentiment: meta.n_sentiment,
+            settings: meta.params.clone(),
+            metrics,
+            note: None,
+        });
+        Ok(())
+    }
+
+    /// Makes `name` the default: checks its file is intact, copies it over
+    /// `default.model` (atomically), then records the choice.
+    pub fn use_model(&mut self, dir: &Path, name: &str) -> Result<()> {
+        let entry = self.get(name).ok_or_else(|| {
+            let known: Vec<&str> = self.models.iter().map(|e| e.name.as_str()).collect();
+            Error::Param(format!(
+                "no model named `{name}` in {} (kept: {})",
+                display_path(&Registry::path(dir)),
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ))
+        })?;
+        let path = dir.join(&entry.file);
+        let bytes = read_file(&path)?;
+        if sha256_hex(&bytes) != entry.sha256 {
+            return Err(Error::invalid(
+                Location::of_path(&path, None),
+                "model file does not match its registry checksum; not used",
+            ));
+        }
+        super::file::decode(&bytes).map_err(|e| {
+            Error::invalid(
+                Location::of_path(&path, None),
+                format!("unusable model: {e:?}"),
+            )
+        })?;
+        write_atomic(&dir.join(DEFAULT_FILE), &bytes)?;
+        let meta = dir.join(&entry.file).with_extension("meta.json");
+        if let Ok(m) = std::fs::read(&meta) {
+            write_atomic(&dir.join("default.meta.json"), &m)?;
+        }
+        self.default = Some(name.to_string());
+        self.save(dir)
+    }
+}
+
+/// Names become file names: keep them to a safe alphabet.
+fn check_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name != "default"
+        && name.len() <= 80
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && !name.starts_with('.');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Param(format!(
+            "model name `{name}` must be 1–80 of A–Z a–z 0–9 - _ . (not `default`)"
+        )))
+    }
+}
+
+/// Now in UTC as `YYYY-MM-DDTHH:MM:SSZ` (no time-zone crate needed).
+pub fn now_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    utc_from_unix(secs)
+}
+
+/// Howard Hinnant's `civil_from_days`.
+fn utc_from_unix(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_dates() {
+        assert_eq!(utc_from_unix(0), "1970-01-01T00:00:00Z");
+        assert_eq!(utc_from_unix(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(utc_from_unix(1_795_519_845), "2026-11-24T11:30:45Z");
+    }
+
+    #[test]
+    fn names_are_safe_file_names() {
+        assert!(check_name("2026-11-24-ab12cd34").is_ok());
+        for bad in ["", "default", "../x", "a/b", ".hidden", "a b"] {
+            assert!(check_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_missing_registry_is_empty_and_a_broken_one_names_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(Registry::load(dir.path()).unwrap(), Registry::default());
+        std::fs::write(dir.path().join(REGISTRY_FILE), "{\n \"models\": 3\n}").unwrap();
+        let e = Registry::load(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("registry.json:2"), "{e}");
+    }
+}
