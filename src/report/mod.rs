@@ -3,8 +3,10 @@
 //! toward each actor (with Wilson 95% intervals), the net stance, the
 //! sentiment split, and the strongest pro and anti units.
 
+mod html;
 mod render;
 
+pub use html::render_html;
 pub use render::{render_csv, render_table};
 
 use std::collections::BTreeMap;

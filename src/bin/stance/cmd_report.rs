@@ -10,7 +10,7 @@ use stance::corpus::records::JsonLines;
 use stance::corpus::{Unit, UnitKind};
 use stance::labels::{LabelRow, label_files, read_labels};
 use stance::model::StanceModel;
-use stance::report::{ArticleReport, build, render_csv, render_table};
+use stance::report::{ArticleReport, build, render_csv, render_html, render_table};
 use stance::score::{Record, ScoreRecord, score_stream};
 
 use crate::cmd_labels::load_corpus;
@@ -21,6 +21,8 @@ pub enum ReportFormat {
     Table,
     Csv,
     Json,
+    /// One self-contained page with charts (no network needed); use with -o.
+    Html,
 }
 
 /// Per-article stance distributions from scores and/or hand labels.
@@ -137,6 +139,7 @@ fn emit(reports: &[ArticleReport], out: &OutArgs) -> stance::Result<ExitCode> {
         ReportFormat::Json => {
             serde_json::to_string_pretty(reports).expect("report serialises") + "\n"
         }
+        ReportFormat::Html => render_html(reports),
     };
     w.write_all(text.as_bytes())
         .map_err(|e| io::write_err(path, e))?;
