@@ -19,6 +19,7 @@ pub mod progress;
 pub mod report;
 pub mod score;
 pub mod sparse;
+pub mod suggest;
 pub mod text;
 
 pub use error::{Error, Rejection, Result};

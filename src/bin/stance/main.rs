@@ -2,11 +2,15 @@
 //! is in the library.
 
 mod cmd_actors;
+mod cmd_agree;
 mod cmd_eval;
 mod cmd_ingest;
 mod cmd_labels;
+mod cmd_models;
 mod cmd_report;
+mod cmd_retrain;
 mod cmd_score;
+mod cmd_suggest;
 mod cmd_train;
 mod data_args;
 mod io;
@@ -39,6 +43,10 @@ enum Command {
     Score(cmd_score::Args),
     Report(cmd_report::ReportArgs),
     Run(cmd_report::RunArgs),
+    Agree(cmd_agree::Args),
+    Retrain(cmd_retrain::Args),
+    Models(cmd_models::Args),
+    Suggest(cmd_suggest::Args),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +60,10 @@ fn main() -> ExitCode {
         Command::Score(a) => cmd_score::run(a),
         Command::Report(a) => cmd_report::report(a),
         Command::Run(a) => cmd_report::run(a),
+        Command::Agree(a) => cmd_agree::run(a),
+        Command::Retrain(a) => cmd_retrain::run(a),
+        Command::Models(a) => cmd_models::run(a),
+        Command::Suggest(a) => cmd_suggest::run(a),
     };
     match result {
         Ok(code) => code,

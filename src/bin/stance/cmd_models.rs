@@ -1,0 +1,114 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use stance::error::Result;
+use stance::model::registry::{Entry, Registry};
+
+/// List the kept models (models/registry.json), or make one the default.
+///
+/// The default is marked `*`: it is the kept model whose bytes
+/// models/default.model holds. Metrics are stance macro-F1 and F_avg of the
+/// model on the held-out comments when it was kept by `stance retrain`.
+///
+/// Example: stance models
+/// Example: stance models use 2026-11-24-1a2b3c4d
+#[derive(Parser)]
+pub struct Args {
+    #[command(subcommand)]
+    action: Option<Action>,
+    /// The models folder.
+    #[arg(long, default_value = "models", global = true)]
+    models: PathBuf,
+    /// The registry as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+enum Action {
+    /// Make a kept model the default (a rollback is the same command).
+    Use {
+        /// The model's name, as `stance models` lists it.
+        name: String,
+    },
+}
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    let mut registry = Registry::load(&args.models)?;
+    if let Some(Action::Use { name }) = &args.action {
+        registry.use_model(&args.models, name)?;
+        eprintln!("default model is now `{name}`");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&registry).expect("serialises")
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let actual = registry
+        .actual_default(&args.models)?
+        .map(|e| e.name.clone());
+    if registry.models.is_empty() {
+        eprintln!(
+            "no models kept in {} yet (`stance retrain` keeps them)",
+            Registry::path(&args.models).display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "  {:<28} {:<20} {:>8} {:>9} {:>8} {:>6}  note",
+        "name", "created", "examples", "macro_f1", "f_avg", "kind"
+    );
+    for e in &registry.models {
+        let mark = if actual.as_deref() == Some(e.name.as_str()) {
+            "*"
+        } else {
+            " "
+        };
+        let (f1, favg) = held_out_scores(e);
+        println!(
+            "{mark} {:<28} {:<20} {:>8} {:>9} {:>8} {:>6}  {}",
+            e.name,
+            e.created,
+            e.n_stance,
+            f1,
+            favg,
+            kind(e),
+            e.note.as_deref().unwrap_or("")
+        );
+    }
+    if actual.is_none() {
+        eprintln!(
+            "warning: {} matches no kept model",
+            args.models
+                .join(stance::model::registry::DEFAULT_FILE)
+                .display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn kind(e: &Entry) -> &'static str {
+    match e.settings.stance.loss {
+        stance::linear::Loss::Logistic => "logreg",
+        stance::linear::Loss::SquaredHinge => "svm",
+    }
+}
+
+/// The candidate's side of the held-out comparison, or the validation
+/// scores `stance train --validate` stored.
+fn held_out_scores(e: &Entry) -> (String, String) {
+    let m = &e.metrics;
+    let stance = m
+        .pointer("/holdout/stance")
+        .map(|s| (s.pointer("/macro_f1/b"), s.pointer("/f_avg/b")))
+        .unwrap_or((m.pointer("/report/macro_f1"), m.pointer("/report/f_avg")));
+    let fmt = |v: Option<&serde_json::Value>| {
+        v.and_then(serde_json::Value::as_f64)
+            .map_or("-".to_string(), |x| format!("{x:.3}"))
+    };
+    (fmt(stance.0), fmt(stance.1))
+}

@@ -1,0 +1,297 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use stance::actors::ActorSet;
+use stance::dataset::{DataOptions, Dataset, read_data};
+use stance::error::{Error, Result, read_file, write_atomic};
+use stance::eval::{Difference, PairedScores};
+use stance::model::registry::{DEFAULT_FILE, Registry, now_utc};
+use stance::model::retrain::{Comparison, Configs, compare, split};
+use stance::model::{ModelData, StanceModel, TrainParams, file, train};
+
+use crate::cmd_labels::load_corpus;
+use crate::io::Bars;
+use crate::train_args::ModelKind;
+
+/// Retrain on all current labels; promote only if not worse.
+///
+/// Trains a candidate on the label store (paragraphs and the comments not
+/// held out) plus the registry's external data, then scores the candidate
+/// and the current default on the same held-out comments and
+/// cross-validates both configurations on the same folds, printing both
+/// side by side with the differences and their paired-bootstrap 95%
+/// intervals. The candidate is kept in models/registry.json either way, and
+/// becomes models/default.model only when it is not worse on the agreed
+/// metric (registry.json: retrain.metric), or with --force --reason.
+///
+/// Exit status: 0 promoted, 3 kept but not promoted, 2 error.
+///
+/// Example: stance retrain --labels labels/
+#[derive(Parser)]
+pub struct Args {
+    /// The label store (a folder of label CSVs).
+    #[arg(long, default_value = "labels")]
+    labels: PathBuf,
+    /// Pages or unit files the labels refer to.
+    #[arg(long, default_value = "seeds")]
+    corpus: Vec<String>,
+    #[arg(long, default_value = "labels/actors.toml")]
+    actors: PathBuf,
+    /// The models folder (registry.json, default.model, kept models).
+    #[arg(long, default_value = "models")]
+    models: PathBuf,
+    /// Name of the candidate [default: its date and checksum].
+    #[arg(long)]
+    name: Option<String>,
+    /// Use another model kind than the default's.
+    #[arg(long, value_enum)]
+    model_kind: Option<ModelKind>,
+    /// Use another stance C than the default's.
+    #[arg(long)]
+    c: Option<f32>,
+    /// Promote even if worse; needs --reason, which is recorded.
+    #[arg(long, requires = "reason")]
+    force: bool,
+    #[arg(long)]
+    reason: Option<String>,
+    /// Print the comparison as one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    let mut registry = Registry::load(&args.models)?;
+    let cfg = registry.retrain.clone();
+    let actors = ActorSet::from_file(&args.actors)?;
+    let actors_toml = String::from_utf8_lossy(&read_file(&args.actors)?).into_owned();
+    let default_path = args.models.join(DEFAULT_FILE);
+    let default = if default_path.exists() {
+        let m = StanceModel::load(&default_path)?;
+        m.require_actors(&actors, &args.actors)?;
+        adopt_untracked_default(&mut registry, &args, m.data())?;
+        Some(m)
+    } else {
+        None
+    };
+
+    let data = load(&args, &cfg.external_data)?;
+    let parts = split(data, cfg.holdout_percent);
+    eprintln!(
+        "training pool: {} stance / {} sentiment examples; held-out comments: {} / {} ({}%)",
+        parts.train.stance.len(),
+        parts.train.sentiment.len(),
+        parts.holdout.stance.len(),
+        parts.holdout.sentiment.len(),
+        cfg.holdout_percent
+    );
+    let base = default
+        .as_ref()
+        .map(|m| m.data().meta.params.clone())
+        .unwrap_or_else(shipped_settings);
+    let params = overridden(&base, &args);
+    params.check()?;
+    let mut files = vec![args.labels.display().to_string()];
+    files.extend(cfg.external_data.iter().cloned());
+    let started = std::time::Instant::now();
+    let data = train(
+        &parts.train,
+        &actors,
+        &actors_toml,
+        &params,
+        files,
+        &Bars::new(),
+    )?;
+    eprintln!(
+        "trained the candidate in {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
+    let candidate = StanceModel::from_data(data.clone())?;
+
+    let comparison = match &default {
+        Some(d) => {
+            let configs = Configs {
+                default: &base,
+                candidate: &params,
+            };
+            let c = compare(
+                d,
+                &candidate,
+                configs,
+                &parts,
+                &actors,
+                &actors_toml,
+                &cfg,
+                &Bars::new(),
+            )?;
+            Some(c)
+        }
+        None => None,
+    };
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string(&comparison).expect("serialises")
+        );
+    } else if let Some(c) = &comparison {
+        print!("{}", render(c));
+    }
+
+    let (promote, mut note) = match &comparison {
+        Some(c) => (c.promote, c.reason.clone()),
+        None => (true, "no default model yet".to_string()),
+    };
+    let mut model = data;
+    model.meta.metrics_json = Some(serde_json::json!({ "retrain": &comparison }).to_string());
+    let bytes = file::encode(&model)?;
+    let created = now_utc();
+    let name = args.name.clone().unwrap_or_else(|| {
+        let sha = stance::digest::sha256_hex(&bytes);
+        format!("{}-{}", &created[..10], &sha[..8])
+    });
+    let metrics = serde_json::to_value(&comparison).expect("serialises");
+    registry.keep(&args.models, &name, &bytes, &model, metrics, created)?;
+    let meta = serde_json::to_vec_pretty(&model.meta).expect("meta serialises");
+    write_atomic(&args.models.join(format!("{name}.meta.json")), &meta)?;
+
+    let promoted = promote || args.force;
+    if args.force && !promote {
+        note = format!(
+            "forced: {} (over: {note})",
+            args.reason.as_deref().unwrap_or("")
+        );
+    }
+    if let Some(e) = registry.models.iter_mut().find(|e| e.name == name) {
+        e.note = Some(note.clone());
+    }
+    if promoted {
+        registry.use_model(&args.models, &name)?;
+        eprintln!("promoted `{name}` to {}: {note}", default_path.display());
+        Ok(ExitCode::SUCCESS)
+    } else {
+        registry.save(&args.models)?;
+        eprintln!(
+            "NOT promoted; kept `{name}` in {}: {note}",
+            Registry::path(&args.models).display()
+        );
+        Ok(ExitCode::from(3))
+    }
+}
+
+/// Reads the label store (all unit kinds) and the external data.
+fn load(args: &Args, external: &[String]) -> Result<Dataset> {
+    let units = load_corpus(&args.corpus);
+    let mut data = read_data(&[args.labels.clone()], &units, &DataOptions::default());
+    let ext: Vec<PathBuf> = external.iter().map(PathBuf::from).collect();
+    if !ext.is_empty() {
+        let more = read_data(&ext, &[], &DataOptions::default());
+        data.stance.extend(more.stance);
+        data.sentiment.extend(more.sentiment);
+        data.rejected.extend(more.rejected);
+        data.read += more.read;
+    }
+    for r in &data.rejected {
+        eprintln!("rejected: {r}");
+    }
+    if data.stance.is_empty() {
+        return Err(Error::Param(format!(
+            "no stance labels in {}",
+            args.labels.display()
+        )));
+    }
+    Ok(data)
+}
+
+/// The settings of the shipped model (models/README.md), for a first run
+/// with no default to copy them from.
+fn shipped_settings() -> TrainParams {
+    let mut p = TrainParams::default();
+    for head in [&mut p.stance, &mut p.sentiment] {
+        head.loss = stance::linear::Loss::SquaredHinge;
+        head.class_weight = stance::linear::ClassWeight::Balanced;
+    }
+    p.stance.c = 0.1;
+    p
+}
+
+fn overridden(base: &TrainParams, args: &Args) -> TrainParams {
+    let mut p = base.clone();
+    if let Some(kind) = args.model_kind {
+        let loss = match kind {
+            ModelKind::Logistic => stance::linear::Loss::Logistic,
+            ModelKind::Svm => stance::linear::Loss::SquaredHinge,
+        };
+        p.stance.loss = loss;
+        p.sentiment.loss = loss;
+    }
+    if let Some(c) = args.c {
+        p.stance.c = c;
+    }
+    p
+}
+
+/// A default.model that no registry entry describes (the shipped one, or
+/// one copied in by hand) is kept under a name first, so a rollback to it
+/// stays possible after a promotion.
+fn adopt_untracked_default(registry: &mut Registry, args: &Args, data: &ModelData) -> Result<()> {
+    if registry.actual_default(&args.models)?.is_some() {
+        return Ok(());
+    }
+    let bytes = read_file(&args.models.join(DEFAULT_FILE))?;
+    let sha = stance::digest::sha256_hex(&bytes);
+    let name = format!("adopted-{}", &sha[..8]);
+    let metrics = data
+        .meta
+        .metrics_json
+        .as_deref()
+        .and_then(|m| serde_json::from_str(m).ok())
+        .unwrap_or(serde_json::Value::Null);
+    registry.keep(&args.models, &name, &bytes, data, metrics, now_utc())?;
+    let meta = args.models.join("default.meta.json");
+    if let Ok(m) = std::fs::read(&meta) {
+        write_atomic(&args.models.join(format!("{name}.meta.json")), &m)?;
+    }
+    if let Some(e) = registry.models.iter_mut().find(|e| e.name == name) {
+        e.note = Some(
+            "adopted: the default.model found untracked; metrics from its training run".into(),
+        );
+    }
+    registry.default = Some(name.clone());
+    eprintln!("note: kept the untracked default model as `{name}`");
+    registry.save(&args.models)
+}
+
+fn render(c: &Comparison) -> String {
+    let mut out = String::new();
+    let mut section = |title: &str, p: &PairedScores| {
+        out.push_str(&format!(
+            "{title} (n {}, {} bootstrap rounds)\n{:<22} {:>8} {:>10} {:>8}  95% CI of difference\n",
+            p.n, p.rounds, "metric", "default", "candidate", "diff"
+        ));
+        let mut row = |name: &str, d: &Difference| {
+            out.push_str(&format!(
+                "{name:<22} {:>8.3} {:>10.3} {:>+8.3}  [{:+.3}, {:+.3}]\n",
+                d.a, d.b, d.diff, d.interval[0], d.interval[1]
+            ));
+        };
+        row("accuracy", &p.accuracy);
+        row("macro_f1", &p.macro_f1);
+        if let Some(f) = &p.f_avg {
+            row("f_avg", f);
+        }
+        out.push('\n');
+    };
+    for (what, paired) in [
+        ("held-out comments", &c.holdout),
+        ("cross-validation", &c.cv),
+    ] {
+        if let Some(p) = paired {
+            section(&format!("stance, {what}"), &p.stance);
+            if let Some(s) = &p.sentiment {
+                section(&format!("sentiment, {what}"), s);
+            }
+        }
+    }
+    out.push_str(&format!("decision ({}): {}\n", c.metric.as_str(), c.reason));
+    out
+}

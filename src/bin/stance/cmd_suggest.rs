@@ -1,0 +1,223 @@
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, ValueEnum};
+use rayon::prelude::*;
+use stance::corpus::{Input, Unit, ingest::Ingest};
+use stance::error::{Error, Result};
+use stance::labels::{label_files, read_labels};
+use stance::model::StanceModel;
+use stance::model::evaluate::argmax;
+use stance::model::predict::Scratch;
+use stance::suggest::{Candidate, Uncertainty, pick};
+
+use crate::io;
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Measure {
+    /// 1 − (p₁ − p₂) of the stance probabilities.
+    Margin,
+    /// Normalised entropy of the stance probabilities.
+    Entropy,
+}
+
+/// Choose the units to label next, as a CSV ready to fill in.
+///
+/// Scores the unlabelled units, ranks them by the model's uncertainty about
+/// the stance toward the actors each mentions, spreads the picks across
+/// articles and actors, and writes the label format (doc_id, unit_id, actor,
+/// stance, sentiment) with stance and sentiment empty: one row per actor
+/// still unlabelled for each picked unit, then helper columns (kind, the
+/// actor the unit was picked for, the model's guess, uncertainty, text)
+/// that `stance labels add` ignores.
+///
+/// Example: stance suggest --units units.jsonl -n 50 -o to_label.csv
+#[derive(Parser)]
+pub struct Args {
+    #[arg(long, default_value = "models/default.model")]
+    model: PathBuf,
+    /// Units to choose from: ingest output, pages, folders, or -.
+    #[arg(long, required = true, num_args = 1..)]
+    units: Vec<String>,
+    /// The label store: (unit, actor) pairs already labelled are skipped.
+    #[arg(long, default_value = "labels")]
+    labels: PathBuf,
+    /// How many units to pick.
+    #[arg(short, default_value_t = 50)]
+    n: usize,
+    #[arg(long, value_enum, default_value = "margin")]
+    measure: Measure,
+    /// Output CSV (default: stdout).
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+/// Units scored per parallel batch; the pool of best candidates is pruned
+/// between batches, so memory does not grow with the input.
+const BATCH: usize = 8192;
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    let model = StanceModel::load(&args.model)?;
+    let codes: Vec<String> = model.actors().codes().map(str::to_string).collect();
+    let labelled = labelled_pairs(&args.labels)?;
+    let measure = match args.measure {
+        Measure::Margin => Uncertainty::Margin,
+        Measure::Entropy => Uncertainty::Entropy,
+    };
+    let inputs: Vec<Input> = args.units.iter().map(|s| Input::parse(s)).collect();
+    let mut ingest = Ingest::new(&inputs);
+    let keep = (20 * args.n).max(1000);
+    let mut pool: Vec<(Candidate, Unit)> = Vec::new();
+    let mut skipped = 0usize;
+    loop {
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut taken = 0;
+        for r in ingest.by_ref().take(BATCH) {
+            taken += 1;
+            match r {
+                Ok(u) => batch.push(u),
+                Err(e) => eprintln!("rejected: {e}"),
+            }
+        }
+        if taken == 0 {
+            break;
+        }
+        let before = batch.len();
+        batch.retain(|u| codes.iter().any(|c| !labelled.contains(&key(u, c))));
+        skipped += before - batch.len();
+        pool.par_extend(batch.into_par_iter().map_init(Scratch::default, |s, u| {
+            (candidate(&model, &codes, &labelled, measure, &u, s), u)
+        }));
+        if pool.len() > 2 * keep {
+            prune(&mut pool, keep);
+        }
+    }
+    prune(&mut pool, keep);
+    let summary = ingest.summary();
+    let by_key: HashMap<(String, String), Unit> = pool
+        .iter()
+        .map(|(c, u)| ((c.doc_id.clone(), c.unit_id.clone()), u.clone()))
+        .collect();
+    let chosen = pick(pool.into_iter().map(|(c, _)| c).collect(), args.n);
+    let mut out = csv::Writer::from_writer(io::output(args.output.as_deref())?);
+    let werr = |e: csv::Error| Error::Param(format!("cannot write the CSV: {e}"));
+    out.write_record([
+        "doc_id",
+        "unit_id",
+        "actor",
+        "stance",
+        "sentiment",
+        "kind",
+        "picked_for",
+        "predicted",
+        "uncertainty",
+        "text",
+    ])
+    .map_err(werr)?;
+    let mut rows = 0;
+    let mut scratch = Scratch::default();
+    for c in &chosen {
+        let u = &by_key[&(c.doc_id.clone(), c.unit_id.clone())];
+        let score = model.score_unit(&u.text, &mut scratch);
+        for (code, (_, p)) in codes.iter().zip(&score.actors) {
+            if labelled.contains(&key(u, code)) {
+                continue;
+            }
+            let guess = model.stance_labels().map_or("", |l| l[argmax(p)].as_str());
+            let uncertainty = format!("{:.4}", measure.of(p));
+            out.write_record([
+                &u.doc_id,
+                &u.unit_id,
+                code,
+                "",
+                "",
+                u.kind.as_str(),
+                &c.actor,
+                guess,
+                &uncertainty,
+                &u.text,
+            ])
+            .map_err(werr)?;
+            rows += 1;
+        }
+    }
+    out.flush()
+        .map_err(|e| io::write_err(args.output.as_deref(), e))?;
+    eprintln!(
+        "read {} units (rejected {}), {} fully labelled, picked {} units across {} articles: {} rows to label",
+        summary.read,
+        summary.rejected,
+        skipped,
+        chosen.len(),
+        chosen
+            .iter()
+            .map(|c| &c.doc_id)
+            .collect::<HashSet<_>>()
+            .len(),
+        rows
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn key(u: &Unit, actor: &str) -> (String, String, String) {
+    (u.doc_id.clone(), u.unit_id.clone(), actor.to_string())
+}
+
+fn labelled_pairs(dir: &std::path::Path) -> Result<HashSet<(String, String, String)>> {
+    if !dir.exists() {
+        return Ok(HashSet::new());
+    }
+    let files = label_files(&[dir.to_path_buf()]).map_err(Error::Invalid)?;
+    let (rows, bad) = read_labels(&files);
+    if !bad.is_empty() {
+        return Err(Error::Many(bad));
+    }
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.doc_id, r.unit_id, r.actor))
+        .collect())
+}
+
+/// The unit's worth: its highest stance uncertainty over the unlabelled
+/// actors it mentions; a unit that mentions none is worth half its
+/// sentiment uncertainty, so it is picked only when little else is left.
+fn candidate(
+    model: &StanceModel,
+    codes: &[String],
+    labelled: &HashSet<(String, String, String)>,
+    measure: Uncertainty,
+    u: &Unit,
+    s: &mut Scratch,
+) -> Candidate {
+    let score = model.score_unit(&u.text, s);
+    let mut best: Option<(f64, &str)> = None;
+    for (code, (mentioned, p)) in codes.iter().zip(&score.actors) {
+        if !*mentioned || labelled.contains(&key(u, code)) {
+            continue;
+        }
+        let x = measure.of(p);
+        if best.is_none_or(|(b, _)| x > b) {
+            best = Some((x, code));
+        }
+    }
+    let (uncertainty, actor) = best.unwrap_or_else(|| {
+        let x = score.sentiment.as_deref().map_or(0.0, |p| measure.of(p));
+        (0.5 * x, "-")
+    });
+    Candidate {
+        doc_id: u.doc_id.clone(),
+        unit_id: u.unit_id.clone(),
+        uncertainty,
+        actor: actor.to_string(),
+    }
+}
+
+fn prune(pool: &mut Vec<(Candidate, Unit)>, keep: usize) {
+    pool.sort_by(|(a, _), (b, _)| {
+        b.uncertainty
+            .total_cmp(&a.uncertainty)
+            .then_with(|| (&a.doc_id, &a.unit_id).cmp(&(&b.doc_id, &b.unit_id)))
+    });
+    pool.truncate(keep);
+}
