@@ -2,8 +2,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use stance::error::Result;
-use stance::model::registry::{Entry, Registry};
+use stance::error::{Result, read_file, write_atomic};
+use stance::model::StanceModel;
+use stance::model::registry::{Entry, Registry, now_utc};
 
 /// List the kept models (models/registry.json), or make one the default.
 ///
@@ -13,6 +14,7 @@ use stance::model::registry::{Entry, Registry};
 ///
 /// Example: stance models
 /// Example: stance models use 2026-11-24-1a2b3c4d
+/// Example: stance models keep my.model --name newsmtsc-svm
 #[derive(Parser)]
 pub struct Args {
     #[command(subcommand)]
@@ -32,6 +34,13 @@ enum Action {
         /// The model's name, as `stance models` lists it.
         name: String,
     },
+    /// Keep a model file (e.g. from `stance train`) in the registry under a
+    /// name, so it can be listed and used.
+    Keep {
+        file: PathBuf,
+        #[arg(long)]
+        name: String,
+    },
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
@@ -39,6 +48,34 @@ pub fn run(args: Args) -> Result<ExitCode> {
     if let Some(Action::Use { name }) = &args.action {
         registry.use_model(&args.models, name)?;
         eprintln!("default model is now `{name}`");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(Action::Keep { file, name }) = &args.action {
+        let model = StanceModel::load(file)?;
+        let bytes = read_file(file)?;
+        let data = model.data();
+        let metrics = data
+            .meta
+            .metrics_json
+            .as_deref()
+            .and_then(|m| serde_json::from_str(m).ok())
+            .unwrap_or(serde_json::Value::Null);
+        registry.keep(&args.models, name, &bytes, data, metrics, now_utc())?;
+        if let Ok(meta) = std::fs::read(file.with_extension("meta.json")) {
+            write_atomic(&args.models.join(format!("{name}.meta.json")), &meta)?;
+        }
+        if registry
+            .actual_default(&args.models)?
+            .map(|e| e.name.as_str())
+            == Some(name)
+        {
+            registry.default = Some(name.clone());
+        }
+        registry.save(&args.models)?;
+        eprintln!(
+            "kept `{name}` in {}",
+            Registry::path(&args.models).display()
+        );
         return Ok(ExitCode::SUCCESS);
     }
     if args.json {
