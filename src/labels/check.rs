@@ -2,7 +2,7 @@
 //! problem is reported with its file and line, all at once, so an annotator
 //! can fix a file in one pass.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::{LabelRow, Sentiment, Stance};
 use crate::actors::ActorSet;
@@ -28,59 +28,74 @@ impl CheckReport {
     }
 }
 
-/// Checks `rows` against the units the corpus produces and the actor list:
-/// unknown actors and units, pairs labelled twice, inconsistent sentiment
-/// within a unit, and — for every document that has labels — paragraphs and
-/// comments without a label for every actor. Titles are optional.
-pub fn check(rows: &[LabelRow], units: &[Unit], actors: &ActorSet) -> CheckReport {
-    let mut report = CheckReport::default();
-    let known: HashMap<(&str, &str), &Unit> = units.iter().map(|u| (u.key(), u)).collect();
+/// What [`check_rows`] found: the problems, and for each row whether it
+/// passed, so a caller (e.g. `labels add`) can act on the good rows while it
+/// reports the bad ones.
+#[derive(Debug, Default)]
+pub struct RowCheck {
+    pub problems: Vec<Rejection>,
+    /// `accepted[i]` is true when `rows[i]` raised no problem.
+    pub accepted: Vec<bool>,
+}
+
+/// The per-row half of [`check`], without completeness: unknown actors,
+/// units not in `units` (skipped when `units` is `None`, for a store whose
+/// corpus is not at hand), pairs labelled twice or in conflict, and rows that
+/// disagree on a unit's sentiment. Partial labels are not a problem here.
+pub fn check_rows(rows: &[LabelRow], units: Option<&[Unit]>, actors: &ActorSet) -> RowCheck {
+    scan(rows, units, actors).result
+}
+
+struct Scan<'a> {
+    result: RowCheck,
+    first: HashMap<(&'a str, &'a str, &'a str), &'a LabelRow>,
+    labelled: BTreeMap<(&'a str, &'a str), BTreeSet<&'a str>>,
+}
+
+fn scan<'a>(rows: &'a [LabelRow], units: Option<&[Unit]>, actors: &ActorSet) -> Scan<'a> {
+    let mut result = RowCheck {
+        problems: Vec::new(),
+        accepted: vec![true; rows.len()],
+    };
+    let known: Option<HashSet<(&str, &str)>> = units.map(|us| us.iter().map(Unit::key).collect());
     let mut first: HashMap<(&str, &str, &str), &LabelRow> = HashMap::new();
     let mut sentiment: HashMap<(&str, &str), (Sentiment, &LabelRow)> = HashMap::new();
     let mut labelled: BTreeMap<(&str, &str), BTreeSet<&str>> = BTreeMap::new();
-    let mut problem =
-        |at: &Location, msg: String| report.problems.push(Rejection::new(at.clone(), msg));
-
-    for row in rows {
+    for (i, row) in rows.iter().enumerate() {
+        let mut problem = |msg: String| {
+            result.problems.push(Rejection::new(row.at.clone(), msg));
+            result.accepted[i] = false;
+        };
         let key = (row.doc_id.as_str(), row.unit_id.as_str());
         if actors.index_of(&row.actor).is_none() {
             let codes: Vec<_> = actors.codes().collect();
-            problem(
-                &row.at,
-                format!(
-                    "unknown actor {:?} (actors: {})",
-                    row.actor,
-                    codes.join(", ")
-                ),
-            );
+            problem(format!(
+                "unknown actor {:?} (actors: {})",
+                row.actor,
+                codes.join(", ")
+            ));
             continue;
         }
-        if !known.contains_key(&key) {
-            problem(
-                &row.at,
-                format!("unit {} {} is not in the corpus", row.doc_id, row.unit_id),
-            );
+        if known.as_ref().is_some_and(|k| !k.contains(&key)) {
+            problem(format!(
+                "unit {} {} is not in the corpus",
+                row.doc_id, row.unit_id
+            ));
             continue;
         }
         match first.get(&(key.0, key.1, row.actor.as_str())) {
             Some(prev) if prev.stance != row.stance => {
-                problem(
-                    &row.at,
-                    format!(
-                        "{} {} {} labelled {} here and {} at {}",
-                        row.doc_id, row.unit_id, row.actor, row.stance, prev.stance, prev.at
-                    ),
-                );
+                problem(format!(
+                    "{} {} {} labelled {} here and {} at {}",
+                    row.doc_id, row.unit_id, row.actor, row.stance, prev.stance, prev.at
+                ));
                 continue;
             }
             Some(prev) => {
-                problem(
-                    &row.at,
-                    format!(
-                        "{} {} {} labelled twice (also at {})",
-                        row.doc_id, row.unit_id, row.actor, prev.at
-                    ),
-                );
+                problem(format!(
+                    "{} {} {} labelled twice (also at {})",
+                    row.doc_id, row.unit_id, row.actor, prev.at
+                ));
                 continue;
             }
             None => {
@@ -88,13 +103,10 @@ pub fn check(rows: &[LabelRow], units: &[Unit], actors: &ActorSet) -> CheckRepor
             }
         }
         match sentiment.get(&key) {
-            Some((s, prev)) if *s != row.sentiment => problem(
-                &row.at,
-                format!(
-                    "{} {} has sentiment {} here but {} at {}",
-                    row.doc_id, row.unit_id, row.sentiment, s, prev.at
-                ),
-            ),
+            Some((s, prev)) if *s != row.sentiment => problem(format!(
+                "{} {} has sentiment {} here but {} at {}",
+                row.doc_id, row.unit_id, row.sentiment, s, prev.at
+            )),
             Some(_) => {}
             None => {
                 sentiment.insert(key, (row.sentiment, row));
@@ -102,6 +114,29 @@ pub fn check(rows: &[LabelRow], units: &[Unit], actors: &ActorSet) -> CheckRepor
         }
         labelled.entry(key).or_default().insert(row.actor.as_str());
     }
+    Scan {
+        result,
+        first,
+        labelled,
+    }
+}
+
+/// Checks `rows` against the units the corpus produces and the actor list:
+/// unknown actors and units, pairs labelled twice, inconsistent sentiment
+/// within a unit, and — for every document that has labels — paragraphs and
+/// comments without a label for every actor. Titles are optional.
+pub fn check(rows: &[LabelRow], units: &[Unit], actors: &ActorSet) -> CheckReport {
+    let Scan {
+        result,
+        first,
+        labelled,
+    } = scan(rows, Some(units), actors);
+    let mut report = CheckReport {
+        problems: result.problems,
+        ..CheckReport::default()
+    };
+    let mut problem =
+        |at: &Location, msg: String| report.problems.push(Rejection::new(at.clone(), msg));
 
     // Completeness, per document that has labels.
     let docs_with_labels: BTreeSet<&str> = rows.iter().map(|r| r.doc_id.as_str()).collect();

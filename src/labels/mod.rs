@@ -3,7 +3,11 @@
 //! reader comments are the evaluation split and the article paragraphs the
 //! training split; see `labels/GUIDE.md`.
 
+pub mod agree;
 pub mod check;
+pub mod merge;
+pub mod stats;
+pub mod store;
 
 use std::fmt;
 use std::fs::File;
@@ -180,9 +184,19 @@ fn read_label_file(path: &Path, rows: &mut Vec<LabelRow>, bad: &mut Vec<Rejectio
 }
 
 fn parse_row(row: &crate::corpus::records::CsvRow) -> Result<LabelRow, Rejection> {
-    let reject = |msg: String| Rejection::new(row.at.clone(), msg);
+    parse_fields(&row.at, |k| row.get(k))
+}
+
+/// A label row from its named fields, however the file was read. Values are
+/// trimmed; stance and sentiment accept the spellings of [`Stance::parse`]
+/// and [`Sentiment::parse`].
+pub fn parse_fields<'a>(
+    at: &Location,
+    get: impl Fn(&str) -> Option<&'a str>,
+) -> Result<LabelRow, Rejection> {
+    let reject = |msg: String| Rejection::new(at.clone(), msg);
     let field = |k: &str| -> Result<String, Rejection> {
-        match row.get(k).map(str::trim) {
+        match get(k).map(str::trim) {
             Some(v) if !v.is_empty() => Ok(v.to_string()),
             _ => Err(reject(format!("empty `{k}`"))),
         }
@@ -200,11 +214,19 @@ fn parse_row(row: &crate::corpus::records::CsvRow) -> Result<LabelRow, Rejection
         ))
     })?;
     Ok(LabelRow {
-        at: row.at.clone(),
+        at: at.clone(),
         doc_id: field("doc_id")?,
         unit_id: field("unit_id")?,
         actor: field("actor")?,
         stance,
         sentiment,
     })
+}
+
+/// A row whose stance and sentiment are both blank: a to-fill template row
+/// nobody has labelled yet, which is not a mistake in the file.
+pub fn is_unfilled<'a>(get: impl Fn(&str) -> Option<&'a str>) -> bool {
+    ["stance", "sentiment"]
+        .iter()
+        .all(|k| get(k).is_none_or(|v| v.trim().is_empty()))
 }

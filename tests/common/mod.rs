@@ -61,3 +61,60 @@ pub fn json_lines(s: &str) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).expect("JSON line"))
         .collect()
 }
+
+/// Copies the plain files of `src` into a new directory `dst`.
+pub fn copy_files(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for e in std::fs::read_dir(src).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_file() {
+            std::fs::copy(&p, dst.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+/// Every plain file of a directory, by name, with its bytes.
+pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&p).unwrap())
+        })
+        .collect()
+}
+
+/// Asserts two [`snapshot`]s are byte-identical, naming the first file and
+/// line (terminator included) that differ.
+pub fn assert_same_files(
+    got: &std::collections::BTreeMap<String, Vec<u8>>,
+    want: &std::collections::BTreeMap<String, Vec<u8>>,
+) {
+    let names =
+        |m: &std::collections::BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(got), names(want));
+    for (name, bytes) in got {
+        if bytes == &want[name] {
+            continue;
+        }
+        let (g, w) = (
+            String::from_utf8_lossy(bytes),
+            String::from_utf8_lossy(&want[name]),
+        );
+        let (gl, wl): (Vec<&str>, Vec<&str>) = (
+            g.split_inclusive('\n').collect(),
+            w.split_inclusive('\n').collect(),
+        );
+        let at = (0..gl.len().max(wl.len()))
+            .find(|&i| gl.get(i) != wl.get(i))
+            .unwrap_or(0);
+        panic!(
+            "{name} differs at line {}:\n got: {:?}\nwant: {:?}",
+            at + 1,
+            gl.get(at),
+            wl.get(at)
+        );
+    }
+}

@@ -1,15 +1,19 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args as ClapArgs, Subcommand};
+use clap::{Args as ClapArgs, Subcommand, ValueEnum};
 use stance::actors::ActorSet;
 use stance::corpus::{Ingest, Input, Unit};
-use stance::labels::{check::check, label_files, read_labels};
+use stance::labels::merge::{Prefer, plan_merge};
+use stance::labels::stats::{KindCounts, label_stats};
+use stance::labels::{LabelRow, check::check, label_files, read_labels};
 
 /// Work with hand-label files.
 #[derive(Subcommand)]
 pub enum Command {
     Check(CheckArgs),
+    Add(AddArgs),
+    Stats(StatsArgs),
 }
 
 /// Validate label CSVs against the corpus and the actors file.
@@ -34,10 +38,252 @@ pub struct CheckArgs {
     corpus: Vec<String>,
 }
 
+/// Merge new label rows into the label store (one CSV per document).
+///
+/// New rows are validated first, like `labels check` does, and every problem
+/// is listed with file and line: unknown units, actors or values, an empty
+/// stance or sentiment, a pair given twice, a unit whose rows disagree on
+/// sentiment. A unit may be labelled for only some actors. Rows with both
+/// stance and sentiment empty (a to-fill template) are skipped as unfilled.
+///
+/// Rows already in the store are unchanged; a row whose stance (or whose
+/// unit's sentiment) differs from the store is a conflict, listed with both
+/// places. Conflicts stop the merge unless --prefer says which side wins.
+/// Nothing is written while any problem remains. Rows for a document go into
+/// the file that holds it, or a new `<doc_id>.csv`; files keep document
+/// order and actor order, and untouched rows keep their bytes. All changed
+/// files are written to temporary files first and then renamed over the old
+/// ones. Exits 1 when anything was refused.
+///
+/// Example: stance labels add new.csv --labels labels/
+#[derive(ClapArgs)]
+pub struct AddArgs {
+    /// Label CSVs with the new rows, or directories of them.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// The label store: a directory of label CSVs.
+    #[arg(long, default_value = "labels")]
+    labels: PathBuf,
+    /// On a conflict, overwrite the store (new) or keep it and skip the row
+    /// (old). A new sentiment is set on every row of its unit; a replaced
+    /// row takes the new file's extra columns (e.g. `note`) if it has them.
+    #[arg(long, value_enum)]
+    prefer: Option<PreferArg>,
+    /// Validate and report, but write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// The actors file.
+    #[arg(long, default_value = "labels/actors.toml")]
+    actors: PathBuf,
+    /// The corpus the labels refer to: pages, units JSONL/CSV, or directories.
+    #[arg(long, default_value = "seeds")]
+    corpus: Vec<String>,
+    /// Units file (the output of `stance ingest`) to use instead of --corpus.
+    #[arg(long)]
+    units: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PreferArg {
+    New,
+    Old,
+}
+
+/// Count labels and the units still waiting for them.
+///
+/// Shows rows per actor and stance, unit sentiment, and per document the
+/// rows, the labelled units and the units of the corpus with no label yet
+/// (by kind: title, paragraph, comment). Titles are optional to label.
+///
+/// Example: stance labels stats labels/ --json
+#[derive(ClapArgs)]
+pub struct StatsArgs {
+    /// Label CSV files or directories of them.
+    #[arg(default_value = "labels")]
+    labels: Vec<PathBuf>,
+    /// One JSON object instead of tables.
+    #[arg(long)]
+    json: bool,
+    /// The actors file.
+    #[arg(long, default_value = "labels/actors.toml")]
+    actors: PathBuf,
+    /// The corpus the labels refer to: pages, units JSONL/CSV, or directories.
+    #[arg(long, default_value = "seeds")]
+    corpus: Vec<String>,
+    /// Units file (the output of `stance ingest`) to use instead of --corpus.
+    #[arg(long)]
+    units: Option<PathBuf>,
+}
+
 pub fn run(cmd: Command) -> stance::Result<ExitCode> {
     match cmd {
         Command::Check(a) => run_check(a),
+        Command::Add(a) => run_add(a),
+        Command::Stats(a) => run_stats(a),
     }
+}
+
+/// The units labels refer to: a units file when given, else the corpus.
+pub fn load_units(corpus: &[String], units: Option<&Path>) -> Vec<Unit> {
+    match units {
+        Some(u) => load_corpus(&[u.display().to_string()]),
+        None => load_corpus(corpus),
+    }
+}
+
+/// Label rows of files or folders; unreadable rows are warned about.
+pub fn load_labels(inputs: &[PathBuf]) -> stance::Result<(usize, Vec<LabelRow>)> {
+    let files = label_files(inputs).map_err(stance::Error::Invalid)?;
+    if files.is_empty() {
+        return Err(stance::Error::Param(format!(
+            "no label files (*.csv) in {}",
+            inputs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let (rows, bad) = read_labels(&files);
+    for r in &bad {
+        eprintln!("warning: skipped: {r}");
+    }
+    Ok((files.len(), rows))
+}
+
+fn run_add(args: AddArgs) -> stance::Result<ExitCode> {
+    let actors = ActorSet::from_file(&args.actors)?;
+    let units = load_units(&args.corpus, args.units.as_deref());
+    let prefer = args.prefer.map(|p| match p {
+        PreferArg::New => Prefer::New,
+        PreferArg::Old => Prefer::Old,
+    });
+    let plan = plan_merge(&args.labels, &args.files, &units, &actors, prefer)?;
+    for p in &plan.problems {
+        eprintln!("error: {p}");
+    }
+    for n in &plan.notes {
+        eprintln!("note: {n}");
+    }
+    if plan.counts.unfilled > 0 {
+        eprintln!(
+            "note: {} unfilled row(s) (no stance, no sentiment) skipped",
+            plan.counts.unfilled
+        );
+    }
+    let verb = if args.dry_run { "would write" } else { "wrote" };
+    if plan.is_ok() && !args.dry_run {
+        plan.write()?;
+    }
+    if plan.is_ok() {
+        for c in &plan.changes {
+            eprintln!(
+                "{verb} {}{}: {} row(s) added, {} changed",
+                c.path.display(),
+                if c.created { " (new)" } else { "" },
+                c.added,
+                c.replaced
+            );
+        }
+    }
+    if plan.counts.sentiment_updated > 0 {
+        eprintln!(
+            "note: sentiment updated on {} other stored row(s) of replaced units",
+            plan.counts.sentiment_updated
+        );
+    }
+    eprintln!("{}", plan.counts);
+    if !plan.is_ok() {
+        eprintln!(
+            "nothing written: {} problem(s){}",
+            plan.problems.len(),
+            if plan.counts.conflicts > 0 && prefer.is_none() {
+                "; settle conflicts with --prefer new or --prefer old"
+            } else {
+                ""
+            }
+        );
+        return Ok(ExitCode::from(1));
+    }
+    if args.dry_run {
+        eprintln!("dry run: nothing written");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_stats(args: StatsArgs) -> stance::Result<ExitCode> {
+    use std::io::Write;
+    let actors = ActorSet::from_file(&args.actors)?;
+    let units = load_units(&args.corpus, args.units.as_deref());
+    let (files, rows) = load_labels(&args.labels)?;
+    let stats = label_stats(&rows, &units, &actors);
+    let mut out = String::new();
+    if args.json {
+        let mut v = serde_json::to_value(&stats).expect("stats serialize");
+        v["files"] = files.into();
+        out = serde_json::to_string_pretty(&v).expect("JSON") + "\n";
+    } else {
+        use std::fmt::Write as _;
+        let w = &mut out;
+        let _ = writeln!(
+            w,
+            "{} label row(s) in {files} file(s), {} unit(s) labelled, {} partially",
+            stats.rows, stats.units, stats.partial
+        );
+        let _ = writeln!(w, "\nstance     {:>6} {:>6} {:>6}", "pro", "anti", "none");
+        let mut codes: Vec<&str> = actors.codes().collect();
+        codes.extend(
+            stats
+                .stance
+                .keys()
+                .map(String::as_str)
+                .filter(|k| actors.index_of(k).is_none()),
+        );
+        for code in codes {
+            let c = stats.stance.get(code).cloned().unwrap_or_default();
+            let _ = writeln!(w, "{code:<10} {:>6} {:>6} {:>6}", c.pro, c.anti, c.none);
+        }
+        let s = &stats.sentiment;
+        let _ = writeln!(
+            w,
+            "\nsentiment (units): positive {}, negative {}, neutral {}",
+            s.positive, s.negative, s.neutral
+        );
+        let _ = writeln!(
+            w,
+            "\n{:<24} {:>6} {:>8} {:>8}  unlabelled title/paragraph/comment",
+            "document", "rows", "labelled", "partial"
+        );
+        let kinds = |k: &KindCounts| format!("{}/{}/{}", k.title, k.paragraph, k.comment);
+        for d in &stats.docs {
+            let _ = writeln!(
+                w,
+                "{:<24} {:>6} {:>8} {:>8}  {}{}",
+                d.doc_id,
+                d.rows,
+                d.units_labelled,
+                d.units_partial,
+                kinds(&d.unlabelled),
+                if d.in_corpus {
+                    ""
+                } else {
+                    " (not in the corpus)"
+                }
+            );
+        }
+        let u = &stats.unlabelled;
+        let _ = writeln!(
+            w,
+            "\nunlabelled units: {} (title {}, paragraph {}, comment {})",
+            u.total, u.title, u.paragraph, u.comment
+        );
+    }
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(out.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| crate::io::write_err(None, e))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Reads the corpus, reporting rejected inputs on stderr.
