@@ -181,7 +181,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
 /// Reads the label store (all unit kinds) and the external data.
 fn load(args: &Args, external: &[String]) -> Result<Dataset> {
     let units = load_corpus(&args.corpus);
-    let mut data = read_data(&[args.labels.clone()], &units, &DataOptions::default());
+    let mut data = read_data(
+        std::slice::from_ref(&args.labels),
+        &units,
+        &DataOptions::default(),
+    );
     let ext: Vec<PathBuf> = external.iter().map(PathBuf::from).collect();
     if !ext.is_empty() {
         let more = read_data(&ext, &[], &DataOptions::default());
