@@ -279,3 +279,51 @@ fn newsmtsc_dev_reaches_the_reference() {
     let f1 = v["macro_f1"].as_f64().unwrap();
     assert!(f1 >= 0.687, "NewsMTSC dev macro-F1 {f1}");
 }
+
+/// The second benchmark: per-target SVM with character n-grams reaches the
+/// scikit-learn per-target LinearSVC reference (F_avg 0.715) on TweetEval
+/// val, all five targets pooled.
+#[test]
+fn tweeteval_val_reaches_the_reference() {
+    let Some(d) = shared_data("tweeteval-stance") else {
+        return;
+    };
+    let split = |s: &str| -> Vec<String> {
+        ["abortion", "atheism", "climate", "feminist", "hillary"]
+            .iter()
+            .map(|t| d.join(format!("{t}_{s}.jsonl")).display().to_string())
+            .collect()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("t.model");
+    let mut args = vec!["--data".to_string()];
+    args.extend(split("train"));
+    for a in [
+        "--per-target",
+        "--model-kind",
+        "svm",
+        "--c",
+        "0.15",
+        "--char-ngrams",
+        "2-5",
+    ] {
+        args.push(a.to_string());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = train(&args, &m);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut eval = vec![
+        "eval".to_string(),
+        "--model".into(),
+        m.display().to_string(),
+    ];
+    eval.push("--data".into());
+    eval.extend(split("val"));
+    eval.push("--json".into());
+    let eval: Vec<&str> = eval.iter().map(String::as_str).collect();
+    let o = stance(&eval);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["n"], 294);
+    let f_avg = v["f_avg"].as_f64().unwrap();
+    assert!(f_avg >= 0.715, "TweetEval val F_avg {f_avg}");
+}
