@@ -163,7 +163,7 @@ fn most_uncertain(
             },
         )
         .collect();
-    pick(candidates, STEP)
+    pick(candidates, STEP, stance::suggest::SPREAD)
         .into_iter()
         .map(|c| c.unit_id.parse().expect("index"))
         .collect()

@@ -63,19 +63,20 @@ pub struct Candidate {
     pub actor: String,
 }
 
-/// The candidate's worth given what is already picked: each earlier pick
-/// from the same article, and each from the same actor, multiplies it by
-/// `DISCOUNT`.
-const DISCOUNT: f64 = 0.7;
+/// The default spread: each earlier pick from the same article, and each
+/// from the same actor, multiplies a candidate's worth by this.
+pub const SPREAD: f64 = 0.7;
 
 /// Picks `n` candidates: greedily the highest discounted uncertainty, ties
-/// broken by (doc_id, unit_id) so the choice is reproducible.
+/// broken by (doc_id, unit_id) so the choice is reproducible. `discount` is
+/// the factor per earlier pick of the same article or actor ([`SPREAD`]);
+/// 1 ranks by uncertainty alone.
 ///
 /// Only the most uncertain `max(20·n, 1000)` candidates are considered: the
-/// discounts are at most `DISCOUNT^(2n)`, so a unit far down the raw
+/// discounts are at most `discount^(2n)`, so a unit far down the raw
 /// ranking could win only in corpora of very few articles and actors, and
 /// the cap keeps a million-unit pool at `O(n · 20n)` work.
-pub fn pick(mut candidates: Vec<Candidate>, n: usize) -> Vec<Candidate> {
+pub fn pick(mut candidates: Vec<Candidate>, n: usize, discount: f64) -> Vec<Candidate> {
     candidates.sort_by(|a, b| {
         b.uncertainty
             .total_cmp(&a.uncertainty)
@@ -95,7 +96,7 @@ pub fn pick(mut candidates: Vec<Candidate>, n: usize) -> Vec<Candidate> {
             }
             let picks = by_doc.get(&c.doc_id).copied().unwrap_or(0)
                 + by_actor.get(&c.actor).copied().unwrap_or(0);
-            let worth = c.uncertainty * DISCOUNT.powi(picks);
+            let worth = c.uncertainty * discount.powi(picks);
             // Strictly greater: earlier (more uncertain, then smaller id)
             // candidates win ties.
             if best.is_none_or(|(_, w)| worth > w) {
@@ -145,12 +146,14 @@ mod tests {
             c.push(cand("a", &format!("u{i}"), 0.95 - 0.001 * i as f64, "PAK"));
             c.push(cand("b", &format!("u{i}"), 0.80 - 0.001 * i as f64, "RUS"));
         }
-        let p = pick(c.clone(), 4);
+        let p = pick(c.clone(), 4, SPREAD);
         let docs: Vec<&str> = p.iter().map(|c| c.doc_id.as_str()).collect();
         assert_eq!(docs, ["a", "b", "a", "b"]);
+        let unspread = pick(c.clone(), 4, 1.0);
+        assert!(unspread.iter().all(|c| c.doc_id == "a"));
         // Without competition, the most uncertain come first.
         let only_a: Vec<Candidate> = c.into_iter().filter(|c| c.doc_id == "a").collect();
-        let p = pick(only_a, 3);
+        let p = pick(only_a, 3, SPREAD);
         let units: Vec<&str> = p.iter().map(|c| c.unit_id.as_str()).collect();
         assert_eq!(units, ["u0", "u1", "u2"]);
     }
@@ -158,8 +161,9 @@ mod tests {
     #[test]
     fn asking_for_more_than_there_is_returns_all_once() {
         let c = vec![cand("a", "1", 0.5, "X"), cand("a", "2", 0.5, "X")];
-        let p = pick(c, 10);
+        let p = pick(c.clone(), 10, SPREAD);
         assert_eq!(p.len(), 2);
         assert_eq!(p[0].unit_id, "1", "ties go to the smaller id");
+        assert_eq!(pick(c, 10, 1.0), p);
     }
 }

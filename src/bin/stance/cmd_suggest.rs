@@ -10,7 +10,7 @@ use stance::labels::{label_files, read_labels};
 use stance::model::StanceModel;
 use stance::model::evaluate::argmax;
 use stance::model::predict::Scratch;
-use stance::suggest::{Candidate, Uncertainty, pick};
+use stance::suggest::{Candidate, SPREAD, Uncertainty, pick};
 
 use crate::io;
 
@@ -48,6 +48,11 @@ pub struct Args {
     n: usize,
     #[arg(long, value_enum, default_value = "margin")]
     measure: Measure,
+    /// Rank by uncertainty alone, without spreading the picks across
+    /// articles and actors (on NewsMTSC this scored better; see
+    /// models/README.md).
+    #[arg(long)]
+    no_spread: bool,
     /// Output CSV (default: stdout).
     #[arg(short, long)]
     output: Option<PathBuf>,
@@ -99,7 +104,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .iter()
         .map(|(c, u)| ((c.doc_id.clone(), c.unit_id.clone()), u.clone()))
         .collect();
-    let chosen = pick(pool.into_iter().map(|(c, _)| c).collect(), args.n);
+    let discount = if args.no_spread { 1.0 } else { SPREAD };
+    let chosen = pick(pool.into_iter().map(|(c, _)| c).collect(), args.n, discount);
     let mut out = csv::Writer::from_writer(io::output(args.output.as_deref())?);
     let werr = |e: csv::Error| Error::Param(format!("cannot write the CSV: {e}"));
     out.write_record([
