@@ -7,10 +7,11 @@
 //! scoring macro-F1 on the dev split. Repeated over several seeds (the seed
 //! chooses the initial 200 and the random picks); prints one table.
 //!
-//! cargo run --release --example active_learning -- ../shared/data/newsmtsc [SEEDS] [--no-spread] [--logistic]
+//! cargo run --release --example active_learning -- ../shared/data/newsmtsc [SEEDS] [--no-spread] [--logistic] [--mix]
 //!
 //! `--no-spread` ranks by uncertainty alone (every candidate its own
-//! article and actor), to measure what the spreading does.
+//! article and actor), to measure what the spreading does; `--mix` takes
+//! half of each round's picks by uncertainty and half at random.
 
 use std::path::PathBuf;
 
@@ -38,6 +39,8 @@ fn main() {
     let flags: Vec<String> = args.collect();
     let spread = !flags.iter().any(|f| f == "--no-spread");
     let logistic = flags.iter().any(|f| f == "--logistic");
+    // Half the picks by uncertainty, half at random.
+    let mix = flags.iter().any(|f| f == "--mix");
     if !dir.join("train.jsonl").exists() {
         eprintln!("skipping: {} has no train.jsonl", dir.display());
         return;
@@ -70,8 +73,14 @@ fn main() {
                 if round == ROUNDS {
                     break;
                 }
-                let next = if uncertain {
-                    most_uncertain(&model, &pool, &rest, spread)
+                let next = if uncertain && mix {
+                    let mut next = most_uncertain(&model, &pool, &rest, spread, STEP / 2);
+                    let random = rest.iter().filter(|i| !next.contains(i));
+                    let random: Vec<usize> = random.take(STEP - next.len()).copied().collect();
+                    next.extend(random);
+                    next
+                } else if uncertain {
+                    most_uncertain(&model, &pool, &rest, spread, STEP)
                 } else {
                     rest[..STEP].to_vec()
                 };
@@ -136,6 +145,7 @@ fn most_uncertain(
     pool: &[Example],
     rest: &[usize],
     spread: bool,
+    n: usize,
 ) -> Vec<usize> {
     let candidates: Vec<Candidate> = rest
         .par_iter()
@@ -163,7 +173,7 @@ fn most_uncertain(
             },
         )
         .collect();
-    pick(candidates, STEP, stance::suggest::SPREAD)
+    pick(candidates, n, stance::suggest::SPREAD)
         .into_iter()
         .map(|c| c.unit_id.parse().expect("index"))
         .collect()
