@@ -131,6 +131,9 @@ fn article(out: &mut String, i: usize, r: &ArticleReport) {
         out,
         "<section class=\"article\" id=\"article-{i}\" data-doc-id=\"{id}\">\n<h2>{id}</h2>\n"
     );
+    if let Some(t) = &r.title {
+        w!(out, "<p class=\"headline\">{}</p>\n", escape(t));
+    }
     // Sections of one part (predicted beside labelled) share a row, so a
     // wide window compares them side by side.
     let mut parts: Vec<&str> = Vec::new();
@@ -453,7 +456,11 @@ mod tests {
             sentiment,
         }];
         let doc_id = "d\"1<b>".into();
-        vec![ArticleReport { doc_id, sections }]
+        vec![ArticleReport {
+            doc_id,
+            title: Some("Ties <grow> & deepen".into()),
+            sections,
+        }]
     }
 
     #[test]
@@ -468,6 +475,7 @@ mod tests {
         };
         let actors = vec![actor("PAK", 1, 2, 1), actor("RUS", 0, 0, 4)];
         let html = render_html(&report(actors, Some(sentiment)));
+        assert!(html.contains("<p class=\"headline\">Ties &lt;grow&gt; &amp; deepen</p>"));
         assert!(html.starts_with("<!DOCTYPE html>"));
         assert_eq!(html.matches("<section class=\"article\"").count(), 1);
         for want in [

@@ -86,6 +86,10 @@ pub struct Section {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ArticleReport {
     pub doc_id: String,
+    /// The article's headline (its title unit), so readers need not look
+    /// doc ids up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     pub sections: Vec<Section>,
 }
 
@@ -194,10 +198,18 @@ pub fn build(
         BTreeMap<(String, &'static str, &'static str), (Vec<Obs<'a>>, Vec<Sentiment>, usize)>;
     let mut acc: Acc = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
+    let mut titles: BTreeMap<String, String> = kinds
+        .iter()
+        .filter(|(_, k)| **k == UnitKind::Title)
+        .filter_map(|(key, _)| Some((key.0.clone(), excerpts.get(key)?.clone())))
+        .collect();
     for r in scores {
         let (Some(doc), Some(unit)) = (&r.doc_id, &r.unit_id) else {
             continue;
         };
+        if r.kind == Some(UnitKind::Title) {
+            titles.insert(doc.clone(), r.excerpt.clone());
+        }
         if !order.contains(doc) {
             order.push(doc.clone());
         }
@@ -259,6 +271,7 @@ pub fn build(
                 }
             }
             ArticleReport {
+                title: titles.get(&doc).cloned(),
                 doc_id: doc,
                 sections,
             }

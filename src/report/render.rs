@@ -64,7 +64,11 @@ fn section_table(out: &mut String, s: &Section) {
 pub fn render_table(reports: &[ArticleReport]) -> String {
     let mut out = String::new();
     for r in reports {
-        let _ = writeln!(out, "{}", r.doc_id);
+        match &r.title {
+            Some(t) => writeln!(out, "{}  {t}", r.doc_id),
+            None => writeln!(out, "{}", r.doc_id),
+        }
+        .expect("writing to a String");
         for s in &r.sections {
             section_table(&mut out, s);
         }
