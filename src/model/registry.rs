@@ -120,10 +120,16 @@ impl Registry {
         if !path.exists() {
             return Ok(Registry::default());
         }
-        let bytes = read_file(&path)?;
-        serde_json::from_slice(&bytes).map_err(|e| {
+        Registry::parse(&read_file(&path)?, &path)
+    }
+
+    /// Parses registry JSON read from `path` (named in errors). People edit
+    /// this file by hand, so a mistake is an error with its line, never a
+    /// panic.
+    pub fn parse(bytes: &[u8], path: &Path) -> Result<Registry> {
+        serde_json::from_slice(bytes).map_err(|e| {
             Error::invalid(
-                Location::of_path(&path, Some(e.line() as u64)),
+                Location::of_path(path, Some(e.line() as u64)),
                 format!("not a model registry: {e}"),
             )
         })
@@ -290,6 +296,24 @@ mod tests {
         assert!(check_name("2026-11-24-ab12cd34").is_ok());
         for bad in ["", "default", "../x", "a/b", ".hidden", "a b"] {
             assert!(check_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_parse_or_fail_with_the_file_named(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400)) {
+            if let Err(e) = Registry::parse(&bytes, Path::new("m/registry.json")) {
+                proptest::prop_assert!(e.to_string().contains("m/registry.json"));
+            }
+        }
+
+        #[test]
+        fn saved_registries_read_back(names in proptest::collection::vec("[a-z0-9]{1,12}", 0..4)) {
+            let mut r = Registry::default();
+            r.default = names.first().cloned();
+            r.retrain.external_data = names.clone();
+            let json = serde_json::to_vec_pretty(&r).unwrap();
+            proptest::prop_assert_eq!(Registry::parse(&json, Path::new("r.json")).unwrap(), r);
         }
     }
 
