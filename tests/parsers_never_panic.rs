@@ -1302,11 +1302,10 @@ fn model_round_trips_and_scores() {
 }
 
 /// A crafted model file (valid framing and checksum, inconsistent contents)
-/// must be rejected by the loader or score without panicking. Ignored until
-/// the loader validates what it reads: most cases below panic today (see
-/// the report in `fuzz/README.md`).
+/// must be rejected by the loader or score without panicking
+/// (`StanceModel::from_data` validates what scoring indexes into; see the
+/// report in `fuzz/README.md`).
 #[test]
-#[ignore = "known bug: StanceModel::from_data does not validate shapes or feature params"]
 fn crafted_models_are_rejected_not_panicking() {
     let panics = crafted_model_panics();
     assert!(

@@ -345,3 +345,83 @@ mod golden {
         check("raw_probabilities.txt", &text);
     }
 }
+
+/// A model file with a valid checksum but inconsistent contents is refused
+/// at load time with an error naming the file and what is wrong, before any
+/// scoring (it used to panic while scoring).
+#[test]
+fn inconsistent_model_files_are_refused_naming_the_file() {
+    use stance::model::StanceModel;
+    use stance::model::file::{load, save};
+
+    let good = load(&root().join("models/default.model")).unwrap();
+    type Mutation = (
+        &'static str,
+        &'static str,
+        fn(&mut stance::model::ModelData),
+    );
+    let cases: &[Mutation] = &[
+        ("word n-grams", "word n-gram length 9", |m| {
+            m.features.word_ngrams = 9
+        }),
+        ("window", "window", |m| m.features.window = 1_000_000),
+        ("char n-grams", "character n-gram range", |m| {
+            m.features.char_ngrams = Some((3, 2))
+        }),
+        ("labels", "stance labels", |m| {
+            m.stance.as_mut().unwrap().labels.pop();
+        }),
+        ("idf", "sentiment vocabulary", |m| {
+            m.sentiment.as_mut().unwrap().vocab.idf.pop();
+        }),
+        ("groups", "stance vocabulary", |m| {
+            m.stance.as_mut().unwrap().vocab.groups[0] = 7;
+        }),
+        ("keys", "not sorted", |m| {
+            m.stance.as_mut().unwrap().vocab.keys.swap(0, 1);
+        }),
+        ("weights", "weights", |m| {
+            m.stance.as_mut().unwrap().heads[0].1.weights.pop();
+        }),
+        ("bias", "intercepts", |m| {
+            m.sentiment.as_mut().unwrap().heads[0].1.bias.push(0.0);
+        }),
+        ("n_features", "features for a vocabulary", |m| {
+            let h = &mut m.stance.as_mut().unwrap().heads[0].1;
+            h.n_features -= 1;
+            h.weights.truncate(h.n_features * h.n_classes);
+        }),
+        ("n_classes", "classes", |m| {
+            let h = &mut m.stance.as_mut().unwrap().heads[0].1;
+            h.n_classes = 2;
+            h.bias.pop();
+            h.weights.truncate(h.n_features * 2);
+        }),
+        ("heads", "no heads", |m| {
+            m.sentiment.as_mut().unwrap().heads.clear()
+        }),
+        ("non-finite", "non-finite", |m| {
+            m.stance.as_mut().unwrap().heads[0].1.weights[5] = f32::NAN;
+        }),
+    ];
+    for (name, expect, mutate) in cases {
+        let mut m = good.clone();
+        mutate(&mut m);
+        let err = StanceModel::from_data(m).err();
+        let msg = err.map(|e| e.to_string()).unwrap_or_default();
+        assert!(msg.contains(expect), "{name}: {msg:?} lacks {expect:?}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crafted.model");
+    let mut m = good.clone();
+    m.stance.as_mut().unwrap().heads[0].1.bias.clear();
+    save(&m, &path).unwrap();
+    let o = stance(&["score", "--model", path.to_str().unwrap(), "seeds/"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    let err = stderr(&o);
+    assert!(
+        err.contains("crafted.model") && err.contains("stance head"),
+        "{err}"
+    );
+}

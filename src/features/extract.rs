@@ -24,13 +24,20 @@ pub struct Scratch {
     pub indices: Vec<u32>,
 }
 
-const TAG_WORD: u64 = 0x100;
-const TAG_LEFT: u64 = 0x200;
-const TAG_RIGHT: u64 = 0x300;
-const TAG_COUNT: u64 = 0x400;
-const TAG_TARGET: u64 = 0x500;
-const TAG_CHAR: u64 = 0x600;
-const NEG: u64 = 0x6e65_6761_7465_6421;
+impl Scratch {
+    /// The tokens of the last [`Extractor::tokenize`].
+    pub fn tokens(&self) -> &[Token] {
+        &self.tokens
+    }
+}
+
+pub(super) const TAG_WORD: u64 = 0x100;
+pub(super) const TAG_LEFT: u64 = 0x200;
+pub(super) const TAG_RIGHT: u64 = 0x300;
+pub(super) const TAG_COUNT: u64 = 0x400;
+pub(super) const TAG_TARGET: u64 = 0x500;
+pub(super) const TAG_CHAR: u64 = 0x600;
+pub(super) const NEG: u64 = 0x6e65_6761_7465_6421;
 
 /// Turns text into feature keys according to [`FeatureParams`].
 #[derive(Debug)]

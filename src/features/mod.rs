@@ -13,10 +13,12 @@
 
 mod extract;
 mod hashing;
+mod rows;
 mod vocab;
 
 pub use extract::{Extractor, Scratch, TargetSpans};
-pub use vocab::{Vocabulary, VocabularyData};
+pub use rows::{ActorKey, ActorRow, RowFeaturizer, RowScratch};
+pub use vocab::{FeatureTable, Vocabulary, VocabularyData};
 
 use serde::{Deserialize, Serialize};
 

@@ -89,6 +89,34 @@ impl Vocabulary {
         self.data.keys.is_empty()
     }
 
+    /// Checks what scoring indexes into, for vocabularies read from files:
+    /// one group and one finite IDF per key, known groups, keys strictly
+    /// increasing (as [`Vocabulary::fit`] writes them) and few enough to be
+    /// indexed by `u32`.
+    pub fn check_data(data: &VocabularyData) -> Result<(), String> {
+        let n = data.keys.len();
+        if data.groups.len() != n || data.idf.len() != n {
+            return Err(format!(
+                "{n} keys, {} groups and {} IDF values",
+                data.groups.len(),
+                data.idf.len()
+            ));
+        }
+        if n > MAX_FEATURES {
+            return Err(format!("{n} keys is too many (at most {MAX_FEATURES})"));
+        }
+        if let Some(g) = data.groups.iter().find(|&&g| g as usize >= Group::COUNT) {
+            return Err(format!("unknown feature group {g}"));
+        }
+        if !data.idf.iter().all(|v| v.is_finite()) {
+            return Err("non-finite IDF values".into());
+        }
+        if !data.keys.windows(2).all(|w| w[0] < w[1]) {
+            return Err("keys are not sorted and unique".into());
+        }
+        Ok(())
+    }
+
     /// TF-IDF row of a text's keys; unknown features are ignored. Each group
     /// is L2-normalised separately.
     pub fn transform(&self, keys: &[(u64, Group)], indices: &mut Vec<u32>, out: &mut SparseRow) {
@@ -127,6 +155,132 @@ impl Vocabulary {
             }
         }
     }
+}
+
+/// The most features a vocabulary may have to be scored with a
+/// [`FeatureTable`] (2^30 - 2; no real vocabulary comes close).
+pub const MAX_FEATURES: usize = (1 << 30) - 2;
+
+/// A feature as scoring handles it: its vocabulary index, group and IDF in
+/// one `u64` (`index << 34 | group << 32 | idf bits`), so ordering features
+/// orders their indices and a row's values need no further lookups.
+pub type Feature = u64;
+
+/// The index of a [`Feature`].
+#[inline]
+pub fn feature_index(f: Feature) -> u32 {
+    (f >> 34) as u32
+}
+
+/// The group of a [`Feature`] (`Group as u8`).
+#[inline]
+pub fn feature_group(f: Feature) -> usize {
+    ((f >> 32) & 3) as usize
+}
+
+/// The IDF of a [`Feature`].
+#[inline]
+pub fn feature_idf(f: Feature) -> f32 {
+    f32::from_bits(f as u32)
+}
+
+const EMPTY: Feature = u64::MAX;
+const TF_TABLE: usize = 16;
+
+/// A vocabulary's lookup table for scoring: open addressing with linear
+/// probing over `(key, feature)` slots, at most half full, so a lookup —
+/// hit or miss — usually reads one cache line and returns everything the
+/// TF-IDF transform needs. Looks up exactly what the [`Vocabulary`]'s own
+/// index does (for a repeated key, its last position).
+#[derive(Debug, Clone)]
+pub struct FeatureTable {
+    slots: Vec<(u64, Feature)>,
+    shift: u32,
+    /// Bits an index of this vocabulary needs.
+    index_bits: u32,
+    sublinear_tf: bool,
+    /// The term weight of counts below `TF_TABLE`, computed as `transform`
+    /// does.
+    tf_table: [f32; TF_TABLE],
+}
+
+impl FeatureTable {
+    /// # Panics
+    /// If the vocabulary has more than [`MAX_FEATURES`] features or a group
+    /// over 3 (a model's vocabularies are checked before this).
+    pub fn new(vocab: &Vocabulary) -> FeatureTable {
+        let d = &vocab.data;
+        assert!(d.keys.len() <= MAX_FEATURES, "vocabulary too large");
+        let bits = (2 * d.keys.len())
+            .max(16)
+            .next_power_of_two()
+            .trailing_zeros();
+        let mut t = FeatureTable {
+            slots: vec![(0, EMPTY); 1 << bits],
+            shift: 64 - bits,
+            index_bits: usize::BITS - d.keys.len().leading_zeros(),
+            sublinear_tf: d.sublinear_tf,
+            tf_table: std::array::from_fn(|c| tf_of(c as f32, d.sublinear_tf)),
+        };
+        let mask = t.slots.len() - 1;
+        for (i, ((&key, &g), &idf)) in d.keys.iter().zip(&d.groups).zip(&d.idf).enumerate() {
+            assert!((g as usize) < Group::COUNT, "unknown feature group {g}");
+            let f = (i as u64) << 34 | u64::from(g) << 32 | u64::from(idf.to_bits());
+            let mut at = t.slot(key);
+            loop {
+                let slot = &mut t.slots[at];
+                if slot.1 == EMPTY || slot.0 == key {
+                    *slot = (key, f);
+                    break;
+                }
+                at = (at + 1) & mask;
+            }
+        }
+        t
+    }
+
+    #[inline]
+    fn slot(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
+    }
+
+    /// The feature of `key`, if the vocabulary has it.
+    #[inline]
+    pub fn get(&self, key: u64) -> Option<Feature> {
+        let mask = self.slots.len() - 1;
+        let mut at = self.slot(key);
+        loop {
+            let (k, f) = self.slots[at];
+            if f == EMPTY {
+                return None;
+            }
+            if k == key {
+                return Some(f);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// How many low bits of a feature index can be set.
+    pub fn index_bits(&self) -> u32 {
+        self.index_bits
+    }
+
+    /// The term weight of a feature seen `count` times, exactly as
+    /// [`Vocabulary::transform`] computes it.
+    #[inline]
+    pub fn tf(&self, count: u32) -> f32 {
+        match self.tf_table.get(count as usize) {
+            Some(&t) => t,
+            None => tf_of(count as f32, self.sublinear_tf),
+        }
+    }
+}
+
+/// `transform`'s term weight of a raw count.
+#[inline]
+fn tf_of(tf: f32, sublinear: bool) -> f32 {
+    if sublinear { 1.0 + tf.ln() } else { tf }
 }
 
 #[cfg(test)]

@@ -6,13 +6,21 @@ use std::path::Path;
 use super::{ModelData, POOLED, TaskModel, file};
 use crate::actors::{ActorSet, Mention};
 use crate::error::{Error, Location, Result, display_path};
-use crate::features::{Extractor, Group, Scratch as FeatureScratch, TargetSpans, Vocabulary};
-use crate::linear::{LinearModel, Predict};
-use crate::sparse::SparseRow;
+use crate::features::{
+    ActorKey, Extractor, FeatureTable, RowFeaturizer, RowScratch, Scratch as FeatureScratch,
+    TargetSpans, Vocabulary,
+};
+use crate::linear::LinearModel;
+
+/// The class names scoring assumes, in order (score records and
+/// evaluation read probabilities by position).
+const STANCE_LABELS: [&str; 3] = ["pro", "anti", "none"];
+const SENTIMENT_LABELS: [&str; 3] = ["positive", "negative", "neutral"];
 
 struct Task {
     labels: Vec<String>,
-    vocab: Vocabulary,
+    /// The vocabulary's lookup table for scoring.
+    table: FeatureTable,
     heads: Vec<(String, LinearModel)>,
 }
 
@@ -20,29 +28,103 @@ impl Task {
     fn new(t: &TaskModel) -> Task {
         Task {
             labels: t.labels.clone(),
-            vocab: Vocabulary::from_data(t.vocab.clone()),
+            table: FeatureTable::new(&Vocabulary::from_data(t.vocab.clone())),
             heads: t.heads.clone(),
         }
     }
 
-    fn head(&self, target: &str) -> &LinearModel {
+    /// The head for `target`: its own, else the pooled one, else the first.
+    fn head_index(&self, target: &str) -> usize {
         self.heads
             .iter()
-            .find(|(t, _)| t == target)
-            .or_else(|| self.heads.iter().find(|(t, _)| t == POOLED))
-            .or(self.heads.first())
-            .map(|(_, m)| m)
-            .expect("a task has at least one head")
+            .position(|(t, _)| t == target)
+            .or_else(|| self.heads.iter().position(|(t, _)| t == POOLED))
+            .unwrap_or(0)
     }
+
+    fn head(&self, target: &str) -> &LinearModel {
+        &self.heads[self.head_index(target)].1
+    }
+
+    /// Probabilities of the row in `r` under `head` into `out` (one slot
+    /// per class).
+    fn predict(&self, head: &LinearModel, r: &RowScratch, out: &mut [f32]) {
+        head.predict_proba_fast((&r.idx, &r.val), out);
+    }
+}
+
+/// Checks everything scoring indexes into, so that a crafted or damaged
+/// model file (with a valid checksum) is an error at load time rather than
+/// a panic while scoring.
+fn validate(data: &ModelData) -> Result<()> {
+    let bad = |m: String| Error::Param(m);
+    let msg = |e: Error| match e {
+        Error::Param(m) => m,
+        other => other.to_string(),
+    };
+    data.features.check().map_err(|e| {
+        bad(format!(
+            "the model's feature settings are invalid: {}",
+            msg(e)
+        ))
+    })?;
+    let tasks = [
+        ("stance", &data.stance, &STANCE_LABELS),
+        ("sentiment", &data.sentiment, &SENTIMENT_LABELS),
+    ];
+    for (name, task, labels) in tasks {
+        let Some(t) = task else { continue };
+        if t.labels.len() != labels.len() || t.labels.iter().zip(labels.iter()).any(|(a, b)| a != b)
+        {
+            return Err(bad(format!(
+                "the model's {name} labels are {:?}, expected {labels:?}",
+                t.labels
+            )));
+        }
+        Vocabulary::check_data(&t.vocab)
+            .map_err(|m| bad(format!("the model's {name} vocabulary is invalid: {m}")))?;
+        if t.heads.is_empty() {
+            return Err(bad(format!("the model's {name} task has no heads")));
+        }
+        for (target, head) in &t.heads {
+            head.validate().map_err(|e| {
+                bad(format!(
+                    "the model's {name} head {target:?} is invalid: {}",
+                    msg(e)
+                ))
+            })?;
+            if head.n_classes != t.labels.len() {
+                return Err(bad(format!(
+                    "the model's {name} head {target:?} has {} classes for {} labels",
+                    head.n_classes,
+                    t.labels.len()
+                )));
+            }
+            if head.n_features != t.vocab.keys.len() {
+                return Err(bad(format!(
+                    "the model's {name} head {target:?} has {} features for a vocabulary of {}",
+                    head.n_features,
+                    t.vocab.keys.len()
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Buffers reused across calls on one thread.
 #[derive(Default)]
 pub struct Scratch {
     features: FeatureScratch,
-    keys: Vec<(u64, Group)>,
-    row: SparseRow,
+    rows: RowScratch,
     mentions: Vec<Mention>,
+    spans: TargetSpans,
+    /// The last [`StanceModel::score_unit_ref`]: sentiment probabilities
+    /// (empty without a sentiment task), stance probabilities actor after
+    /// actor, and whether each actor is mentioned.
+    sentiment: Vec<f32>,
+    stance: Vec<f32>,
+    mentioned: Vec<bool>,
 }
 
 /// Scores of one unit: sentiment and, per actor of the model's actors file,
@@ -53,12 +135,49 @@ pub struct UnitScore {
     pub actors: Vec<(bool, Vec<f32>)>,
 }
 
+/// [`UnitScore`] borrowed from the [`Scratch`] it was computed in.
+#[derive(Debug, Clone, Copy)]
+pub struct UnitScoreRef<'a> {
+    pub sentiment: Option<&'a [f32]>,
+    stance: &'a [f32],
+    mentioned: &'a [bool],
+}
+
+impl<'a> UnitScoreRef<'a> {
+    /// Per actor of the model's actors file: mentioned, and the stance
+    /// probabilities (empty without a stance task).
+    pub fn actors(&self) -> impl ExactSizeIterator<Item = (bool, &'a [f32])> + 'a {
+        let k = self
+            .stance
+            .len()
+            .checked_div(self.mentioned.len())
+            .unwrap_or(0);
+        let stance = self.stance;
+        self.mentioned
+            .iter()
+            .enumerate()
+            .map(move |(a, &m)| (m, &stance[a * k..(a + 1) * k]))
+    }
+
+    pub fn to_owned(&self) -> UnitScore {
+        UnitScore {
+            sentiment: self.sentiment.map(<[f32]>::to_vec),
+            actors: self.actors().map(|(m, p)| (m, p.to_vec())).collect(),
+        }
+    }
+}
+
 pub struct StanceModel {
     data: ModelData,
     actors: ActorSet,
     extractor: Extractor,
+    rows: RowFeaturizer,
     stance: Option<Task>,
     sentiment: Option<Task>,
+    /// Per actor of the actors file: its part of unit rows and the index of
+    /// its stance head.
+    actor_keys: Vec<ActorKey>,
+    actor_heads: Vec<usize>,
 }
 
 impl StanceModel {
@@ -70,15 +189,32 @@ impl StanceModel {
         })
     }
 
+    /// A model ready to score, after checking that `data` is consistent
+    /// (shapes, labels, vocabularies, feature settings); an inconsistent
+    /// model is an [`Error::Param`].
     pub fn from_data(data: ModelData) -> Result<StanceModel> {
+        validate(&data)?;
         let actors = ActorSet::from_toml(&data.actors_toml)
             .map_err(|(_, m)| Error::Param(format!("the model's actors file is invalid: {m}")))?;
         let extractor = Extractor::new(data.features.clone(), data.tokenizer.clone());
+        let rows = RowFeaturizer::new(data.features.clone());
+        let stance = data.stance.as_ref().map(Task::new);
+        let (actor_keys, actor_heads) = match &stance {
+            Some(t) => actors
+                .actors()
+                .iter()
+                .map(|a| (rows.actor_key(&a.code, &t.table), t.head_index(&a.code)))
+                .unzip(),
+            None => (Vec::new(), Vec::new()),
+        };
         Ok(StanceModel {
-            stance: data.stance.as_ref().map(Task::new),
+            stance,
             sentiment: data.sentiment.as_ref().map(Task::new),
             actors,
             extractor,
+            rows,
+            actor_keys,
+            actor_heads,
             data,
         })
     }
@@ -127,12 +263,16 @@ impl StanceModel {
     ) -> Option<bool> {
         let task = self.stance.as_ref()?;
         self.actors.mentions_into(text, &mut s.mentions);
-        let spans = target_spans(&self.actors, &s.mentions, target, span);
+        target_spans_into(&self.actors, &s.mentions, target, span, &mut s.spans);
         self.extractor.tokenize(text, &mut s.features);
-        self.extractor
-            .keys_of_tokens(text, Some(&spans), &mut s.features, &mut s.keys);
-        predict_into(task, target, s, out);
-        Some(!spans.own.is_empty())
+        let tokens = s.features.tokens();
+        self.rows.prepare(text, tokens, &mut s.rows);
+        self.rows
+            .row(tokens, Some(&s.spans), &task.table, &mut s.rows);
+        out.clear();
+        out.resize(task.labels.len(), 0.0);
+        task.predict(task.head(target), &s.rows, out);
+        Some(!s.spans.own.is_empty())
     }
 
     pub fn sentiment_proba(&self, text: &str, s: &mut Scratch, out: &mut Vec<f32>) -> bool {
@@ -140,48 +280,78 @@ impl StanceModel {
             return false;
         };
         self.extractor.tokenize(text, &mut s.features);
-        self.extractor
-            .keys_of_tokens(text, None, &mut s.features, &mut s.keys);
-        predict_into(task, POOLED, s, out);
+        let tokens = s.features.tokens();
+        self.rows.prepare(text, tokens, &mut s.rows);
+        self.rows.row(tokens, None, &task.table, &mut s.rows);
+        out.clear();
+        out.resize(task.labels.len(), 0.0);
+        task.predict(task.head(POOLED), &s.rows, out);
         true
     }
 
     /// Sentiment and the stance toward every actor, tokenizing once.
     pub fn score_unit(&self, text: &str, s: &mut Scratch) -> UnitScore {
-        self.extractor.tokenize(text, &mut s.features);
-        let mut score = UnitScore {
-            sentiment: None,
-            actors: Vec::with_capacity(self.actors.len()),
-        };
+        self.score_unit_ref(text, s).to_owned()
+    }
+
+    /// [`StanceModel::score_unit`] without allocating: the scores stay in
+    /// `s` until its next use.
+    pub fn score_unit_ref<'s>(&self, text: &str, s: &'s mut Scratch) -> UnitScoreRef<'s> {
+        let Scratch {
+            features,
+            rows,
+            mentions,
+            spans,
+            sentiment,
+            stance,
+            mentioned,
+        } = s;
+        self.extractor.tokenize(text, features);
+        let tokens = features.tokens();
+        self.rows.prepare(text, tokens, rows);
+        sentiment.clear();
         if let Some(task) = &self.sentiment {
-            self.extractor
-                .keys_of_tokens(text, None, &mut s.features, &mut s.keys);
-            let mut p = Vec::new();
-            predict_into(task, POOLED, s, &mut p);
-            score.sentiment = Some(p);
+            self.rows.row(tokens, None, &task.table, rows);
+            sentiment.resize(task.labels.len(), 0.0);
+            task.predict(task.head(POOLED), rows, sentiment);
         }
+        stance.clear();
+        mentioned.clear();
         if let Some(task) = &self.stance {
-            self.actors.mentions_into(text, &mut s.mentions);
-            for actor in self.actors.actors() {
-                let spans = target_spans(&self.actors, &s.mentions, &actor.code, None);
-                self.extractor
-                    .keys_of_tokens(text, Some(&spans), &mut s.features, &mut s.keys);
-                let mut p = Vec::new();
-                predict_into(task, &actor.code, s, &mut p);
-                score.actors.push((!spans.own.is_empty(), p));
+            self.actors.mentions_into(text, mentions);
+            let n = self.actors.len();
+            let k = task.labels.len();
+            mentioned.extend((0..n).map(|a| mentions.iter().any(|m| m.actor == a)));
+            stance.resize(n * k, 0.0);
+            let shared = self.rows.actor_rows(
+                tokens,
+                mentions,
+                &self.actor_keys,
+                &task.table,
+                rows,
+                |a, row| {
+                    let head = &task.heads[self.actor_heads[a]].1;
+                    let out = &mut stance[a * k..(a + 1) * k];
+                    head.predict_proba_fast(row.row(), out);
+                },
+            );
+            if !shared {
+                // A token overlaps two mentions: one row per actor, as the
+                // spans say.
+                for (a, actor) in self.actors.actors().iter().enumerate() {
+                    target_spans_into(&self.actors, mentions, &actor.code, None, spans);
+                    self.rows.row(tokens, Some(spans), &task.table, rows);
+                    let head = &task.heads[self.actor_heads[a]].1;
+                    task.predict(head, rows, &mut stance[a * k..(a + 1) * k]);
+                }
             }
         }
-        score
+        UnitScoreRef {
+            sentiment: self.sentiment.is_some().then_some(&sentiment[..]),
+            stance,
+            mentioned,
+        }
     }
-}
-
-fn predict_into(task: &Task, target: &str, s: &mut Scratch, out: &mut Vec<f32>) {
-    task.vocab
-        .transform(&s.keys, &mut s.features.indices, &mut s.row);
-    let head = task.head(target);
-    out.clear();
-    out.resize(task.labels.len(), 0.0);
-    head.predict_proba((&s.row.indices, &s.row.values), out);
 }
 
 /// Where `target` and the other actors are mentioned. A given span wins;
@@ -193,12 +363,24 @@ pub fn target_spans(
     target: &str,
     span: Option<(usize, usize)>,
 ) -> TargetSpans {
+    let mut spans = TargetSpans::default();
+    target_spans_into(actors, mentions, target, span, &mut spans);
+    spans
+}
+
+/// [`target_spans`] into reused buffers.
+pub fn target_spans_into(
+    actors: &ActorSet,
+    mentions: &[Mention],
+    target: &str,
+    span: Option<(usize, usize)>,
+    spans: &mut TargetSpans,
+) {
     let me = actors.index_of(target);
-    let mut spans = TargetSpans {
-        target: target.to_string(),
-        own: Vec::new(),
-        others: Vec::new(),
-    };
+    spans.target.clear();
+    spans.target.push_str(target);
+    spans.own.clear();
+    spans.others.clear();
     if let Some(s) = span {
         spans.own.push(s);
     }
@@ -213,5 +395,4 @@ pub fn target_spans(
             spans.others.push((m.start, m.end));
         }
     }
-    spans
 }
