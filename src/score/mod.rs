@@ -3,20 +3,26 @@
 //! parallel, so memory stays flat however long the input is.
 
 mod output;
+mod read;
 
-pub use output::{CsvLayout, ScoreRecord, excerpt, write_csv_header, write_record};
+pub use output::{CsvLayout, ScoreRecord, excerpt, excerpt_into, write_csv_header, write_record};
+pub use read::JsonRecords;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{RecvTimeoutError, sync_channel};
+use std::time::Duration;
 
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 use crate::corpus::Unit;
 use crate::corpus::ingest::{Input, Reader, Stream, expand, open_with};
-use crate::corpus::records::JsonLines;
 use crate::dataset::Example;
 use crate::dataset::readers::example_from_json;
 use crate::error::Rejection;
 use crate::model::StanceModel;
 use crate::model::predict::Scratch;
+use output::{WriteScratch, write_target_json, write_unit_json};
 
 /// One thing to score.
 #[derive(Debug, Clone)]
@@ -43,17 +49,14 @@ pub fn record_from_json(mut map: Map<String, Value>) -> Result<Record, String> {
 }
 
 fn json_records(reader: Reader, name: String) -> Stream<Record> {
-    Box::new(JsonLines::new(reader, name).map(|row| {
-        let (at, map) = row?;
-        match record_from_json(map) {
-            Ok(r) => Ok((at, r)),
-            Err(reason) => Err(Rejection::new(at, reason)),
-        }
-    }))
+    Box::new(JsonRecords::new(reader, name))
 }
 
-/// All inputs as one stream of records.
-pub fn records(inputs: &[Input]) -> impl Iterator<Item = Result<Record, Rejection>> + Send {
+/// All inputs as one stream of records. The stream owns what it reads
+/// (it borrows nothing from `inputs`), so it can be read on another thread.
+pub fn records(
+    inputs: &[Input],
+) -> impl Iterator<Item = Result<Record, Rejection>> + Send + 'static + use<> {
     expand(inputs)
         .into_iter()
         .flat_map(|i| -> Stream<Record> {
@@ -103,6 +106,169 @@ impl std::fmt::Display for ScoreSummary {
 /// Records per parallel chunk: large enough to keep the cores busy, small
 /// enough that memory does not depend on the input size.
 pub const CHUNK: usize = 8192;
+
+/// Records per parallel task within a chunk: each task writes the output of its
+/// records into one buffer.
+const GRAIN: usize = 256;
+
+/// What a task makes of its slice of a chunk: the output of the scored
+/// records back to back, and per input row, in order, where its output
+/// ends or why it was rejected.
+struct Part {
+    bytes: Vec<u8>,
+    items: Vec<Item>,
+}
+
+enum Item {
+    Scored(usize),
+    Rejected(Rejection),
+}
+
+/// Per-thread buffers of [`score_part`].
+#[derive(Default)]
+struct PartScratch<'m> {
+    score: Scratch,
+    write: WriteScratch<'m>,
+    probs: Vec<f32>,
+}
+
+/// Scores `rows` and writes their records, as JSON lines or in `csv`.
+fn score_part<'m>(
+    model: &'m StanceModel,
+    rows: &[Result<Record, Rejection>],
+    csv: Option<&CsvLayout>,
+    s: &mut PartScratch<'m>,
+) -> Part {
+    let mut part = Part {
+        bytes: Vec::with_capacity(rows.len() * 512),
+        items: Vec::with_capacity(rows.len()),
+    };
+    for row in rows {
+        let rec = match row {
+            Ok(rec) => rec,
+            Err(r) => {
+                part.items.push(Item::Rejected(r.clone()));
+                continue;
+            }
+        };
+        match (csv, rec) {
+            (Some(layout), rec) => {
+                let r = score_record(model, rec, &mut s.score);
+                write_record(&mut part.bytes, &r, Some(layout)).expect("writing to memory");
+            }
+            (None, Record::Unit(u)) => {
+                let score = model.score_unit_ref(&u.text, &mut s.score);
+                write_unit_json(&mut part.bytes, model, u, &score, &mut s.write);
+            }
+            (None, Record::Target(e)) => {
+                s.probs.clear();
+                let mentioned = model
+                    .stance_proba(&e.text, &e.target, e.span, &mut s.score, &mut s.probs)
+                    .unwrap_or(false);
+                write_target_json(&mut part.bytes, e, &s.probs, mentioned, &mut s.write);
+            }
+        }
+        part.items.push(Item::Scored(part.bytes.len()));
+    }
+    part
+}
+
+/// Scores `input` and writes the records, JSON lines (or CSV rows in
+/// `csv`), in input order through `write`; `reject` gets each rejected row,
+/// `progress` the rows done after each chunk. Stops at the first error
+/// `write` or `reject` returns — after writing every record of the rows
+/// before it, as [`score_stream`] does.
+///
+/// Three stages overlap: a reader thread parses chunk N + 1 while the
+/// rayon pool scores chunk N (each task writing its records into a
+/// buffer) and the calling thread writes chunk N − 1. Channels hold one
+/// chunk each, so memory stays flat however long the input is. The output
+/// is byte for byte what `score_stream` with `write_record` gives.
+pub fn score_to_writer<E>(
+    model: &StanceModel,
+    input: impl Iterator<Item = Result<Record, Rejection>> + Send + 'static,
+    csv: Option<&CsvLayout>,
+    mut write: impl FnMut(&[u8]) -> Result<(), E>,
+    mut reject: impl FnMut(&Rejection) -> Result<(), E>,
+    mut progress: impl FnMut(u64),
+) -> Result<ScoreSummary, E> {
+    // The reader is not joined: after an error it may be blocked reading
+    // a pipe, and it ends on its own when its next chunk cannot be sent.
+    let (in_tx, in_rx) = sync_channel::<Vec<Result<Record, Rejection>>>(1);
+    std::thread::Builder::new()
+        .name("stance-read".into())
+        .spawn(move || {
+            let mut input = input;
+            loop {
+                let chunk: Vec<_> = input.by_ref().take(CHUNK).collect();
+                if chunk.is_empty() || in_tx.send(chunk).is_err() {
+                    break;
+                }
+            }
+        })
+        .expect("cannot start the reader thread");
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let (out_tx, out_rx) = sync_channel::<Vec<Part>>(1);
+        let stop = &stop;
+        scope.spawn(move || {
+            loop {
+                let chunk = match in_rx.recv_timeout(Duration::from_millis(20)) {
+                    Ok(c) => c,
+                    Err(RecvTimeoutError::Timeout) if !stop.load(Ordering::Relaxed) => continue,
+                    Err(_) => return,
+                };
+                let parts: Vec<Part> = chunk
+                    .par_chunks(GRAIN)
+                    .map_init(PartScratch::default, |s, rows| {
+                        score_part(model, rows, csv, s)
+                    })
+                    .collect();
+                drop(chunk);
+                if out_tx.send(parts).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut summary = ScoreSummary::default();
+        let mut written = || -> Result<(), E> {
+            for parts in &out_rx {
+                let mut rows = 0u64;
+                for part in &parts {
+                    let mut start = 0;
+                    let mut end = 0;
+                    for item in &part.items {
+                        rows += 1;
+                        summary.read += 1;
+                        match item {
+                            Item::Scored(e) => {
+                                summary.scored += 1;
+                                end = *e;
+                            }
+                            Item::Rejected(r) => {
+                                if end > start {
+                                    write(&part.bytes[start..end])?;
+                                    start = end;
+                                }
+                                summary.rejected += 1;
+                                reject(r)?;
+                            }
+                        }
+                    }
+                    if end > start {
+                        write(&part.bytes[start..end])?;
+                    }
+                }
+                progress(rows);
+            }
+            Ok(())
+        };
+        let result = written();
+        stop.store(true, Ordering::Relaxed);
+        drop(out_rx);
+        result.map(|()| summary)
+    })
+}
 
 /// Streams `input` through the model: `emit` gets each score in input order,
 /// `reject` each rejected row. Stops at the first error either returns.

@@ -9,6 +9,7 @@ use crate::corpus::{Unit, UnitKind};
 use crate::dataset::Example;
 use crate::labels::{Sentiment, Stance};
 use crate::model::evaluate::argmax;
+use crate::model::predict::UnitScoreRef;
 use crate::model::{StanceModel, UnitScore};
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -70,25 +71,196 @@ fn stance_of(p: &[f32]) -> (Stance, StanceProbs) {
     (Stance::ALL[argmax(&p[..p.len().min(3)])], probs)
 }
 
+/// The start of `text` for quoting: whitespace runs collapsed to one
+/// space, cut after `max_chars` characters with `…`.
 pub fn excerpt(text: &str, max_chars: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    match flat.char_indices().nth(max_chars) {
-        Some((i, _)) => format!("{}…", &flat[..i]),
-        None => flat,
+    let mut out = String::new();
+    excerpt_into(text, max_chars, &mut out);
+    out
+}
+
+/// [`excerpt`] into a reused buffer, in one pass.
+pub fn excerpt_into(text: &str, max_chars: usize, out: &mut String) {
+    out.clear();
+    let mut n = 0;
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            if n == max_chars {
+                out.push('…');
+                return;
+            }
+            out.push(' ');
+            n += 1;
+        }
+        for c in word.chars() {
+            if n == max_chars {
+                out.push('…');
+                return;
+            }
+            out.push(c);
+            n += 1;
+        }
     }
+}
+
+/// Sentiment of unit probabilities, as in a [`ScoreRecord`].
+fn sentiment_of(p: &[f32]) -> (Sentiment, SentimentProbs) {
+    (
+        Sentiment::ALL[argmax(&p[..3])],
+        SentimentProbs {
+            positive: round(p[0]),
+            negative: round(p[1]),
+            neutral: round(p[2]),
+        },
+    )
+}
+
+/// A [`ScoreRecord`] by reference, to write without building one.
+pub(crate) struct RecordRef<'a> {
+    pub doc_id: Option<&'a str>,
+    pub unit_id: Option<&'a str>,
+    pub kind: Option<UnitKind>,
+    pub id: Option<&'a str>,
+    pub sentiment: Option<(Sentiment, SentimentProbs)>,
+    /// `(actor, stance, probabilities, mentioned)`.
+    pub actors: &'a [(&'a str, Stance, StanceProbs, bool)],
+    pub excerpt: &'a str,
+}
+
+/// Buffers for writing records, one per thread.
+#[derive(Default)]
+pub(crate) struct WriteScratch<'m> {
+    actors: Vec<(&'m str, Stance, StanceProbs, bool)>,
+    excerpt: String,
+}
+
+/// Writes the JSON line of a unit's scores: the bytes `write_record` gives
+/// for `ScoreRecord::unit(model, u, score)`.
+pub(crate) fn write_unit_json<'m>(
+    out: &mut Vec<u8>,
+    model: &'m StanceModel,
+    u: &Unit,
+    score: &UnitScoreRef<'_>,
+    w: &mut WriteScratch<'m>,
+) {
+    w.actors.clear();
+    for (a, (mentioned, p)) in model.actors().actors().iter().zip(score.actors()) {
+        let (stance, probs) = stance_of(p);
+        w.actors.push((a.code.as_str(), stance, probs, mentioned));
+    }
+    excerpt_into(&u.text, 100, &mut w.excerpt);
+    write_json(
+        out,
+        &RecordRef {
+            doc_id: Some(&u.doc_id),
+            unit_id: Some(&u.unit_id),
+            kind: Some(u.kind),
+            id: None,
+            sentiment: score.sentiment.map(sentiment_of),
+            actors: &w.actors,
+            excerpt: &w.excerpt,
+        },
+    );
+}
+
+/// Writes the JSON line of a target line's score: the bytes `write_record`
+/// gives for `ScoreRecord::target(model, e, p, mentioned)`.
+pub(crate) fn write_target_json(
+    out: &mut Vec<u8>,
+    e: &Example,
+    p: &[f32],
+    mentioned: bool,
+    w: &mut WriteScratch<'_>,
+) {
+    let (stance, probs) = stance_of(p);
+    excerpt_into(&e.text, 100, &mut w.excerpt);
+    write_json(
+        out,
+        &RecordRef {
+            doc_id: None,
+            unit_id: None,
+            kind: None,
+            id: Some(&e.id),
+            sentiment: None,
+            actors: &[(&e.target, stance, probs, mentioned)],
+            excerpt: &w.excerpt,
+        },
+    );
+}
+
+/// One record as a JSON line, byte for byte what `serde_json` writes for
+/// the [`ScoreRecord`] (same field order and skipping; strings and numbers
+/// go through `serde_json` itself).
+pub(crate) fn write_json(out: &mut Vec<u8>, r: &RecordRef<'_>) {
+    fn str(out: &mut Vec<u8>, s: &str) {
+        serde_json::to_writer(&mut *out, s).expect("writing to memory");
+    }
+    fn num(out: &mut Vec<u8>, key: &[u8], x: f32) {
+        out.extend_from_slice(key);
+        serde_json::to_writer(&mut *out, &x).expect("writing to memory");
+    }
+    let mut sep: &[u8] = b"{";
+    let mut field = |out: &mut Vec<u8>, name: &str| {
+        out.extend_from_slice(sep);
+        sep = b",";
+        out.push(b'"');
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b"\":");
+    };
+    if let Some(s) = r.doc_id {
+        field(out, "doc_id");
+        str(out, s);
+    }
+    if let Some(s) = r.unit_id {
+        field(out, "unit_id");
+        str(out, s);
+    }
+    if let Some(k) = r.kind {
+        field(out, "kind");
+        str(out, k.as_str());
+    }
+    if let Some(s) = r.id {
+        field(out, "id");
+        str(out, s);
+    }
+    if let Some((s, p)) = r.sentiment {
+        field(out, "sentiment");
+        str(out, s.as_str());
+        field(out, "sentiment_probs");
+        num(out, b"{\"positive\":", p.positive);
+        num(out, b",\"negative\":", p.negative);
+        num(out, b",\"neutral\":", p.neutral);
+        out.push(b'}');
+    }
+    field(out, "actors");
+    out.push(b'[');
+    for (i, &(actor, stance, p, mentioned)) in r.actors.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"actor\":");
+        str(out, actor);
+        out.extend_from_slice(b",\"stance\":");
+        str(out, stance.as_str());
+        num(out, b",\"probs\":{\"pro\":", p.pro);
+        num(out, b",\"anti\":", p.anti);
+        num(out, b",\"none\":", p.none);
+        out.extend_from_slice(if mentioned {
+            b"},\"mentioned\":true}"
+        } else {
+            b"},\"mentioned\":false}"
+        });
+    }
+    out.push(b']');
+    field(out, "excerpt");
+    str(out, r.excerpt);
+    out.extend_from_slice(b"}\n");
 }
 
 impl ScoreRecord {
     pub fn unit(model: &StanceModel, u: &Unit, s: UnitScore) -> ScoreRecord {
-        let (sentiment, sentiment_probs) = match &s.sentiment {
-            Some(p) => (
-                Some(Sentiment::ALL[argmax(&p[..3])]),
-                Some(SentimentProbs {
-                    positive: round(p[0]),
-                    negative: round(p[1]),
-                    neutral: round(p[2]),
-                }),
-            ),
+        let (sentiment, sentiment_probs) = match s.sentiment.as_deref().map(sentiment_of) {
+            Some((s, p)) => (Some(s), Some(p)),
             None => (None, None),
         };
         let actors = model
@@ -214,4 +386,131 @@ pub fn write_record(
         }
     }
     writeln!(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+
+        fn text(&mut self) -> String {
+            const PIECES: &[&str] = &[
+                "a", "Pakistan", " ", "  ", "\t", "\n", "\r\n", "\u{a0}", "\u{2028}", "\u{3000}",
+                "é", "本", "🇵🇰", "\"", "\\", "\u{1}", "\u{1f}", "\u{7f}", "…", "x\u{301}", "",
+            ];
+            (0..self.below(60))
+                .map(|_| PIECES[self.below(PIECES.len())])
+                .collect()
+        }
+
+        fn maybe_text(&mut self) -> Option<String> {
+            (self.below(3) > 0).then(|| self.text())
+        }
+
+        fn float(&mut self) -> f32 {
+            const FLOATS: &[f32] = &[
+                0.0,
+                -0.0,
+                1.0,
+                0.5,
+                0.3279,
+                1e-7,
+                123456.78,
+                f32::NAN,
+                f32::INFINITY,
+                f32::NEG_INFINITY,
+                f32::MIN_POSITIVE,
+                0.30000001,
+            ];
+            FLOATS[self.below(FLOATS.len())]
+        }
+    }
+
+    /// The old two-pass excerpt.
+    fn excerpt_old(text: &str, max_chars: usize) -> String {
+        let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        match flat.char_indices().nth(max_chars) {
+            Some((i, _)) => format!("{}…", &flat[..i]),
+            None => flat,
+        }
+    }
+
+    #[test]
+    fn excerpt_is_the_old_excerpt() {
+        let mut rng = Rng(99);
+        for _ in 0..20_000 {
+            let t = rng.text();
+            for max in [0, 1, 2, 5, 17, 100] {
+                assert_eq!(excerpt(&t, max), excerpt_old(&t, max), "{t:?} {max}");
+            }
+        }
+    }
+
+    /// `write_json` writes what `serde_json` writes for the same record,
+    /// whatever the strings and numbers.
+    #[test]
+    fn json_lines_are_serde_json_lines() {
+        let mut rng = Rng(7);
+        for _ in 0..5_000 {
+            let with_sentiment = rng.below(2) == 0;
+            let r = ScoreRecord {
+                doc_id: rng.maybe_text(),
+                unit_id: rng.maybe_text(),
+                kind: [None, Some(UnitKind::Title), Some(UnitKind::Comment)][rng.below(3)],
+                id: rng.maybe_text(),
+                sentiment: with_sentiment.then_some(Sentiment::Negative),
+                sentiment_probs: with_sentiment.then(|| SentimentProbs {
+                    positive: rng.float(),
+                    negative: rng.float(),
+                    neutral: rng.float(),
+                }),
+                actors: (0..rng.below(4))
+                    .map(|_| ActorScore {
+                        actor: rng.text(),
+                        stance: Stance::ALL[rng.below(3)],
+                        probs: StanceProbs {
+                            pro: rng.float(),
+                            anti: rng.float(),
+                            none: rng.float(),
+                        },
+                        mentioned: rng.below(2) == 0,
+                    })
+                    .collect(),
+                excerpt: rng.text(),
+            };
+            let actors: Vec<_> = r
+                .actors
+                .iter()
+                .map(|a| (a.actor.as_str(), a.stance, a.probs, a.mentioned))
+                .collect();
+            let mut mine = Vec::new();
+            write_json(
+                &mut mine,
+                &RecordRef {
+                    doc_id: r.doc_id.as_deref(),
+                    unit_id: r.unit_id.as_deref(),
+                    kind: r.kind,
+                    id: r.id.as_deref(),
+                    sentiment: r.sentiment.zip(r.sentiment_probs),
+                    actors: &actors,
+                    excerpt: &r.excerpt,
+                },
+            );
+            let mut theirs = Vec::new();
+            write_record(&mut theirs, &r, None).unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&mine),
+                String::from_utf8_lossy(&theirs)
+            );
+        }
+    }
 }

@@ -7,7 +7,7 @@ use stance::Error;
 use stance::actors::ActorSet;
 use stance::corpus::Input;
 use stance::model::StanceModel;
-use stance::score::{CsvLayout, records, score_stream, write_csv_header, write_record};
+use stance::score::{CsvLayout, records, score_to_writer, write_csv_header};
 
 use crate::io;
 
@@ -79,10 +79,11 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
     };
     let bar = io::counter("scoring");
     let strict = args.strict;
-    let summary = score_stream(
+    let summary = score_to_writer(
         &model,
         records(&inputs),
-        |r| write_record(&mut out, r, layout.as_ref()).map_err(|e| io::write_err(out_path, e)),
+        layout.as_ref(),
+        |bytes| out.write_all(bytes).map_err(|e| io::write_err(out_path, e)),
         |r| {
             if strict {
                 return Err(Error::Invalid(r.clone()));

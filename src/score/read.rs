@@ -1,0 +1,604 @@
+//! Reading records to score from JSON lines, fast.
+//!
+//! [`JsonLines`](crate::corpus::records::JsonLines) parses every line into a
+//! `serde_json::Value` tree (an allocation per key and value) before
+//! [`record_from_json`] picks the fields it needs. Here each line is first
+//! parsed straight into the fields a record can have, borrowing strings from
+//! the line, and the record is built from them when the line is one of the
+//! usual, valid shapes. Anything else — invalid JSON, a field of an unusual
+//! type, a value a record would reject — goes the old way, so rejections and
+//! their messages are exactly the old ones. Where both ways accept a line
+//! they build the same record (tested below): the fast way parses with the
+//! same parser (`deserialize_any` everywhere, so the same recursion limit,
+//! number range and string checks), later duplicate keys win as in a `Map`,
+//! and the record rules are those of `record_from_json`.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io::BufRead;
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+
+use super::{Record, record_from_json};
+use crate::corpus::records::json_kind;
+use crate::corpus::{Unit, UnitKind};
+use crate::dataset::{Example, fnv1a};
+use crate::error::{Location, Rejection};
+use crate::labels::Stance;
+
+/// Records from JSON lines, one per non-blank line, or a rejection naming
+/// the line — line for line what `JsonLines` + `record_from_json` give.
+pub struct JsonRecords<R> {
+    reader: R,
+    file: String,
+    line: u64,
+    buf: Vec<u8>,
+}
+
+impl<R: BufRead> JsonRecords<R> {
+    pub fn new(reader: R, file: impl Into<String>) -> Self {
+        JsonRecords {
+            reader,
+            file: file.into(),
+            line: 0,
+            buf: Vec::with_capacity(1024),
+        }
+    }
+
+    fn here(&self) -> Location {
+        Location::new(self.file.clone(), Some(self.line))
+    }
+}
+
+impl<R: BufRead> Iterator for JsonRecords<R> {
+    type Item = Result<(Location, Record), Rejection>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        // The reading, line counting and trimming of `JsonLines::next`.
+        loop {
+            self.buf.clear();
+            match self.reader.read_until(b'\n', &mut self.buf) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(e) => {
+                    self.line += 1;
+                    let r = Rejection::new(self.here(), format!("read error: {e}"));
+                    // An I/O error mid-stream ends this input: report it once.
+                    self.buf.clear();
+                    while self
+                        .reader
+                        .read_until(b'\n', &mut self.buf)
+                        .is_ok_and(|n| n > 0)
+                    {
+                        self.buf.clear();
+                    }
+                    return Some(Err(r));
+                }
+            }
+            self.line += 1;
+            let text = match std::str::from_utf8(&self.buf) {
+                Ok(t) => t,
+                Err(e) => {
+                    let reason = format!("invalid UTF-8 at byte {} of the line", e.valid_up_to());
+                    return Some(Err(Rejection::new(self.here(), reason)));
+                }
+            };
+            let text = text.trim_start_matches('\u{feff}').trim();
+            if text.is_empty() {
+                continue;
+            }
+            if let Some(rec) = fast_record(text) {
+                return Some(Ok((self.here(), rec)));
+            }
+            let at = self.here();
+            return Some(match serde_json::from_str::<Value>(text) {
+                Ok(Value::Object(map)) => match record_from_json(map) {
+                    Ok(r) => Ok((at, r)),
+                    Err(reason) => Err(Rejection::new(at, reason)),
+                },
+                Ok(other) => Err(Rejection::new(
+                    at,
+                    format!("expected a JSON object, found {}", json_kind(&other)),
+                )),
+                Err(e) => Err(Rejection::new(at, format!("invalid JSON: {e}"))),
+            });
+        }
+    }
+}
+
+/// The record of a JSON object line when it is one of the usual valid
+/// shapes; `None` sends the line the old way.
+pub(crate) fn fast_record(text: &str) -> Option<Record> {
+    let line: Line<'_> = serde_json::from_str(text).ok()?;
+    line.record()
+}
+
+/// One field's value, as far as records care. `Absent` is a missing key
+/// (`Null` is a key with `null`: present, as `Map::contains_key` sees it).
+#[derive(Debug, Default)]
+enum Field<'a> {
+    #[default]
+    Absent,
+    Null,
+    Str(Cow<'a, str>),
+    U64(u64),
+    I64(i64),
+    /// A float, boolean, array or object: no record takes one here.
+    Other,
+}
+
+impl Field<'_> {
+    fn present(&self) -> bool {
+        !matches!(self, Field::Absent)
+    }
+
+    /// `field_str`: a string, or an integer as text; `None` when missing or
+    /// null; `Err` (the old way decides) for anything else.
+    fn text(&self) -> Result<Option<String>, ()> {
+        match self {
+            Field::Absent | Field::Null => Ok(None),
+            Field::Str(s) => Ok(Some(s.to_string())),
+            Field::U64(n) => Ok(Some(n.to_string())),
+            Field::I64(n) => Ok(Some(n.to_string())),
+            Field::Other => Err(()),
+        }
+    }
+
+    /// `require_str`: present and not blank.
+    fn required(&self) -> Option<String> {
+        self.text().ok()?.filter(|s| !s.trim().is_empty())
+    }
+
+    /// The `optional` of `unit_from_fields`: blank counts as missing.
+    fn optional(&self) -> Result<Option<String>, ()> {
+        Ok(self.text()?.filter(|s| !s.trim().is_empty()))
+    }
+
+    /// `Number::as_i64` of an integer field.
+    fn int(&self) -> Option<i64> {
+        match *self {
+            Field::U64(n) => i64::try_from(n).ok(),
+            Field::I64(n) => Some(n),
+            _ => None,
+        }
+    }
+}
+
+/// The fields records are made of; every other key is parsed and dropped.
+#[derive(Debug, Default)]
+struct Line<'a> {
+    doc_id: Field<'a>,
+    unit_id: Field<'a>,
+    text: Field<'a>,
+    kind: Field<'a>,
+    author: Field<'a>,
+    posted_at: Field<'a>,
+    target: Field<'a>,
+    label: Field<'a>,
+    id: Field<'a>,
+    sentence: Field<'a>,
+    mention: Field<'a>,
+    from: Field<'a>,
+    to: Field<'a>,
+    polarity: Field<'a>,
+}
+
+impl Line<'_> {
+    /// `record_from_json`, for lines it accepts without a question.
+    fn record(self) -> Option<Record> {
+        if self.sentence.present() && self.mention.present() {
+            return self.newsmtsc().map(Record::Target);
+        }
+        if self.target.present() {
+            return self.stance().map(Record::Target);
+        }
+        self.unit().map(Record::Unit)
+    }
+
+    fn unit(self) -> Option<Unit> {
+        let kind = match self.kind.optional().ok()? {
+            None => UnitKind::Comment,
+            Some(k) => UnitKind::parse(&k)?,
+        };
+        Some(Unit {
+            doc_id: self.doc_id.required()?,
+            unit_id: self.unit_id.required()?,
+            kind,
+            author: self.author.optional().ok()?,
+            posted_at: self.posted_at.optional().ok()?,
+            text: self.text.required()?,
+        })
+    }
+
+    /// A `{text, target}` line (the label, if any, must be valid).
+    fn stance(self) -> Option<Example> {
+        // With a sentence (and a polarity) the line is read as NewsMTSC.
+        if self.sentence.present() {
+            return None;
+        }
+        let text = self.text.required()?;
+        let target = self.target.required()?;
+        // A missing label reads as "none".
+        let stance = match self.label {
+            Field::Absent => Stance::None,
+            ref label => Stance::parse(&label.required()?)?,
+        };
+        let id = match self.id.text().ok()? {
+            Some(id) => id,
+            None => format!("{:016x}", fnv1a(text.as_bytes())),
+        };
+        Some(Example {
+            group: fnv1a(text.as_bytes()),
+            id,
+            text,
+            target: target.trim().to_string(),
+            span: None,
+            stance,
+            kind: None,
+        })
+    }
+
+    /// A NewsMTSC line (the polarity, if any, must be valid).
+    fn newsmtsc(self) -> Option<Example> {
+        let sentence = self.sentence.required()?;
+        let mention = self.mention.required()?;
+        let polarity = match self.polarity {
+            Field::Absent => 0,
+            ref p => p.int()?,
+        };
+        let stance = match polarity {
+            1 => Stance::Pro,
+            0 => Stance::None,
+            -1 => Stance::Anti,
+            _ => return None,
+        };
+        let (from, to) = (self.from.int()?, self.to.int()?);
+        let span = char_span_to_bytes(&sentence, from, to)?;
+        if sentence[span.0..span.1] != mention {
+            return None;
+        }
+        let id = match self.id.text().ok()? {
+            Some(id) => id,
+            None => format!("{:016x}", fnv1a(sentence.as_bytes())),
+        };
+        Some(Example {
+            group: fnv1a(sentence.as_bytes()),
+            id,
+            text: sentence,
+            target: "mention".into(),
+            span: Some(span),
+            stance,
+            kind: None,
+        })
+    }
+}
+
+/// Character offsets to byte offsets, as the NewsMTSC reader converts them.
+fn char_span_to_bytes(s: &str, from: i64, to: i64) -> Option<(usize, usize)> {
+    if from < 0 || to < from {
+        return None;
+    }
+    let mut starts = s
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(s.len()));
+    let a = starts.nth(from as usize)?;
+    let b = if to == from {
+        a
+    } else {
+        starts.nth((to - from - 1) as usize)?
+    };
+    Some((a, b))
+}
+
+impl<'de> Deserialize<'de> for Line<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(LineVisitor)
+    }
+}
+
+struct LineVisitor;
+
+impl<'de> Visitor<'de> for LineVisitor {
+    type Value = Line<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Line<'de>, A::Error> {
+        let mut line = Line::default();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            let slot = match key.0.as_ref() {
+                "doc_id" => &mut line.doc_id,
+                "unit_id" => &mut line.unit_id,
+                "text" => &mut line.text,
+                "kind" => &mut line.kind,
+                "author" => &mut line.author,
+                "posted_at" => &mut line.posted_at,
+                "target" => &mut line.target,
+                "label" => &mut line.label,
+                "id" => &mut line.id,
+                "sentence" => &mut line.sentence,
+                "mention" => &mut line.mention,
+                "from" => &mut line.from,
+                "to" => &mut line.to,
+                "polarity" => &mut line.polarity,
+                _ => {
+                    map.next_value::<Skip>()?;
+                    continue;
+                }
+            };
+            // A later duplicate key wins, as in a `Map`.
+            *slot = map.next_value()?;
+        }
+        Ok(line)
+    }
+}
+
+/// A key, borrowed when it has no escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Field<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(FieldVisitor)
+    }
+}
+
+struct FieldVisitor;
+
+impl<'de> Visitor<'de> for FieldVisitor {
+    type Value = Field<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Field<'de>, E> {
+        Ok(Field::Other)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Field<'de>, E> {
+        Ok(Field::I64(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Field<'de>, E> {
+        Ok(Field::U64(v))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Field<'de>, E> {
+        Ok(Field::Other)
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Field<'de>, E> {
+        Ok(Field::Str(Cow::Borrowed(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Field<'de>, E> {
+        Ok(Field::Str(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Field<'de>, E> {
+        Ok(Field::Str(Cow::Owned(v)))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Field<'de>, E> {
+        Ok(Field::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Field<'de>, E> {
+        Ok(Field::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Field<'de>, A::Error> {
+        SkipVisitor.visit_seq(seq)?;
+        Ok(Field::Other)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Field<'de>, A::Error> {
+        SkipVisitor.visit_map(map)?;
+        Ok(Field::Other)
+    }
+}
+
+/// Any JSON value, parsed as a `Value` would be and dropped.
+struct Skip;
+
+impl<'de> Deserialize<'de> for Skip {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(SkipVisitor)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for SkipVisitor {
+    type Value = Skip;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Skip, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+#[derive(Clone, Copy)]
+struct SkipVisitor;
+
+impl<'de> Visitor<'de> for SkipVisitor {
+    type Value = Skip;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skip, A::Error> {
+        while seq.next_element_seed(SkipVisitor)?.is_some() {}
+        Ok(Skip)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
+        while map.next_key::<Key<'de>>()?.is_some() {
+            map.next_value_seed(SkipVisitor)?;
+        }
+        Ok(Skip)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the old way gives for one trimmed line.
+    fn slow(text: &str) -> Result<Record, String> {
+        match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(map)) => record_from_json(map),
+            Ok(other) => Err(format!("not an object: {}", json_kind(&other))),
+            Err(e) => Err(format!("invalid JSON: {e}")),
+        }
+    }
+
+    fn same(a: &Record, b: &Record) -> bool {
+        match (a, b) {
+            (Record::Unit(x), Record::Unit(y)) => x == y,
+            (Record::Target(x), Record::Target(y)) => x == y,
+            _ => false,
+        }
+    }
+
+    /// Lines of every shape: the fast way accepts only what the old way
+    /// accepts, and builds the same record; it takes the usual lines.
+    #[test]
+    fn fast_records_are_the_old_records() {
+        let values: &[&str] = &[
+            "\"x\"",
+            "\"  \"",
+            "\"\"",
+            "\"Pakistan and \\\"India\\\"\\n\"",
+            "\"\\u00e9\"",
+            "\"comment\"",
+            "\" Paragraph \"",
+            "\"blog\"",
+            "\"favor\"",
+            "\"against\"",
+            "\"maybe\"",
+            "\"Cruz\"",
+            "\"Ted Cruz won\"",
+            "\"“Senator” Cruz lost.\"",
+            "0",
+            "1",
+            "-1",
+            "2",
+            "4",
+            "8",
+            "10",
+            "14",
+            "-0",
+            "1.0",
+            "1e2",
+            "18446744073709551615",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "true",
+            "null",
+            "[]",
+            "[1,{}]",
+            "{}",
+            "{\"a\":[null]}",
+        ];
+        let keys: &[&str] = &[
+            "doc_id",
+            "unit_id",
+            "text",
+            "kind",
+            "author",
+            "posted_at",
+            "target",
+            "label",
+            "id",
+            "sentence",
+            "mention",
+            "from",
+            "to",
+            "polarity",
+            "extra",
+            "te\\u0078t",
+        ];
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        let mut fast_taken = 0;
+        let mut lines = Vec::new();
+        for _ in 0..30_000 {
+            let n = next(8);
+            let fields: Vec<String> = (0..n)
+                .map(|_| {
+                    format!(
+                        "\"{}\":{}",
+                        keys[next(keys.len())],
+                        values[next(values.len())]
+                    )
+                })
+                .collect();
+            lines.push(format!("{{{}}}", fields.join(",")));
+        }
+        // Shapes the fast way must take.
+        lines.extend(
+            [
+                r#"{"doc_id":"d","unit_id":"c1","text":"Pakistan is great"}"#,
+                r#"{"doc_id":"d","unit_id":7,"text":"x","kind":"paragraph","author":"a","posted_at":"2024"}"#,
+                r#"{"mention":"Cruz","polarity":-1,"from":10,"to":14,"sentence":"“Senator” Cruz lost.","id":"x"}"#,
+                r#"{"mention":"Cruz","from":4,"to":8,"sentence":"Ted Cruz won"}"#,
+                r#"{"text":"We trust Pakistan","target":" PAK ","label":"favor","id":3}"#,
+                r#"{"text":"We trust Pakistan","target":"PAK"}"#,
+            ]
+            .map(String::from),
+        );
+        for text in &lines {
+            let old = slow(text);
+            if let Some(rec) = fast_record(text) {
+                fast_taken += 1;
+                let old = old.unwrap_or_else(|e| panic!("{text}: fast accepts, old rejects: {e}"));
+                assert!(same(&rec, &old), "{text}: {rec:?} != {old:?}");
+            }
+        }
+        assert!(
+            fast_taken > 200,
+            "only {fast_taken} lines took the fast way"
+        );
+        for text in &lines[lines.len() - 6..] {
+            assert!(fast_record(text).is_some(), "{text}");
+        }
+    }
+}
