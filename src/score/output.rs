@@ -429,7 +429,7 @@ mod tests {
                 f32::INFINITY,
                 f32::NEG_INFINITY,
                 f32::MIN_POSITIVE,
-                0.30000001,
+                0.1 + 0.2,
             ];
             FLOATS[self.below(FLOATS.len())]
         }
