@@ -108,6 +108,8 @@ pub struct RowScratch {
     b_v: Vec<f32>,
     b_g: Vec<u8>,
     adds_a: Vec<Feature>,
+    b_at: Vec<usize>,
+    merged: bool,
     row_idx: Vec<u32>,
     row_v: Vec<f32>,
 
@@ -776,19 +778,52 @@ fn apply_delta(table: &FeatureTable, s: &mut RowScratch) {
         }
     };
     if s.a_changed {
-        for (v, &g) in s.a_v.iter_mut().zip(&s.a_g) {
-            normalise(v, g);
+        // Usually the base row has one group (words), touched by the
+        // changes: every value of A is then divided by the same norm.
+        let single = match s.base_has {
+            [true, false, false] => Some(0),
+            [false, true, false] => Some(1),
+            [false, false, true] => Some(2),
+            _ => None,
+        };
+        match single.filter(|&g| s.touched[g]) {
+            Some(g) => {
+                let n = norm[g];
+                if n > 0.0 {
+                    for v in &mut s.a_v {
+                        *v /= n;
+                    }
+                }
+            }
+            None => {
+                for (v, &g) in s.a_v.iter_mut().zip(&s.a_g) {
+                    normalise(v, g);
+                }
+            }
         }
     }
     for (v, &g) in s.b_v.iter_mut().zip(&s.b_g) {
         normalise(v, g);
     }
 
-    // The row: A and B merged (their indices are distinct: a feature has
-    // one group) by selecting with masks, not branches — which part comes
-    // next is a coin toss. Both parts end in a sentinel (index u32::MAX)
-    // while merging.
-    if !s.b_idx.is_empty() {
+    // With few B features, the row is handed out as runs of A between
+    // them (found by bisection); with many, it is A and B merged here.
+    s.merged = s.b_idx.len() > FEW;
+    if !s.merged {
+        let a_idx = if s.a_changed { &s.a_idx } else { &s.base_idx };
+        s.b_at.clear();
+        let mut from = 0;
+        for &idx in &s.b_idx {
+            let at = from + a_idx[from..].partition_point(|&x| x < idx);
+            s.b_at.push(at);
+            from = at;
+        }
+        return;
+    }
+    // The merge: their indices are distinct (a feature has one group), and
+    // which part comes next is a coin toss, so it selects with masks, not
+    // branches. Both parts end in a sentinel (index u32::MAX) meanwhile.
+    {
         s.b_idx.push(u32::MAX);
         s.b_v.push(0.0);
         let n_a = if s.a_changed {
@@ -843,19 +878,34 @@ pub struct ActorRow<'a> {
 }
 
 impl ActorRow<'_> {
-    /// The row `transform` would give: indices in increasing order and
-    /// their values.
-    pub fn row(&self) -> (&[u32], &[f32]) {
+    /// Calls `f` with runs of `(indices, values)` that together are the
+    /// row `transform` would give, in index order.
+    pub fn for_each_run(&self, mut f: impl FnMut(&[u32], &[f32])) {
         let s = self.s;
-        if !s.b_idx.is_empty() {
-            (&s.row_idx, &s.row_v)
-        } else if s.a_changed {
-            (&s.a_idx, &s.a_v)
+        if s.merged {
+            return f(&s.row_idx, &s.row_v);
+        }
+        let (a_idx, a_v) = if s.a_changed {
+            (&s.a_idx[..], &s.a_v[..])
         } else {
-            (&s.base_idx, &s.base_vn)
+            (&s.base_idx[..], &s.base_vn[..])
+        };
+        let mut at = 0;
+        for ((&idx, &v), &b_at) in s.b_idx.iter().zip(&s.b_v).zip(&s.b_at) {
+            if b_at > at {
+                f(&a_idx[at..b_at], &a_v[at..b_at]);
+                at = b_at;
+            }
+            f(&[idx], &[v]);
+        }
+        if a_idx.len() > at {
+            f(&a_idx[at..], &a_v[at..]);
         }
     }
 }
+
+/// B features up to which an actor's row is handed out in runs.
+const FEW: usize = 8;
 
 /// Hashes of the character n-grams of a padded word, by chars not bytes:
 /// the keys `keys_of_tokens` makes for it.
@@ -1076,8 +1126,12 @@ mod tests {
                     let mut seen = 0;
                     let shared =
                         rf.actor_rows(&tokens, &mentions, &keys, &table, &mut rs, |a, row| {
-                            let (idx, val) = row.row();
-                            same(&format!("{what}, actor {a}"), text, &want[a], idx, val);
+                            let (mut idx, mut val) = (Vec::new(), Vec::new());
+                            row.for_each_run(|i, v| {
+                                idx.extend_from_slice(i);
+                                val.extend_from_slice(v);
+                            });
+                            same(&format!("{what}, actor {a}"), text, &want[a], &idx, &val);
                             seen += 1;
                         });
                     if shared {

@@ -10,7 +10,7 @@ use crate::features::{
     ActorKey, Extractor, FeatureTable, RowFeaturizer, RowScratch, Scratch as FeatureScratch,
     TargetSpans, Vocabulary,
 };
-use crate::linear::LinearModel;
+use crate::linear::{LinearModel, softmax};
 
 /// The class names scoring assumes, in order (score records and
 /// evaluation read probabilities by position).
@@ -332,7 +332,9 @@ impl StanceModel {
                 |a, row| {
                     let head = &task.heads[self.actor_heads[a]].1;
                     let out = &mut stance[a * k..(a + 1) * k];
-                    head.predict_proba_fast(row.row(), out);
+                    out.copy_from_slice(&head.bias);
+                    row.for_each_run(|idx, val| head.accumulate(idx, val, out));
+                    softmax(out);
                 },
             );
             if !shared {
