@@ -55,7 +55,8 @@ pub struct RowScratch {
     /// which positions are the target.
     seq: Vec<u64>,
     is_target: Vec<bool>,
-    /// Features found, before counting.
+    /// Keys to look up, and features found, before counting.
+    keys: Vec<u64>,
     found: Vec<Feature>,
     sort_tmp: Vec<Feature>,
     counted: Vec<(Feature, u32)>,
@@ -142,6 +143,22 @@ fn push_found(table: &FeatureTable, key: u64, out: &mut Vec<Feature>) {
     }
 }
 
+/// Looks up `keys` in order, fetching slots a few keys ahead so that
+/// their memory latencies overlap.
+#[inline]
+fn lookup_all(table: &FeatureTable, keys: &[u64], mut f: impl FnMut(Option<Feature>)) {
+    const AHEAD: usize = 8;
+    for &k in keys.iter().take(AHEAD) {
+        table.prefetch(k);
+    }
+    for (i, &k) in keys.iter().enumerate() {
+        if let Some(&next) = keys.get(i + AHEAD) {
+            table.prefetch(next);
+        }
+        f(table.get(k));
+    }
+}
+
 /// Sorts `found` by index — features with one index are equal — and
 /// counts runs into `out`. Long lists are radix-sorted on the index bits
 /// (`tmp` is scratch), short ones compared.
@@ -225,10 +242,19 @@ impl RowFeaturizer {
         table: &FeatureTable,
         out: &mut Vec<Feature>,
     ) {
-        push_found(table, seq(TAG_COUNT, &[bucket]), out);
+        let mut keys = Vec::with_capacity(3);
+        self.count_and_identity_keys(id, bucket, &mut keys);
+        for k in keys {
+            push_found(table, k, out);
+        }
+    }
+
+    /// The keys of the target-mention count and target identity features.
+    fn count_and_identity_keys(&self, id: u64, bucket: u64, out: &mut Vec<u64>) {
+        out.push(seq(TAG_COUNT, &[bucket]));
         if self.params.target_identity {
-            push_found(table, seq(TAG_TARGET, &[id]), out);
-            push_found(table, seq(TAG_TARGET + 1, &[id, bucket]), out);
+            out.push(seq(TAG_TARGET, &[id]));
+            out.push(seq(TAG_TARGET + 1, &[id, bucket]));
         }
     }
 
@@ -313,20 +339,21 @@ impl RowFeaturizer {
             }
         }
 
-        s.found.clear();
+        // All the row's keys, then all their lookups.
+        s.keys.clear();
         for n in 1..=p.word_ngrams {
             for w in s.seq.windows(n) {
-                push_found(table, seq(TAG_WORD + n as u64, w), &mut s.found);
+                s.keys.push(seq(TAG_WORD + n as u64, w));
             }
         }
         if let Some(t) = target {
             if p.window > 0 {
                 for (i, _) in s.is_target.iter().enumerate().filter(|(_, t)| **t) {
-                    window_features(&s.seq, i, p.window, table, &mut s.found);
+                    window_keys(&s.seq, i, p.window, &mut s.keys);
                 }
             }
             let bucket = target_mentions.min(3) as u64;
-            self.count_and_identity(token(&t.target), bucket, table, &mut s.found);
+            self.count_and_identity_keys(token(&t.target), bucket, &mut s.keys);
         }
         if p.char_ngrams.is_some() {
             // As `keys_of_tokens`: the i-th token with the i-th position's
@@ -336,11 +363,16 @@ impl RowFeaturizer {
                     continue;
                 }
                 let (a, b) = s.char_range[i];
-                for &h in &s.char_hash[a as usize..b as usize] {
-                    push_found(table, h, &mut s.found);
-                }
+                s.keys
+                    .extend_from_slice(&s.char_hash[a as usize..b as usize]);
             }
         }
+        s.found.clear();
+        lookup_all(table, &s.keys, |f| {
+            if let Some(f) = f {
+                s.found.push(f);
+            }
+        });
         count_sorted(
             &mut s.found,
             &mut s.sort_tmp,
@@ -441,15 +473,16 @@ impl RowFeaturizer {
         // The base row: word n-grams of the base sequence, and character
         // n-grams of the first `n_kept` tokens (as `keys_of_tokens` pairs
         // them), none of them a target.
-        s.base_word.clear();
+        s.keys.clear();
         s.word_start.clear();
         for n in 1..=p.word_ngrams {
-            s.word_start.push(s.base_word.len());
+            s.word_start.push(s.keys.len());
             for w in s.seq.windows(n) {
-                let key = seq(TAG_WORD + n as u64, w);
-                s.base_word.push(table.get(key).unwrap_or(MISSING));
+                s.keys.push(seq(TAG_WORD + n as u64, w));
             }
         }
+        s.base_word.clear();
+        lookup_all(table, &s.keys, |f| s.base_word.push(f.unwrap_or(MISSING)));
         s.base_char.clear();
         s.base_char_range.clear();
         if p.char_ngrams.is_some() {
@@ -513,6 +546,8 @@ impl RowFeaturizer {
         let p = &self.params;
         s.seq_a.clear();
         s.seq_a.extend_from_slice(&s.seq);
+        // New keys to look up (all added when found).
+        s.keys.clear();
         if p.mask_targets {
             for &j in &s.own {
                 s.seq_a[j] = self.t_hash;
@@ -528,8 +563,7 @@ impl RowFeaturizer {
                         if f != MISSING {
                             s.removes.push(f);
                         }
-                        let key = seq(TAG_WORD + n as u64, &s.seq_a[j..j + n]);
-                        push_found(table, key, &mut s.adds);
+                        s.keys.push(seq(TAG_WORD + n as u64, &s.seq_a[j..j + n]));
                     }
                     next = next.max(to + 1);
                 }
@@ -546,10 +580,11 @@ impl RowFeaturizer {
             }
         }
         if p.window > 0 {
-            // `window_features` on `seq_a`, with the one-token features of
-            // positions that are not the actor's taken from the unit's
-            // cache (they are the base sequence's there).
-            // (Without masking, own positions keep their token's hash.)
+            // The context features of `keys_of_tokens` on `seq_a`. The
+            // one-token features of positions that are not the actor's are
+            // the base sequence's: they come from the unit's cache, looked
+            // up when first needed. (Without masking, own positions keep
+            // their token's hash and count as not own here.)
             if p.mask_targets {
                 for &q in &s.own {
                     s.is_own[q] = true;
@@ -580,14 +615,10 @@ impl RowFeaturizer {
                     }
                 }
                 if q >= 2 {
-                    push_found(table, seq(TAG_LEFT + 1, &s.seq_a[q - 2..q]), &mut s.adds);
+                    s.keys.push(seq(TAG_LEFT + 1, &s.seq_a[q - 2..q]));
                 }
                 if q + 3 <= n {
-                    push_found(
-                        table,
-                        seq(TAG_RIGHT + 1, &s.seq_a[q + 1..q + 3]),
-                        &mut s.adds,
-                    );
+                    s.keys.push(seq(TAG_RIGHT + 1, &s.seq_a[q + 1..q + 3]));
                 }
             }
             for &q in &s.own {
@@ -595,31 +626,31 @@ impl RowFeaturizer {
             }
         }
         let bucket = s.own.len().min(3) as u64;
-        self.count_and_identity(key.id, bucket, table, &mut s.adds);
+        self.count_and_identity_keys(key.id, bucket, &mut s.keys);
+        lookup_all(table, &s.keys, |f| {
+            if let Some(f) = f {
+                s.adds.push(f);
+            }
+        });
     }
 }
 
-/// Context features around target position `i` of `hashes`.
-fn window_features(
-    hashes: &[u64],
-    i: usize,
-    window: usize,
-    table: &FeatureTable,
-    out: &mut Vec<Feature>,
-) {
+/// The keys of the context features around target position `i` of
+/// `hashes`.
+fn window_keys(hashes: &[u64], i: usize, window: usize, out: &mut Vec<u64>) {
     let lo = i.saturating_sub(window);
     let hi = (i + 1 + window).min(hashes.len());
     for &h in &hashes[lo..i] {
-        push_found(table, seq(TAG_LEFT, &[h]), out);
+        out.push(seq(TAG_LEFT, &[h]));
     }
     for &h in &hashes[i + 1..hi] {
-        push_found(table, seq(TAG_RIGHT, &[h]), out);
+        out.push(seq(TAG_RIGHT, &[h]));
     }
     if i >= 2 {
-        push_found(table, seq(TAG_LEFT + 1, &hashes[i - 2..i]), out);
+        out.push(seq(TAG_LEFT + 1, &hashes[i - 2..i]));
     }
     if i + 3 <= hashes.len() {
-        push_found(table, seq(TAG_RIGHT + 1, &hashes[i + 1..i + 3]), out);
+        out.push(seq(TAG_RIGHT + 1, &hashes[i + 1..i + 3]));
     }
 }
 

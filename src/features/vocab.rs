@@ -244,6 +244,23 @@ impl FeatureTable {
         (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
     }
 
+    /// Hints that `key` will be looked up soon, so that its slot is
+    /// fetched from memory while other work goes on.
+    #[inline]
+    pub fn prefetch(&self, key: u64) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let p = self.slots.as_ptr().wrapping_add(self.slot(key));
+            // SAFETY: prefetching has no effect on memory; the pointer is
+            // within the slots (slot() is masked to their count).
+            unsafe {
+                std::arch::x86_64::_mm_prefetch(p.cast::<i8>(), std::arch::x86_64::_MM_HINT_T0);
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = key;
+    }
+
     /// The feature of `key`, if the vocabulary has it.
     #[inline]
     pub fn get(&self, key: u64) -> Option<Feature> {
