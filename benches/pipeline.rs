@@ -221,6 +221,18 @@ fn scoring(c: &mut Criterion) {
             acc
         })
     });
+    // The same scores left in the scratch space (no `UnitScore` vectors
+    // allocated), as `stance score` uses them.
+    g.bench_function("score_unit_ref", |b| {
+        b.iter(|| {
+            let mut acc = 0f32;
+            for u in &units {
+                let score = model.score_unit_ref(black_box(&u.text), &mut s);
+                acc += score.actors().map(|(_, p)| p[0]).sum::<f32>();
+            }
+            acc
+        })
+    });
     g.finish();
 }
 
