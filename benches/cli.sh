@@ -7,8 +7,10 @@
 #                  fixed RNG seed (same bytes on every run);
 #   newsmtsc.jsonl 200,000 NewsMTSC lines (train.jsonl repeated);
 # then runs `stance score --model models/default.model INPUT -o /dev/null`
-# under /usr/bin/time -v with RAYON_NUM_THREADS=1 and with all cores, and
-# prints lines/s and peak RSS.
+# under /usr/bin/time -v with RAYON_NUM_THREADS=1 (one scoring thread; the
+# reader and writer threads of the pipeline run beside it), with
+# RAYON_NUM_THREADS=1 pinned to one CPU (`taskset -c 0`: everything on one
+# core), and with all cores, and prints lines/s and peak RSS.
 #
 # Usage: benches/cli.sh            (from anywhere; paths are relative to the crate)
 # Environment:
@@ -107,19 +109,20 @@ fi
 
 ROW='%-9s %7s %9s %8s %9s %8s %11s'
 
-# run NAME FILE THREADS (1 = RAYON_NUM_THREADS=1; otherwise rayon's default,
-# all cores)
+# run NAME FILE THREADS (1 = RAYON_NUM_THREADS=1; 1c = the same on one CPU;
+# otherwise rayon's default, all cores)
 results=()
 run() {
     local name="$1" file="$2" threads="$3" log="$TMP/time.log" err="$TMP/stderr.log"
     local lines
     lines="$(wc -l <"$file")"
     echo "== $name, threads=$threads" >&2
-    local -a envs=(-u RAYON_NUM_THREADS)
-    if [[ "$threads" == 1 ]]; then envs=(RAYON_NUM_THREADS=1); fi
+    local -a envs=(-u RAYON_NUM_THREADS) pin=()
+    if [[ "$threads" == 1 || "$threads" == 1c ]]; then envs=(RAYON_NUM_THREADS=1); fi
+    if [[ "$threads" == 1c ]]; then pin=(taskset -c 0); fi
     local start end
     start="$(date +%s.%N)"
-    if ! env "${envs[@]}" /usr/bin/time -v -o "$log" \
+    if ! env "${envs[@]}" "${pin[@]}" /usr/bin/time -v -o "$log" \
         "$BIN" score --model "$MODEL" "$file" -o /dev/null 2>"$err"; then
         echo "error: stance score failed on $name:" >&2
         tail -n 20 "$err" >&2
@@ -143,6 +146,7 @@ inputs=(units "$TMP/units.jsonl")
 if [[ "$have_newsmtsc" == 1 ]]; then inputs+=(newsmtsc "$TMP/newsmtsc.jsonl"); fi
 for ((i = 0; i < ${#inputs[@]}; i += 2)); do
     run "${inputs[i]}" "${inputs[i + 1]}" 1
+    if command -v taskset >/dev/null; then run "${inputs[i]}" "${inputs[i + 1]}" 1c; fi
     run "${inputs[i]}" "${inputs[i + 1]}" "$NCPU"
 done
 
