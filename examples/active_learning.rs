@@ -61,10 +61,10 @@ fn main() {
         for (s, uncertain) in [false, true].into_iter().enumerate() {
             let mut labelled: Vec<usize> = order[..START].to_vec();
             let mut rest: Vec<usize> = order[START..].to_vec();
-            for round in 0..=ROUNDS {
+            for (round, score) in scores[s].iter_mut().enumerate() {
                 let model = fit(&pool, &labelled, &actors, &toml, &params);
                 let f1 = report(&predict(&model, &dev), 0, 0).stance.macro_f1;
-                scores[s][round] += f1 / seeds as f64;
+                *score += f1 / seeds as f64;
                 eprintln!(
                     "seed {seed} {} round {round}: {} labels, dev macro-F1 {f1:.3}",
                     if uncertain { "suggest" } else { "random " },
@@ -91,8 +91,7 @@ fn main() {
     }
     println!("| round | labels | random | suggest | suggest − random |");
     println!("|---:|---:|---:|---:|---:|");
-    for round in 0..=ROUNDS {
-        let (r, u) = (scores[0][round], scores[1][round]);
+    for (round, (r, u)) in scores[0].into_iter().zip(scores[1]).enumerate() {
         println!(
             "| {round} | {} | {r:.3} | {u:.3} | {:+.3} |",
             START + round * STEP,

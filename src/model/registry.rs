@@ -309,9 +309,14 @@ mod tests {
 
         #[test]
         fn saved_registries_read_back(names in proptest::collection::vec("[a-z0-9]{1,12}", 0..4)) {
-            let mut r = Registry::default();
-            r.default = names.first().cloned();
-            r.retrain.external_data = names.clone();
+            let r = Registry {
+                default: names.first().cloned(),
+                retrain: RetrainConfig {
+                    external_data: names.clone(),
+                    ..RetrainConfig::default()
+                },
+                models: Vec::new(),
+            };
             let json = serde_json::to_vec_pretty(&r).unwrap();
             proptest::prop_assert_eq!(Registry::parse(&json, Path::new("r.json")).unwrap(), r);
         }
