@@ -1,5 +1,5 @@
 //! Invariants of the parsers of user input, shared by the stable proptests in
-//! `tests/parsers_never_panic.rs` and the cargo-fuzz targets in `fuzz/`
+//! `tests/parsers_never_panic/` and the cargo-fuzz targets in `fuzz/`
 //! (which include this file with `#[path]`). Each check runs one parser on
 //! one input and returns `Err(what broke)` when an invariant does not hold;
 //! a panic inside the parser is the other way to fail.
