@@ -103,35 +103,59 @@ fn suggest_fill_add_retrain_report() {
     let w = dir.path();
 
     // suggest: 12 units, ready-to-fill label rows, none already labelled.
-    let o = stance_in(w, &["suggest", "--units", "seeds", "-n", "12", "-o", "todo.csv"], None);
+    let o = stance_in(
+        w,
+        &["suggest", "--units", "seeds", "-n", "12", "-o", "todo.csv"],
+        None,
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("picked 12 units"), "{}", stderr(&o));
     let todo = fs::read_to_string(w.join("todo.csv")).unwrap();
     assert!(todo.starts_with("doc_id,unit_id,actor,stance,sentiment,"));
     let (filled_csv, filled) = fill(&todo, &gold);
-    assert!(filled >= 6, "uncertainty sampling should pick comments: {todo}");
+    assert!(
+        filled >= 6,
+        "uncertainty sampling should pick comments: {todo}"
+    );
     fs::write(w.join("filled.csv"), filled_csv).unwrap();
 
     // labels add: the filled rows go in; the unfilled ones are skipped.
     let o = stance_in(w, &["labels", "add", "filled.csv"], None);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stderr(&o).contains(&format!("added {filled}")), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("added {filled}")),
+        "{}",
+        stderr(&o)
+    );
     let store = fs::read_to_string(w.join(format!("labels/{COMMENTS_DOC}.csv"))).unwrap();
     assert_eq!(store.lines().filter(|l| l.contains(",c")).count(), filled);
 
     // retrain: compares, keeps both models, and says what it decided.
     let o = stance_in(w, &["retrain"], None);
     let code = o.status.code();
-    assert!(matches!(code, Some(0) | Some(3)), "{code:?}: {}", stderr(&o));
+    assert!(
+        matches!(code, Some(0) | Some(3)),
+        "{code:?}: {}",
+        stderr(&o)
+    );
     let out = stdout(&o);
-    for part in ["held-out comments", "cross-validation", "95% CI", "decision (macro_f1)"] {
+    for part in [
+        "held-out comments",
+        "cross-validation",
+        "95% CI",
+        "decision (macro_f1)",
+    ] {
         assert!(out.contains(part), "{part}: {out}");
     }
     let reg = registry(w);
     let models = reg["models"].as_array().unwrap();
     assert_eq!(models.len(), 2, "adopted shipped model + candidate: {reg}");
     let listing = stdout(&stance_in(w, &["models"], None));
-    assert_eq!(listing.lines().filter(|l| l.starts_with('*')).count(), 1, "{listing}");
+    assert_eq!(
+        listing.lines().filter(|l| l.starts_with('*')).count(),
+        1,
+        "{listing}"
+    );
 
     // report with whatever is the default now.
     let o = stance_in(w, &["run", "seeds"], None);
@@ -159,12 +183,17 @@ fn a_worse_candidate_is_not_promoted_unless_forced_and_rollback_works() {
     // --force needs a reason, and records it.
     let o = stance_in(w, &["retrain", "--c", "0.000001", "--force"], None);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    let args = ["retrain", "--c", "0.000001", "--name", "forced", "--force", "--reason", "demo"];
+    let args = [
+        "retrain", "--c", "0.000001", "--name", "forced", "--force", "--reason", "demo",
+    ];
     let o = stance_in(w, &args, None);
     assert!(o.status.success(), "{}", stderr(&o));
     let reg = registry(w);
     assert_eq!(reg["default"], "forced");
-    let note = reg["models"].as_array().unwrap()[2]["note"].as_str().unwrap().to_string();
+    let note = reg["models"].as_array().unwrap()[2]["note"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(note.starts_with("forced: demo"), "{note}");
     assert_ne!(fs::read(w.join("models/default.model")).unwrap(), shipped);
 
@@ -175,7 +204,11 @@ fn a_worse_candidate_is_not_promoted_unless_forced_and_rollback_works() {
     assert_eq!(registry(w)["default"].as_str(), Some(adopted.as_str()));
     let o = stance_in(w, &["models", "use", "nonesuch"], None);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("no model named `nonesuch`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no model named `nonesuch`"),
+        "{}",
+        stderr(&o)
+    );
 
     // A conflicting label file is refused and the store is untouched.
     let before = bytes_of(&w.join("labels"));
