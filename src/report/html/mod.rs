@@ -113,7 +113,11 @@ pub fn render_html(reports: &[ArticleReport]) -> String {
         out.push_str("<nav>\n<ul>\n");
         for (i, r) in reports.iter().enumerate() {
             let id = escape(&r.doc_id);
-            w!(out, "<li><a href=\"#article-{i}\">{id}</a></li>\n");
+            w!(out, "<li><a href=\"#article-{i}\">{id}</a>");
+            if let Some(t) = &r.title {
+                w!(out, " {}", escape(t));
+            }
+            out.push_str("</li>\n");
         }
         out.push_str("</ul>\n</nav>\n");
     }
