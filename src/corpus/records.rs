@@ -12,18 +12,20 @@ use super::lines::{LineCounted, LineIndex};
 use super::{Unit, UnitKind};
 use crate::error::{Location, Rejection};
 
-/// A JSON object per line. Blank lines are not rows and are skipped; every
-/// other line yields its object or a rejection naming the line.
-pub struct JsonLines<R> {
+/// The lines of a JSON-lines input as every reader of one sees them:
+/// numbered from 1, a byte-order mark and surrounding whitespace trimmed,
+/// blank lines skipped, invalid UTF-8 rejected with its line, and an I/O
+/// error reported once, ending the input.
+pub struct TextLines<R> {
     reader: R,
     file: String,
     line: u64,
     buf: Vec<u8>,
 }
 
-impl<R: BufRead> JsonLines<R> {
+impl<R: BufRead> TextLines<R> {
     pub fn new(reader: R, file: impl Into<String>) -> Self {
-        JsonLines {
+        TextLines {
             reader,
             file: file.into(),
             line: 0,
@@ -34,15 +36,13 @@ impl<R: BufRead> JsonLines<R> {
     fn here(&self) -> Location {
         Location::new(self.file.clone(), Some(self.line))
     }
-}
 
-/// One parsed JSON-lines row with where it came from.
-pub type JsonRow = (Location, Map<String, Value>);
-
-impl<R: BufRead> Iterator for JsonLines<R> {
-    type Item = Result<JsonRow, Rejection>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+    /// Calls `f` with the next non-blank line and where it is; `None` at
+    /// the end. (A callback, because the text borrows the line buffer.)
+    pub fn next_with<T>(
+        &mut self,
+        f: impl FnOnce(Location, &str) -> Result<T, Rejection>,
+    ) -> Option<Result<T, Rejection>> {
         loop {
             self.buf.clear();
             match self.reader.read_until(b'\n', &mut self.buf) {
@@ -64,26 +64,59 @@ impl<R: BufRead> Iterator for JsonLines<R> {
                 }
             }
             self.line += 1;
+            let at = self.here();
             let text = match std::str::from_utf8(&self.buf) {
                 Ok(t) => t,
                 Err(e) => {
                     let reason = format!("invalid UTF-8 at byte {} of the line", e.valid_up_to());
-                    return Some(Err(Rejection::new(self.here(), reason)));
+                    return Some(Err(Rejection::new(at, reason)));
                 }
             };
             let text = text.trim_start_matches('\u{feff}').trim();
-            if text.is_empty() {
-                continue;
+            if !text.is_empty() {
+                return Some(f(at, text));
             }
-            return Some(match serde_json::from_str::<Value>(text) {
-                Ok(Value::Object(map)) => Ok((self.here(), map)),
-                Ok(other) => Err(Rejection::new(
-                    self.here(),
-                    format!("expected a JSON object, found {}", json_kind(&other)),
-                )),
-                Err(e) => Err(Rejection::new(self.here(), format!("invalid JSON: {e}"))),
-            });
         }
+    }
+}
+
+/// A JSON object per line. Blank lines are not rows and are skipped; every
+/// other line yields its object or a rejection naming the line.
+pub struct JsonLines<R> {
+    lines: TextLines<R>,
+}
+
+impl<R: BufRead> JsonLines<R> {
+    pub fn new(reader: R, file: impl Into<String>) -> Self {
+        JsonLines {
+            lines: TextLines::new(reader, file),
+        }
+    }
+}
+
+/// One parsed JSON-lines row with where it came from.
+pub type JsonRow = (Location, Map<String, Value>);
+
+impl<R: BufRead> Iterator for JsonLines<R> {
+    type Item = Result<JsonRow, Rejection>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.lines.next_with(|at, text| match json_object(text) {
+            Ok(map) => Ok((at, map)),
+            Err(reason) => Err(Rejection::new(at, reason)),
+        })
+    }
+}
+
+/// One line's JSON object, or why it is not one.
+pub fn json_object(text: &str) -> Result<Map<String, Value>, String> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(other) => Err(format!(
+            "expected a JSON object, found {}",
+            json_kind(&other)
+        )),
+        Err(e) => Err(format!("invalid JSON: {e}")),
     }
 }
 

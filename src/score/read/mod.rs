@@ -19,10 +19,9 @@ use std::io::BufRead;
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::Value;
 
 use super::{Record, record_from_json};
-use crate::corpus::records::json_kind;
+use crate::corpus::records::{TextLines, json_object};
 use crate::corpus::{Unit, UnitKind};
 use crate::dataset::{Example, fnv1a};
 use crate::error::{Location, Rejection};
@@ -31,24 +30,14 @@ use crate::labels::Stance;
 /// Records from JSON lines, one per non-blank line, or a rejection naming
 /// the line — line for line what `JsonLines` + `record_from_json` give.
 pub struct JsonRecords<R> {
-    reader: R,
-    file: String,
-    line: u64,
-    buf: Vec<u8>,
+    lines: TextLines<R>,
 }
 
 impl<R: BufRead> JsonRecords<R> {
     pub fn new(reader: R, file: impl Into<String>) -> Self {
         JsonRecords {
-            reader,
-            file: file.into(),
-            line: 0,
-            buf: Vec::with_capacity(1024),
+            lines: TextLines::new(reader, file),
         }
-    }
-
-    fn here(&self) -> Location {
-        Location::new(self.file.clone(), Some(self.line))
     }
 }
 
@@ -56,55 +45,15 @@ impl<R: BufRead> Iterator for JsonRecords<R> {
     type Item = Result<(Location, Record), Rejection>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        // The reading, line counting and trimming of `JsonLines::next`.
-        loop {
-            self.buf.clear();
-            match self.reader.read_until(b'\n', &mut self.buf) {
-                Ok(0) => return None,
-                Ok(_) => {}
-                Err(e) => {
-                    self.line += 1;
-                    let r = Rejection::new(self.here(), format!("read error: {e}"));
-                    // An I/O error mid-stream ends this input: report it once.
-                    self.buf.clear();
-                    while self
-                        .reader
-                        .read_until(b'\n', &mut self.buf)
-                        .is_ok_and(|n| n > 0)
-                    {
-                        self.buf.clear();
-                    }
-                    return Some(Err(r));
-                }
-            }
-            self.line += 1;
-            let text = match std::str::from_utf8(&self.buf) {
-                Ok(t) => t,
-                Err(e) => {
-                    let reason = format!("invalid UTF-8 at byte {} of the line", e.valid_up_to());
-                    return Some(Err(Rejection::new(self.here(), reason)));
-                }
-            };
-            let text = text.trim_start_matches('\u{feff}').trim();
-            if text.is_empty() {
-                continue;
-            }
+        self.lines.next_with(|at, text| {
             if let Some(rec) = fast_record(text) {
-                return Some(Ok((self.here(), rec)));
+                return Ok((at, rec));
             }
-            let at = self.here();
-            return Some(match serde_json::from_str::<Value>(text) {
-                Ok(Value::Object(map)) => match record_from_json(map) {
-                    Ok(r) => Ok((at, r)),
-                    Err(reason) => Err(Rejection::new(at, reason)),
-                },
-                Ok(other) => Err(Rejection::new(
-                    at,
-                    format!("expected a JSON object, found {}", json_kind(&other)),
-                )),
-                Err(e) => Err(Rejection::new(at, format!("invalid JSON: {e}"))),
-            });
-        }
+            match json_object(text).and_then(record_from_json) {
+                Ok(r) => Ok((at, r)),
+                Err(reason) => Err(Rejection::new(at, reason)),
+            }
+        })
     }
 }
 
