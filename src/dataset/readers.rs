@@ -195,24 +195,43 @@ fn newsmtsc_example(map: &Map<String, Value>) -> Result<Example, String> {
         None => Err(format!("missing field `{k}`")),
     };
     let polarity = int("polarity")?;
-    let stance = match polarity {
-        1 => Stance::Pro,
-        0 => Stance::None,
-        -1 => Stance::Anti,
-        p => return Err(format!("polarity {p} is not -1, 0 or 1")),
-    };
-    // NewsMTSC offsets count characters; the pipeline works in bytes.
+    let stance = polarity_stance(polarity)
+        .ok_or_else(|| format!("polarity {polarity} is not -1, 0 or 1"))?;
     let (from, to) = (int("from")?, int("to")?);
+    newsmtsc_from_fields(sentence, &mention, (from, to), stance, || {
+        field_str(map, "id")
+    })
+}
+
+/// A NewsMTSC polarity as a stance: 1 pro, 0 none, −1 anti.
+pub(crate) fn polarity_stance(polarity: i64) -> Option<Stance> {
+    match polarity {
+        1 => Some(Stance::Pro),
+        0 => Some(Stance::None),
+        -1 => Some(Stance::Anti),
+        _ => None,
+    }
+}
+
+/// The example of a NewsMTSC line from its fields. The id is read only
+/// once the span checks out, so a line's first problem is the one named.
+pub(crate) fn newsmtsc_from_fields(
+    sentence: String,
+    mention: &str,
+    (from, to): (i64, i64),
+    stance: Stance,
+    id: impl FnOnce() -> Result<Option<String>, String>,
+) -> Result<Example, String> {
+    // NewsMTSC offsets count characters; the pipeline works in bytes.
     let span = char_span_to_bytes(&sentence, from, to)
         .ok_or_else(|| format!("span {from}..{to} is outside the sentence"))?;
-    if sentence[span.0..span.1] != mention {
+    if sentence[span.0..span.1] != *mention {
         return Err(format!(
             "span {from}..{to} is {:?}, not the mention {mention:?}",
             &sentence[span.0..span.1]
         ));
     }
-    let id =
-        field_str(map, "id")?.unwrap_or_else(|| format!("{:016x}", fnv1a(sentence.as_bytes())));
+    let id = id()?.unwrap_or_else(|| format!("{:016x}", fnv1a(sentence.as_bytes())));
     Ok(Example {
         group: fnv1a(sentence.as_bytes()),
         id,

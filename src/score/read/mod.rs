@@ -23,6 +23,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use super::{Record, record_from_json};
 use crate::corpus::records::{TextLines, json_object};
 use crate::corpus::{Unit, UnitKind};
+use crate::dataset::readers::{newsmtsc_from_fields, polarity_stance};
 use crate::dataset::{Example, fnv1a};
 use crate::error::{Location, Rejection};
 use crate::labels::Stance;
@@ -197,49 +198,11 @@ impl Line<'_> {
             Field::Absent => 0,
             ref p => p.int()?,
         };
-        let stance = match polarity {
-            1 => Stance::Pro,
-            0 => Stance::None,
-            -1 => Stance::Anti,
-            _ => return None,
-        };
+        let stance = polarity_stance(polarity)?;
         let (from, to) = (self.from.int()?, self.to.int()?);
-        let span = char_span_to_bytes(&sentence, from, to)?;
-        if sentence[span.0..span.1] != mention {
-            return None;
-        }
-        let id = match self.id.text().ok()? {
-            Some(id) => id,
-            None => format!("{:016x}", fnv1a(sentence.as_bytes())),
-        };
-        Some(Example {
-            group: fnv1a(sentence.as_bytes()),
-            id,
-            text: sentence,
-            target: "mention".into(),
-            span: Some(span),
-            stance,
-            kind: None,
-        })
+        let id = || self.id.text().map_err(|_| String::new());
+        newsmtsc_from_fields(sentence, &mention, (from, to), stance, id).ok()
     }
-}
-
-/// Character offsets to byte offsets, as the NewsMTSC reader converts them.
-fn char_span_to_bytes(s: &str, from: i64, to: i64) -> Option<(usize, usize)> {
-    if from < 0 || to < from {
-        return None;
-    }
-    let mut starts = s
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain(std::iter::once(s.len()));
-    let a = starts.nth(from as usize)?;
-    let b = if to == from {
-        a
-    } else {
-        starts.nth((to - from - 1) as usize)?
-    };
-    Some((a, b))
 }
 
 impl<'de> Deserialize<'de> for Line<'de> {
