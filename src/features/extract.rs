@@ -14,6 +14,57 @@ pub struct TargetSpans {
     pub others: Vec<(usize, usize)>,
 }
 
+/// How a token enters the word sequence of a row toward a target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mark {
+    /// It continues the mention the previous token began: a mention of
+    /// several tokens ("Vladimir Putin") becomes one marker.
+    Same,
+    /// It begins a mention of the target (`own`) or of another actor.
+    Mention { own: bool },
+    /// A plain word.
+    Word,
+}
+
+/// Marks tokens one after the other (see [`Mark`]); training and scoring
+/// featurisers both walk tokens with it, so they cannot disagree on what
+/// a mention is.
+pub(crate) struct Marks<'a> {
+    target: Option<&'a TargetSpans>,
+    /// Whether the previous token was in a mention, and which one.
+    last: Option<(bool, usize)>,
+}
+
+impl<'a> Marks<'a> {
+    pub(crate) fn new(target: Option<&'a TargetSpans>) -> Self {
+        Marks { target, last: None }
+    }
+
+    pub(crate) fn mark(&mut self, tok: &Token) -> Mark {
+        let span_of = |spans: &[(usize, usize)]| {
+            spans
+                .iter()
+                .position(|&(a, b)| tok.start < b && a < tok.end)
+        };
+        let hit = self.target.and_then(|t| {
+            span_of(&t.own)
+                .map(|i| (true, i))
+                .or_else(|| span_of(&t.others).map(|i| (false, i)))
+        });
+        match hit {
+            Some(h) if self.last == Some(h) => Mark::Same,
+            Some((own, _)) => {
+                self.last = hit;
+                Mark::Mention { own }
+            }
+            None => {
+                self.last = None;
+                Mark::Word
+            }
+        }
+    }
+}
+
 /// Reusable buffers for [`Extractor::keys`].
 #[derive(Default)]
 pub struct Scratch {
@@ -95,25 +146,12 @@ impl Extractor {
         s.is_target.clear();
         let t_hash = token("<t>");
         let o_hash = token("<o>");
-        // Index of the span the previous token fell in, so a mention of
-        // several tokens ("Vladimir Putin") becomes one marker.
-        let mut last_span: Option<(bool, usize)> = None;
+        let mut marks = Marks::new(target);
         let mut target_mentions = 0usize;
         for tok in &s.tokens {
-            let span_of = |spans: &[(usize, usize)]| {
-                spans
-                    .iter()
-                    .position(|&(a, b)| tok.start < b && a < tok.end)
-            };
-            let hit = target.and_then(|t| {
-                span_of(&t.own)
-                    .map(|i| (true, i))
-                    .or_else(|| span_of(&t.others).map(|i| (false, i)))
-            });
-            match hit {
-                Some(h) if last_span == Some(h) => continue,
-                Some((own, _)) => {
-                    last_span = hit;
+            match marks.mark(tok) {
+                Mark::Same => continue,
+                Mark::Mention { own } => {
                     if own {
                         target_mentions += 1;
                     }
@@ -124,8 +162,7 @@ impl Extractor {
                     }
                     s.is_target.push(own);
                 }
-                None => {
-                    last_span = None;
+                Mark::Word => {
                     let h = token(&tok.text);
                     let negated = p.negation && tok.negated;
                     s.hashes.push(if negated { mix(h ^ NEG) } else { h });

@@ -25,7 +25,9 @@
 //!   separately, so a group the changes do not touch keeps the base row's
 //!   norm and values.
 
-use super::extract::{NEG, TAG_CHAR, TAG_COUNT, TAG_LEFT, TAG_RIGHT, TAG_TARGET, TAG_WORD};
+use super::extract::{
+    Mark, Marks, NEG, TAG_CHAR, TAG_COUNT, TAG_LEFT, TAG_RIGHT, TAG_TARGET, TAG_WORD,
+};
 use super::hashing::{mix, seq, token};
 use super::vocab::{Feature, FeatureTable, feature_group, feature_idf, feature_index};
 use super::{FeatureParams, Group, TargetSpans};
@@ -151,23 +153,12 @@ impl RowFeaturizer {
         let p = &self.params;
         s.seq.clear();
         s.is_target.clear();
-        let mut last_span: Option<(bool, usize)> = None;
+        let mut marks = Marks::new(target);
         let mut target_mentions = 0usize;
         for (i, tok) in tokens.iter().enumerate() {
-            let span_of = |spans: &[(usize, usize)]| {
-                spans
-                    .iter()
-                    .position(|&(a, b)| tok.start < b && a < tok.end)
-            };
-            let hit = target.and_then(|t| {
-                span_of(&t.own)
-                    .map(|i| (true, i))
-                    .or_else(|| span_of(&t.others).map(|i| (false, i)))
-            });
-            match hit {
-                Some(h) if last_span == Some(h) => continue,
-                Some((own, _)) => {
-                    last_span = hit;
+            match marks.mark(tok) {
+                Mark::Same => continue,
+                Mark::Mention { own } => {
                     if own {
                         target_mentions += 1;
                     }
@@ -178,8 +169,7 @@ impl RowFeaturizer {
                     });
                     s.is_target.push(own);
                 }
-                None => {
-                    last_span = None;
+                Mark::Word => {
                     s.seq.push(s.plain[i]);
                     s.is_target.push(false);
                 }
