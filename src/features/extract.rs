@@ -65,6 +65,26 @@ impl<'a> Marks<'a> {
     }
 }
 
+/// The keys of the context features around target position `i` of
+/// `hashes`: each token within `window` left and right, and the two-token
+/// n-grams touching the target on either side.
+pub(crate) fn window_keys(hashes: &[u64], i: usize, window: usize, mut push: impl FnMut(u64)) {
+    let lo = i.saturating_sub(window);
+    let hi = (i + 1 + window).min(hashes.len());
+    for &h in &hashes[lo..i] {
+        push(seq(TAG_LEFT, &[h]));
+    }
+    for &h in &hashes[i + 1..hi] {
+        push(seq(TAG_RIGHT, &[h]));
+    }
+    if i >= 2 {
+        push(seq(TAG_LEFT + 1, &hashes[i - 2..i]));
+    }
+    if i + 3 <= hashes.len() {
+        push(seq(TAG_RIGHT + 1, &hashes[i + 1..i + 3]));
+    }
+}
+
 /// Reusable buffers for [`Extractor::keys`].
 #[derive(Default)]
 pub struct Scratch {
@@ -180,20 +200,7 @@ impl Extractor {
         if let Some(t) = target {
             if p.window > 0 {
                 for (i, _) in s.is_target.iter().enumerate().filter(|(_, t)| **t) {
-                    let lo = i.saturating_sub(p.window);
-                    let hi = (i + 1 + p.window).min(s.hashes.len());
-                    for &h in &s.hashes[lo..i] {
-                        out.push((seq(TAG_LEFT, &[h]), Group::Context));
-                    }
-                    for &h in &s.hashes[i + 1..hi] {
-                        out.push((seq(TAG_RIGHT, &[h]), Group::Context));
-                    }
-                    if i >= 2 {
-                        out.push((seq(TAG_LEFT + 1, &s.hashes[i - 2..i]), Group::Context));
-                    }
-                    if i + 3 <= s.hashes.len() {
-                        out.push((seq(TAG_RIGHT + 1, &s.hashes[i + 1..i + 3]), Group::Context));
-                    }
+                    window_keys(&s.hashes, i, p.window, |k| out.push((k, Group::Context)));
                 }
             }
             let bucket = target_mentions.min(3) as u64;

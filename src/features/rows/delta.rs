@@ -1,26 +1,6 @@
-//! An actor's row as the base row plus its changes: context keys, the
-//! base row's values, the merge, and character n-gram hashes.
+//! An actor's row as the base row plus its changes: the base row's values, the merge, and character n-gram hashes.
 
 use super::*;
-
-/// The keys of the context features around target position `i` of
-/// `hashes`.
-pub(super) fn window_keys(hashes: &[u64], i: usize, window: usize, out: &mut Vec<u64>) {
-    let lo = i.saturating_sub(window);
-    let hi = (i + 1 + window).min(hashes.len());
-    for &h in &hashes[lo..i] {
-        out.push(seq(TAG_LEFT, &[h]));
-    }
-    for &h in &hashes[i + 1..hi] {
-        out.push(seq(TAG_RIGHT, &[h]));
-    }
-    if i >= 2 {
-        out.push(seq(TAG_LEFT + 1, &hashes[i - 2..i]));
-    }
-    if i + 3 <= hashes.len() {
-        out.push(seq(TAG_RIGHT + 1, &hashes[i + 1..i + 3]));
-    }
-}
 
 /// The base row from `s.counted`, with its values as `transform` computes
 /// them.

@@ -26,7 +26,7 @@
 //!   norm and values.
 
 use super::extract::{
-    Mark, Marks, NEG, TAG_CHAR, TAG_COUNT, TAG_LEFT, TAG_RIGHT, TAG_TARGET, TAG_WORD,
+    Mark, Marks, NEG, TAG_CHAR, TAG_COUNT, TAG_LEFT, TAG_RIGHT, TAG_TARGET, TAG_WORD, window_keys,
 };
 use super::hashing::{mix, seq, token};
 use super::vocab::{Feature, FeatureTable, feature_group, feature_idf, feature_index};
@@ -186,7 +186,7 @@ impl RowFeaturizer {
         if let Some(t) = target {
             if p.window > 0 {
                 for (i, _) in s.is_target.iter().enumerate().filter(|(_, t)| **t) {
-                    window_keys(&s.seq, i, p.window, &mut s.keys);
+                    window_keys(&s.seq, i, p.window, |k| s.keys.push(k));
                 }
             }
             let bucket = target_mentions.min(3) as u64;
