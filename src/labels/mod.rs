@@ -29,6 +29,13 @@ pub enum Stance {
 
 impl Stance {
     pub const ALL: [Stance; 3] = [Stance::Pro, Stance::Anti, Stance::None];
+    /// The names of [`Stance::ALL`], in that order: the class order of every
+    /// stance model and score.
+    pub const NAMES: [&'static str; 3] = [
+        Stance::Pro.as_str(),
+        Stance::Anti.as_str(),
+        Stance::None.as_str(),
+    ];
 
     /// Accepts the project's names and the SemEval ones (favor, against).
     pub fn parse(s: &str) -> Option<Stance> {
@@ -40,7 +47,7 @@ impl Stance {
         }
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Stance::Pro => "pro",
             Stance::Anti => "anti",
@@ -60,6 +67,12 @@ pub enum Sentiment {
 
 impl Sentiment {
     pub const ALL: [Sentiment; 3] = [Sentiment::Positive, Sentiment::Negative, Sentiment::Neutral];
+    /// The names of [`Sentiment::ALL`], in that order.
+    pub const NAMES: [&'static str; 3] = [
+        Sentiment::Positive.as_str(),
+        Sentiment::Negative.as_str(),
+        Sentiment::Neutral.as_str(),
+    ];
 
     pub fn parse(s: &str) -> Option<Sentiment> {
         match s.trim().to_ascii_lowercase().as_str() {
@@ -70,7 +83,7 @@ impl Sentiment {
         }
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Sentiment::Positive => "positive",
             Sentiment::Negative => "negative",

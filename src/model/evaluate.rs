@@ -15,6 +15,7 @@ use crate::actors::ActorSet;
 use crate::dataset::Dataset;
 use crate::error::Result;
 use crate::eval::{Scores, bootstrap, score, score_by_group, stratified_group_folds};
+use crate::labels::{Sentiment, Stance};
 use crate::progress::Progress;
 
 /// Gold and predicted classes, in example order.
@@ -38,10 +39,8 @@ pub struct EvalReport {
     pub sentiment: Option<Scores>,
 }
 
-const STANCE: [&str; 3] = ["pro", "anti", "none"];
-const SENTIMENT: [&str; 3] = ["positive", "negative", "neutral"];
 /// pro and anti: the classes F_avg averages.
-const POLAR: Option<(usize, usize)> = Some((0, 1));
+pub(crate) const POLAR: Option<(usize, usize)> = Some((0, 1));
 
 /// Index of the largest probability (the first on ties).
 pub fn argmax(p: &[f32]) -> usize {
@@ -96,16 +95,28 @@ pub fn predict(model: &StanceModel, data: &Dataset) -> Predictions {
 
 /// Scores predictions; `bootstrap_rounds > 0` adds 95% intervals.
 pub fn report(p: &Predictions, bootstrap_rounds: usize, seed: u64) -> EvalReport {
-    let mut stance = score(&p.stance_gold, &p.stance_pred, &STANCE, POLAR);
+    let mut stance = score(&p.stance_gold, &p.stance_pred, &Stance::NAMES, POLAR);
     let groups: Vec<&str> = p.targets.iter().map(String::as_str).collect();
-    let mut per_target = score_by_group(&p.stance_gold, &p.stance_pred, &groups, &STANCE, POLAR);
-    let mut sentiment = (!p.sentiment_gold.is_empty())
-        .then(|| score(&p.sentiment_gold, &p.sentiment_pred, &SENTIMENT, None));
+    let mut per_target = score_by_group(
+        &p.stance_gold,
+        &p.stance_pred,
+        &groups,
+        &Stance::NAMES,
+        POLAR,
+    );
+    let mut sentiment = (!p.sentiment_gold.is_empty()).then(|| {
+        score(
+            &p.sentiment_gold,
+            &p.sentiment_pred,
+            &Sentiment::NAMES,
+            None,
+        )
+    });
     if bootstrap_rounds > 0 {
         stance.intervals = Some(bootstrap(
             &p.stance_gold,
             &p.stance_pred,
-            &STANCE,
+            &Stance::NAMES,
             POLAR,
             bootstrap_rounds,
             seed,
@@ -114,13 +125,20 @@ pub fn report(p: &Predictions, bootstrap_rounds: usize, seed: u64) -> EvalReport
             let idx: Vec<usize> = (0..groups.len()).filter(|&i| groups[i] == t).collect();
             let g: Vec<usize> = idx.iter().map(|&i| p.stance_gold[i]).collect();
             let q: Vec<usize> = idx.iter().map(|&i| p.stance_pred[i]).collect();
-            s.intervals = Some(bootstrap(&g, &q, &STANCE, POLAR, bootstrap_rounds, seed));
+            s.intervals = Some(bootstrap(
+                &g,
+                &q,
+                &Stance::NAMES,
+                POLAR,
+                bootstrap_rounds,
+                seed,
+            ));
         }
         if let Some(s) = sentiment.as_mut() {
             s.intervals = Some(bootstrap(
                 &p.sentiment_gold,
                 &p.sentiment_pred,
-                &SENTIMENT,
+                &Sentiment::NAMES,
                 None,
                 bootstrap_rounds,
                 seed,

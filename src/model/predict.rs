@@ -10,12 +10,8 @@ use crate::features::{
     ActorKey, Extractor, FeatureTable, RowFeaturizer, RowScratch, Scratch as FeatureScratch,
     TargetSpans, Vocabulary,
 };
+use crate::labels::{Sentiment, Stance};
 use crate::linear::{LinearModel, softmax};
-
-/// The class names scoring assumes, in order (score records and
-/// evaluation read probabilities by position).
-const STANCE_LABELS: [&str; 3] = ["pro", "anti", "none"];
-const SENTIMENT_LABELS: [&str; 3] = ["positive", "negative", "neutral"];
 
 struct Task {
     labels: Vec<String>,
@@ -69,8 +65,8 @@ fn validate(data: &ModelData) -> Result<()> {
         ))
     })?;
     let tasks = [
-        ("stance", &data.stance, &STANCE_LABELS),
-        ("sentiment", &data.sentiment, &SENTIMENT_LABELS),
+        ("stance", &data.stance, &Stance::NAMES),
+        ("sentiment", &data.sentiment, &Sentiment::NAMES),
     ];
     for (name, task, labels) in tasks {
         let Some(t) = task else { continue };

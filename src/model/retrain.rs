@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::evaluate::{Predictions, cross_validate, predict};
+use super::evaluate::{POLAR, Predictions, cross_validate, predict};
 use super::registry::{Metric, RetrainConfig};
 use super::{StanceModel, TrainParams};
 use crate::actors::ActorSet;
@@ -18,10 +18,8 @@ use crate::corpus::UnitKind;
 use crate::dataset::{Dataset, fnv1a};
 use crate::error::Result;
 use crate::eval::{PairedScores, paired_bootstrap};
+use crate::labels::{Sentiment, Stance};
 use crate::progress::Progress;
-
-const STANCE: [&str; 3] = ["pro", "anti", "none"];
-const SENTIMENT: [&str; 3] = ["positive", "negative", "neutral"];
 
 /// Training pool and held-out comments.
 #[derive(Debug, Default)]
@@ -99,8 +97,8 @@ fn paired(gold: &Predictions, a: &Predictions, b: &Predictions, cfg: &RetrainCon
         &gold.stance_gold,
         &a.stance_pred,
         &b.stance_pred,
-        &STANCE,
-        Some((0, 1)),
+        &Stance::NAMES,
+        POLAR,
         cfg.bootstrap,
         cfg.seed,
     );
@@ -109,7 +107,7 @@ fn paired(gold: &Predictions, a: &Predictions, b: &Predictions, cfg: &RetrainCon
             &gold.sentiment_gold,
             &a.sentiment_pred,
             &b.sentiment_pred,
-            &SENTIMENT,
+            &Sentiment::NAMES,
             None,
             cfg.bootstrap,
             cfg.seed,

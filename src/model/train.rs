@@ -154,7 +154,7 @@ pub fn train(
                 progress.advance(1);
             }
         }
-        Some(task(STANCE_LABELS.map(|s| s.as_str()), vocab, heads))
+        Some(task(Stance::NAMES, vocab, heads))
     };
     let sentiment = if data.sentiment.is_empty() {
         None
@@ -170,7 +170,7 @@ pub fn train(
         let head = params.sentiment.fit(&x, &y, 3)?;
         progress.advance(1);
         Some(task(
-            SENTIMENT_LABELS.map(|s| s.as_str()),
+            Sentiment::NAMES,
             vocab,
             vec![(POOLED.to_string(), head)],
         ))
