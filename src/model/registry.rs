@@ -156,8 +156,11 @@ impl Registry {
         Ok(self.models.iter().find(|e| e.sha256 == sha))
     }
 
-    /// Stores `bytes` as `<name>.model` and adds its entry. Refuses a name
-    /// already kept: kept models are immutable.
+    /// Stores `bytes` (the encoding of `model`) as `<name>.model`, its
+    /// metadata as `<name>.meta.json` (what `stance train` writes beside a
+    /// model), and adds its entry. Refuses a name already kept: kept models
+    /// are immutable.
+    #[allow(clippy::too_many_arguments)]
     pub fn keep(
         &mut self,
         dir: &Path,
@@ -166,6 +169,7 @@ impl Registry {
         model: &ModelData,
         metrics: serde_json::Value,
         created: String,
+        note: Option<String>,
     ) -> Result<()> {
         check_name(name)?;
         if self.get(name).is_some() {
@@ -177,6 +181,8 @@ impl Registry {
         let file = format!("{name}.model");
         write_atomic(&dir.join(&file), bytes)?;
         let meta = &model.meta;
+        let json = serde_json::to_vec_pretty(meta).expect("meta serialises");
+        write_atomic(&dir.join(&file).with_extension("meta.json"), &json)?;
         self.models.push(Entry {
             name: name.to_string(),
             file,
@@ -188,8 +194,33 @@ impl Registry {
             n_sentiment: meta.n_sentiment,
             settings: meta.params.clone(),
             metrics,
-            note: None,
+            note,
         });
+        Ok(())
+    }
+
+    /// Keeps a model file that exists already (`model` is its content),
+    /// with the validation metrics its training stored; if it is the model
+    /// `default.model` holds, it is recorded as the default.
+    pub fn keep_file(
+        &mut self,
+        dir: &Path,
+        name: &str,
+        file: &Path,
+        model: &ModelData,
+        note: Option<String>,
+    ) -> Result<()> {
+        let bytes = read_file(file)?;
+        let metrics = model
+            .meta
+            .metrics_json
+            .as_deref()
+            .and_then(|m| serde_json::from_str(m).ok())
+            .unwrap_or(serde_json::Value::Null);
+        self.keep(dir, name, &bytes, model, metrics, now_utc(), note)?;
+        if self.actual_default(dir)?.is_some_and(|e| e.name == name) {
+            self.default = Some(name.to_string());
+        }
         Ok(())
     }
 

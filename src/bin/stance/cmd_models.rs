@@ -2,9 +2,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use stance::error::{Result, read_file, write_atomic};
+use stance::error::Result;
 use stance::model::StanceModel;
-use stance::model::registry::{Entry, Registry, now_utc};
+use stance::model::registry::{Entry, Registry};
 
 /// List the kept models (models/registry.json), or make one the default.
 ///
@@ -52,25 +52,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     if let Some(Action::Keep { file, name }) = &args.action {
         let model = StanceModel::load(file)?;
-        let bytes = read_file(file)?;
-        let data = model.data();
-        let metrics = data
-            .meta
-            .metrics_json
-            .as_deref()
-            .and_then(|m| serde_json::from_str(m).ok())
-            .unwrap_or(serde_json::Value::Null);
-        registry.keep(&args.models, name, &bytes, data, metrics, now_utc())?;
-        if let Ok(meta) = std::fs::read(file.with_extension("meta.json")) {
-            write_atomic(&args.models.join(format!("{name}.meta.json")), &meta)?;
-        }
-        if registry
-            .actual_default(&args.models)?
-            .map(|e| e.name.as_str())
-            == Some(name)
-        {
-            registry.default = Some(name.clone());
-        }
+        registry.keep_file(&args.models, name, file, model.data(), None)?;
         registry.save(&args.models)?;
         eprintln!(
             "kept `{name}` in {}",

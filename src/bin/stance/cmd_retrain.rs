@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use stance::actors::ActorSet;
 use stance::dataset::{DataOptions, Dataset, read_data};
-use stance::error::{Error, Result, read_file, write_atomic};
+use stance::error::{Error, Result, read_file};
 use stance::eval::{Difference, PairedScores};
 use stance::model::registry::{DEFAULT_FILE, Registry, now_utc};
 use stance::model::retrain::{Comparison, Configs, compare, split};
@@ -141,6 +141,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Some(c) => (c.promote, c.reason.clone()),
         None => (true, "no default model yet".to_string()),
     };
+    let promoted = promote || args.force;
+    if args.force && !promote {
+        note = format!(
+            "forced: {} (over: {note})",
+            args.reason.as_deref().unwrap_or("")
+        );
+    }
     let mut model = data;
     model.meta.metrics_json = Some(serde_json::json!({ "retrain": &comparison }).to_string());
     let bytes = file::encode(&model)?;
@@ -150,20 +157,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         format!("{}-{}", &created[..10], &sha[..8])
     });
     let metrics = serde_json::to_value(&comparison).expect("serialises");
-    registry.keep(&args.models, &name, &bytes, &model, metrics, created)?;
-    let meta = serde_json::to_vec_pretty(&model.meta).expect("meta serialises");
-    write_atomic(&args.models.join(format!("{name}.meta.json")), &meta)?;
-
-    let promoted = promote || args.force;
-    if args.force && !promote {
-        note = format!(
-            "forced: {} (over: {note})",
-            args.reason.as_deref().unwrap_or("")
-        );
-    }
-    if let Some(e) = registry.models.iter_mut().find(|e| e.name == name) {
-        e.note = Some(note.clone());
-    }
+    let kept = Some(note.clone());
+    registry.keep(&args.models, &name, &bytes, &model, metrics, created, kept)?;
     if promoted {
         registry.use_model(&args.models, &name)?;
         eprintln!("promoted `{name}` to {}: {note}", default_path.display());
@@ -241,26 +236,11 @@ fn adopt_untracked_default(registry: &mut Registry, args: &Args, data: &ModelDat
     if registry.actual_default(&args.models)?.is_some() {
         return Ok(());
     }
-    let bytes = read_file(&args.models.join(DEFAULT_FILE))?;
-    let sha = stance::digest::sha256_hex(&bytes);
+    let path = args.models.join(DEFAULT_FILE);
+    let sha = stance::digest::sha256_hex(&read_file(&path)?);
     let name = format!("adopted-{}", &sha[..8]);
-    let metrics = data
-        .meta
-        .metrics_json
-        .as_deref()
-        .and_then(|m| serde_json::from_str(m).ok())
-        .unwrap_or(serde_json::Value::Null);
-    registry.keep(&args.models, &name, &bytes, data, metrics, now_utc())?;
-    let meta = args.models.join("default.meta.json");
-    if let Ok(m) = std::fs::read(&meta) {
-        write_atomic(&args.models.join(format!("{name}.meta.json")), &m)?;
-    }
-    if let Some(e) = registry.models.iter_mut().find(|e| e.name == name) {
-        e.note = Some(
-            "adopted: the default.model found untracked; metrics from its training run".into(),
-        );
-    }
-    registry.default = Some(name.clone());
+    let note = "adopted: the default.model found untracked; metrics from its training run";
+    registry.keep_file(&args.models, &name, &path, data, Some(note.into()))?;
     eprintln!("note: kept the untracked default model as `{name}`");
     registry.save(&args.models)
 }
