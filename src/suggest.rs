@@ -63,6 +63,15 @@ pub struct Candidate {
     pub actor: String,
 }
 
+/// The ranking order: most uncertain first, ties by (doc_id, unit_id) so
+/// every ranking is reproducible.
+pub fn most_uncertain_first(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
+    b.uncertainty
+        .total_cmp(&a.uncertainty)
+        .then_with(|| a.doc_id.cmp(&b.doc_id))
+        .then_with(|| a.unit_id.cmp(&b.unit_id))
+}
+
 /// The default spread: each earlier pick from the same article, and each
 /// from the same actor, multiplies a candidate's worth by this.
 pub const SPREAD: f64 = 0.7;
@@ -77,12 +86,7 @@ pub const SPREAD: f64 = 0.7;
 /// ranking could win only in corpora of very few articles and actors, and
 /// the cap keeps a million-unit pool at `O(n · 20n)` work.
 pub fn pick(mut candidates: Vec<Candidate>, n: usize, discount: f64) -> Vec<Candidate> {
-    candidates.sort_by(|a, b| {
-        b.uncertainty
-            .total_cmp(&a.uncertainty)
-            .then_with(|| a.doc_id.cmp(&b.doc_id))
-            .then_with(|| a.unit_id.cmp(&b.unit_id))
-    });
+    candidates.sort_by(most_uncertain_first);
     candidates.truncate((20 * n).max(1000));
     let mut by_doc: HashMap<String, i32> = HashMap::new();
     let mut by_actor: HashMap<String, i32> = HashMap::new();

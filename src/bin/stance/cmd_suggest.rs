@@ -11,7 +11,7 @@ use stance::labels::{label_files, read_labels};
 use stance::model::StanceModel;
 use stance::model::evaluate::argmax;
 use stance::model::predict::Scratch;
-use stance::suggest::{Candidate, SPREAD, Uncertainty, pick};
+use stance::suggest::{Candidate, SPREAD, Uncertainty, most_uncertain_first, pick};
 
 use crate::io;
 
@@ -276,10 +276,6 @@ fn candidate(
 }
 
 fn prune(pool: &mut Vec<(Candidate, Unit)>, keep: usize) {
-    pool.sort_by(|(a, _), (b, _)| {
-        b.uncertainty
-            .total_cmp(&a.uncertainty)
-            .then_with(|| (&a.doc_id, &a.unit_id).cmp(&(&b.doc_id, &b.unit_id)))
-    });
+    pool.sort_by(|(a, _), (b, _)| most_uncertain_first(a, b));
     pool.truncate(keep);
 }
