@@ -72,6 +72,13 @@ pub struct AddArgs {
     /// Validate and report, but write nothing.
     #[arg(long)]
     dry_run: bool,
+    #[command(flatten)]
+    corpus: CorpusArgs,
+}
+
+/// The actors file and the units labels refer to.
+#[derive(ClapArgs)]
+pub struct CorpusArgs {
     /// The actors file.
     #[arg(long, default_value = "labels/actors.toml")]
     actors: PathBuf,
@@ -81,6 +88,13 @@ pub struct AddArgs {
     /// Units file (the output of `stance ingest`) to use instead of --corpus.
     #[arg(long)]
     units: Option<PathBuf>,
+}
+
+impl CorpusArgs {
+    fn load(&self) -> stance::Result<(ActorSet, Vec<Unit>)> {
+        let actors = ActorSet::from_file(&self.actors)?;
+        Ok((actors, load_units(&self.corpus, self.units.as_deref())))
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -104,15 +118,8 @@ pub struct StatsArgs {
     /// One JSON object instead of tables.
     #[arg(long)]
     json: bool,
-    /// The actors file.
-    #[arg(long, default_value = "labels/actors.toml")]
-    actors: PathBuf,
-    /// The corpus the labels refer to: pages, units JSONL/CSV, or directories.
-    #[arg(long, default_value = "seeds")]
-    corpus: Vec<String>,
-    /// Units file (the output of `stance ingest`) to use instead of --corpus.
-    #[arg(long)]
-    units: Option<PathBuf>,
+    #[command(flatten)]
+    corpus: CorpusArgs,
 }
 
 pub fn run(cmd: Command) -> stance::Result<ExitCode> {
@@ -152,8 +159,7 @@ pub fn load_labels(inputs: &[PathBuf]) -> stance::Result<(usize, Vec<LabelRow>)>
 }
 
 fn run_add(args: AddArgs) -> stance::Result<ExitCode> {
-    let actors = ActorSet::from_file(&args.actors)?;
-    let units = load_units(&args.corpus, args.units.as_deref());
+    let (actors, units) = args.corpus.load()?;
     let prefer = args.prefer.map(|p| match p {
         PreferArg::New => Prefer::New,
         PreferArg::Old => Prefer::Old,
@@ -213,8 +219,7 @@ fn run_add(args: AddArgs) -> stance::Result<ExitCode> {
 
 fn run_stats(args: StatsArgs) -> stance::Result<ExitCode> {
     use std::io::Write;
-    let actors = ActorSet::from_file(&args.actors)?;
-    let units = load_units(&args.corpus, args.units.as_deref());
+    let (actors, units) = args.corpus.load()?;
     let (files, rows) = load_labels(&args.labels)?;
     let stats = label_stats(&rows, &units, &actors);
     let mut out = String::new();
