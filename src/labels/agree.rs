@@ -218,7 +218,6 @@ pub fn excerpt(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::Location;
     use crate::labels::{Sentiment, Stance};
     use proptest::prelude::*;
 
@@ -276,14 +275,7 @@ mod tests {
     }
 
     fn row(unit: &str, actor: &str, stance: Stance, sentiment: Sentiment) -> LabelRow {
-        LabelRow {
-            at: Location::new("x.csv", Some(2)),
-            doc_id: "d".into(),
-            unit_id: unit.into(),
-            actor: actor.into(),
-            stance,
-            sentiment,
-        }
+        crate::labels::fixtures::label(("x.csv", 2), ("d", unit), actor, stance, sentiment)
     }
 
     #[test]

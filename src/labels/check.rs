@@ -194,33 +194,14 @@ pub fn stance_counts(rows: &[LabelRow]) -> BTreeMap<String, BTreeMap<Stance, usi
 mod tests {
     use super::*;
 
-    fn actors() -> ActorSet {
-        ActorSet::from_toml(
-            "[[actor]]\ncode=\"A\"\nname=\"a\"\nnames=[\"Aland\"]\n[[actor]]\ncode=\"B\"\nname=\"b\"\nnames=[\"Bland\"]\n",
-        )
-        .unwrap()
-    }
+    use crate::labels::fixtures::{label, two_actors as actors};
 
     fn unit(id: &str, kind: UnitKind) -> Unit {
-        Unit {
-            doc_id: "d".into(),
-            unit_id: id.into(),
-            kind,
-            author: None,
-            posted_at: None,
-            text: "t".into(),
-        }
+        crate::labels::fixtures::unit("d", id, kind)
     }
 
     fn row(line: u64, unit: &str, actor: &str, stance: Stance, sentiment: Sentiment) -> LabelRow {
-        LabelRow {
-            at: Location::new("l.csv", Some(line)),
-            doc_id: "d".into(),
-            unit_id: unit.into(),
-            actor: actor.into(),
-            stance,
-            sentiment,
-        }
+        label(("l.csv", line), ("d", unit), actor, stance, sentiment)
     }
 
     #[test]

@@ -5,6 +5,8 @@
 
 pub mod agree;
 pub mod check;
+#[cfg(test)]
+mod fixtures;
 pub mod merge;
 pub mod stats;
 pub mod store;

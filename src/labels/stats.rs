@@ -151,36 +151,18 @@ pub fn label_stats(rows: &[LabelRow], units: &[Unit], actors: &ActorSet) -> Labe
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::Location;
+    use crate::labels::fixtures::{label, two_actors, unit};
 
     #[test]
     fn counts_labels_and_what_is_left() {
-        let actors = ActorSet::from_toml(
-            "[[actor]]\ncode=\"A\"\nname=\"a\"\nnames=[\"Aland\"]\n[[actor]]\ncode=\"B\"\nname=\"b\"\nnames=[\"Bland\"]\n",
-        )
-        .unwrap();
-        let unit = |doc: &str, id: &str, kind| Unit {
-            doc_id: doc.into(),
-            unit_id: id.into(),
-            kind,
-            author: None,
-            posted_at: None,
-            text: "t".into(),
-        };
+        let actors = two_actors();
         let units = [
             unit("d", "title", UnitKind::Title),
             unit("d", "p1", UnitKind::Paragraph),
             unit("d", "c1", UnitKind::Comment),
             unit("e", "p1", UnitKind::Paragraph),
         ];
-        let row = |doc: &str, u: &str, a: &str, s, m| LabelRow {
-            at: Location::new("l.csv", Some(2)),
-            doc_id: doc.into(),
-            unit_id: u.into(),
-            actor: a.into(),
-            stance: s,
-            sentiment: m,
-        };
+        let row = |doc: &str, u: &str, a: &str, s, m| label(("l.csv", 2), (doc, u), a, s, m);
         use Sentiment::*;
         let rows = [
             row("d", "p1", "A", Stance::Pro, Neutral),

@@ -1,22 +1,9 @@
 use super::*;
 use crate::corpus::UnitKind;
 
-fn actors() -> ActorSet {
-    ActorSet::from_toml(
-        "[[actor]]\ncode=\"A\"\nname=\"a\"\nnames=[\"Aland\"]\n[[actor]]\ncode=\"B\"\nname=\"b\"\nnames=[\"Bland\"]\n",
-    )
-    .unwrap()
-}
+use crate::labels::fixtures::{two_actors as actors, unit};
 
 fn units() -> Vec<Unit> {
-    let unit = |doc: &str, id: &str, kind| Unit {
-        doc_id: doc.into(),
-        unit_id: id.into(),
-        kind,
-        author: None,
-        posted_at: None,
-        text: "t".into(),
-    };
     vec![
         unit("d", "title", UnitKind::Title),
         unit("d", "p1", UnitKind::Paragraph),
