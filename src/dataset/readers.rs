@@ -169,16 +169,35 @@ fn stance_example(map: &Map<String, Value>) -> Result<Example, String> {
     let stance = Stance::parse(&label).ok_or_else(|| {
         format!("unknown label {label:?} (expected favor, against, none or pro, anti)")
     })?;
-    let id = field_str(map, "id")?.unwrap_or_else(|| format!("{:016x}", fnv1a(text.as_bytes())));
-    Ok(Example {
+    Ok(stance_from_fields(
+        text,
+        &target,
+        stance,
+        field_str(map, "id")?,
+    ))
+}
+
+/// The example of a `{text, target, label}` line from its fields.
+pub(crate) fn stance_from_fields(
+    text: String,
+    target: &str,
+    stance: Stance,
+    id: Option<String>,
+) -> Example {
+    Example {
         group: fnv1a(text.as_bytes()),
-        id,
+        id: id.unwrap_or_else(|| id_of_text(&text)),
         text,
         target: target.trim().to_string(),
         span: None,
         stance,
         kind: None,
-    })
+    }
+}
+
+/// The id of a line that has none: a hash of its text.
+fn id_of_text(text: &str) -> String {
+    format!("{:016x}", fnv1a(text.as_bytes()))
 }
 
 fn newsmtsc_example(map: &Map<String, Value>) -> Result<Example, String> {
@@ -231,7 +250,7 @@ pub(crate) fn newsmtsc_from_fields(
             &sentence[span.0..span.1]
         ));
     }
-    let id = id()?.unwrap_or_else(|| format!("{:016x}", fnv1a(sentence.as_bytes())));
+    let id = id()?.unwrap_or_else(|| id_of_text(&sentence));
     Ok(Example {
         group: fnv1a(sentence.as_bytes()),
         id,

@@ -23,8 +23,8 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use super::{Record, record_from_json};
 use crate::corpus::records::{TextLines, json_object};
 use crate::corpus::{Unit, UnitKind};
-use crate::dataset::readers::{newsmtsc_from_fields, polarity_stance};
-use crate::dataset::{Example, fnv1a};
+use crate::dataset::Example;
+use crate::dataset::readers::{newsmtsc_from_fields, polarity_stance, stance_from_fields};
 use crate::error::{Location, Rejection};
 use crate::labels::Stance;
 
@@ -175,19 +175,8 @@ impl Line<'_> {
             Field::Absent => Stance::None,
             ref label => Stance::parse(&label.required()?)?,
         };
-        let id = match self.id.text().ok()? {
-            Some(id) => id,
-            None => format!("{:016x}", fnv1a(text.as_bytes())),
-        };
-        Some(Example {
-            group: fnv1a(text.as_bytes()),
-            id,
-            text,
-            target: target.trim().to_string(),
-            span: None,
-            stance,
-            kind: None,
-        })
+        let id = self.id.text().ok()?;
+        Some(stance_from_fields(text, &target, stance, id))
     }
 
     /// A NewsMTSC line (the polarity, if any, must be valid).
