@@ -16,6 +16,7 @@ pub mod labels;
 pub mod linear;
 pub mod model;
 pub mod progress;
+pub mod project;
 pub mod report;
 pub mod score;
 pub mod sparse;

@@ -39,6 +39,7 @@ fn seed_paragraphs() -> (CsrMatrix, Vec<usize>) {
         .collect();
     let opts = DataOptions {
         kinds: vec![stance::corpus::UnitKind::Paragraph],
+        ..DataOptions::default()
     };
     let data = read_data(&[root().join("labels")], &units, &opts);
     assert!(data.stance.len() > 1000, "{} rows", data.stance.len());

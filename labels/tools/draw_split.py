@@ -4,7 +4,7 @@
 Run before any model scored the pool (it was: 2026-11-29, no model had seen
 it). The draw reads only ids and, for the top-up, which actors a unit names
 (mentions found by `stance actors --json`, not labels): it chooses *units*,
-never labels. It writes labels/splits.csv; rerunning it reproduces the file.
+never labels. It writes labels/records/splits.csv; rerunning it reproduces the file.
 
     stance actors --json ../shared/data/comments/pool.jsonl > /tmp/mentions.jsonl
     python3 labels/tools/draw_split.py ../shared/data/comments/pool.jsonl /tmp/mentions.jsonl
@@ -41,7 +41,7 @@ def seed_units():
     return out
 
 
-def main(pool_path, mentions_path, out_path="labels/splits.csv"):
+def main(pool_path, mentions_path, out_path="labels/records/splits.csv"):
     units = [json.loads(line) for line in open(pool_path, encoding="utf-8")]
     named = {}
     for line in open(mentions_path, encoding="utf-8"):

@@ -47,6 +47,8 @@ pub struct Dataset {
     pub rejected: Vec<Rejection>,
     /// Rows read (label rows, JSON lines), kept or rejected.
     pub read: usize,
+    /// Label rows set aside because their corpus is not on this machine.
+    pub set_aside: usize,
 }
 
 impl Dataset {

@@ -12,6 +12,7 @@ use super::{Dataset, Example, SentimentExample, fnv1a};
 use crate::corpus::records::{JsonLines, field_str, json_kind, require_str};
 use crate::corpus::{Unit, UnitKind};
 use crate::error::{Location, Rejection, display_path};
+use crate::labels::splits::{Split, SplitRule};
 use crate::labels::{self, Stance};
 
 /// What to read from label CSVs.
@@ -20,6 +21,14 @@ pub struct DataOptions {
     /// Only units of these kinds (label CSVs only; external data has no
     /// kinds). Empty = all.
     pub kinds: Vec<UnitKind>,
+    /// Only units of this split, as `splits` assigns them (label CSVs only:
+    /// external data sets are always training data). `None` = both.
+    pub split: Option<Split>,
+    pub splits: SplitRule,
+    /// Set aside (count in [`Dataset::set_aside`]) rows whose document is
+    /// in no unit given, instead of rejecting them: a declared corpus is
+    /// absent on this machine.
+    pub set_aside_unknown_docs: bool,
 }
 
 /// Reads every input. Directories contribute their `*.csv` and `*.jsonl`
@@ -85,7 +94,12 @@ fn read_label_csv(
     data.read += rows.len() + bad.len();
     data.rejected.extend(bad);
     let mut sentiment_seen: HashMap<(String, String), ()> = HashMap::new();
+    let docs: std::collections::HashSet<&str> = units.keys().map(|k| k.0).collect();
     for row in rows {
+        if opts.set_aside_unknown_docs && !docs.contains(row.doc_id.as_str()) {
+            data.set_aside += 1;
+            continue;
+        }
         let Some(unit) = units.get(&(row.doc_id.as_str(), row.unit_id.as_str())) else {
             data.rejected.push(Rejection::new(
                 row.at,
@@ -97,6 +111,12 @@ fn read_label_csv(
             continue;
         };
         if !opts.kinds.is_empty() && !opts.kinds.contains(&unit.kind) {
+            continue;
+        }
+        if opts
+            .split
+            .is_some_and(|want| opts.splits.of(&row.doc_id, &row.unit_id, unit.kind) != want)
+        {
             continue;
         }
         let id = format!("{}/{}", row.doc_id, row.unit_id);

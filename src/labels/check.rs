@@ -126,6 +126,18 @@ fn scan<'a>(rows: &'a [LabelRow], units: Option<&[Unit]>, actors: &ActorSet) -> 
 /// within a unit, and — for every document that has labels — paragraphs and
 /// comments without a label for every actor. Titles are optional.
 pub fn check(rows: &[LabelRow], units: &[Unit], actors: &ActorSet) -> CheckReport {
+    check_with(rows, units, actors, &HashSet::new())
+}
+
+/// [`check`], where the documents in `sampled` are pools labelled unit by
+/// unit: there only a unit that has labels must have one for every actor,
+/// and the unlabelled rest of the pool is not a problem.
+pub fn check_with(
+    rows: &[LabelRow],
+    units: &[Unit],
+    actors: &ActorSet,
+    sampled: &HashSet<String>,
+) -> CheckReport {
     let Scan {
         result,
         first,
@@ -147,6 +159,9 @@ pub fn check(rows: &[LabelRow], units: &[Unit], actors: &ActorSet) -> CheckRepor
             continue;
         }
         let have = labelled.get(&unit.key());
+        if have.is_none() && sampled.contains(&unit.doc_id) {
+            continue;
+        }
         let missing: Vec<&str> = actors
             .codes()
             .filter(|c| !have.is_some_and(|h| h.contains(c)))
@@ -244,5 +259,28 @@ mod tests {
         assert!(msgs[3].starts_with("l.csv:6: unit d p9 is not in the corpus"));
         assert!(msgs[4].starts_with("l.csv:7: unknown actor \"Z\""));
         assert_eq!(msgs[5], "l.csv: d c1 has no label for A, B");
+    }
+
+    #[test]
+    fn a_sampled_pool_needs_only_its_labelled_units_complete() {
+        use {Sentiment::*, Stance::*};
+        let units = [
+            unit("c1", UnitKind::Comment),
+            unit("c2", UnitKind::Comment),
+            unit("c3", UnitKind::Comment),
+        ];
+        let rows = [
+            row(2, "c1", "A", Pro, Neutral),
+            row(3, "c1", "B", None, Neutral),
+            row(4, "c2", "A", Anti, Negative),
+        ];
+        let sampled: HashSet<String> = ["d".to_string()].into();
+        let r = check_with(&rows, &units, &actors(), &sampled);
+        let msgs: Vec<String> = r.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(msgs, ["l.csv: d c2 has no label for B"]);
+        assert_eq!(r.units, 1);
+        // Labelled whole, the same document also lacks c3.
+        let r = check(&rows, &units, &actors());
+        assert_eq!(r.problems.len(), 2);
     }
 }

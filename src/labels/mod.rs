@@ -8,6 +8,7 @@ pub mod check;
 #[cfg(test)]
 mod fixtures;
 pub mod merge;
+pub mod splits;
 pub mod stats;
 pub mod store;
 

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::{LabelRow, Sentiment, Stance};
 use crate::actors::ActorSet;
+use super::splits::{Split, SplitRule};
 use crate::corpus::{Unit, UnitKind};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -73,35 +74,81 @@ pub struct LabelStats {
     pub docs: Vec<DocStats>,
     pub unlabelled: KindCounts,
     pub partial: usize,
+    /// Per document (a source of the pool) and split: units and rows per
+    /// actor and stance, so each source's support is visible on its own.
+    pub by_source: Vec<SourceCounts>,
+}
+
+/// Labels of one document in one split.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SourceCounts {
+    pub doc_id: String,
+    pub split: &'static str,
+    pub units: usize,
+    pub stance: BTreeMap<String, StanceCounts>,
+    pub sentiment: SentimentCounts,
+}
+
+impl StanceCounts {
+    fn add(&mut self, s: Stance) {
+        match s {
+            Stance::Pro => self.pro += 1,
+            Stance::Anti => self.anti += 1,
+            Stance::None => self.none += 1,
+        }
+    }
+}
+
+impl SentimentCounts {
+    fn add(&mut self, s: Sentiment) {
+        match s {
+            Sentiment::Positive => self.positive += 1,
+            Sentiment::Negative => self.negative += 1,
+            Sentiment::Neutral => self.neutral += 1,
+        }
+    }
 }
 
 /// Counts over `rows` (as read, duplicates included) and the corpus
 /// `units`. A unit is partial when some of `actors` have no label for it.
-pub fn label_stats(rows: &[LabelRow], units: &[Unit], actors: &ActorSet) -> LabelStats {
+/// `splits` assigns each labelled unit to training or evaluation.
+pub fn label_stats(
+    rows: &[LabelRow],
+    units: &[Unit],
+    actors: &ActorSet,
+    splits: &SplitRule,
+) -> LabelStats {
     let mut stats = LabelStats {
         rows: rows.len(),
         ..LabelStats::default()
     };
+    let kinds: HashMap<(&str, &str), UnitKind> = units.iter().map(|u| (u.key(), u.kind)).collect();
     let mut labelled: HashMap<(&str, &str), HashSet<&str>> = HashMap::new();
     let mut rows_per_doc: HashMap<&str, usize> = HashMap::new();
+    let mut by_source: BTreeMap<(&str, Split), SourceCounts> = BTreeMap::new();
     for r in rows {
-        let counts = stats.stance.entry(r.actor.clone()).or_default();
-        match r.stance {
-            Stance::Pro => counts.pro += 1,
-            Stance::Anti => counts.anti += 1,
-            Stance::None => counts.none += 1,
-        }
+        stats.stance.entry(r.actor.clone()).or_default().add(r.stance);
         *rows_per_doc.entry(&r.doc_id).or_default() += 1;
-        let actors_of = labelled.entry((&r.doc_id, &r.unit_id)).or_default();
+        let key = (r.doc_id.as_str(), r.unit_id.as_str());
+        let kind = kinds.get(&key).copied().unwrap_or(UnitKind::Comment);
+        let split = splits.of(&r.doc_id, &r.unit_id, kind);
+        let source = by_source
+            .entry((&r.doc_id, split))
+            .or_insert_with(|| SourceCounts {
+                doc_id: r.doc_id.clone(),
+                split: split.as_str(),
+                ..SourceCounts::default()
+            });
+        source.stance.entry(r.actor.clone()).or_default().add(r.stance);
+        let actors_of = labelled.entry(key).or_default();
         if actors_of.is_empty() {
-            match r.sentiment {
-                Sentiment::Positive => stats.sentiment.positive += 1,
-                Sentiment::Negative => stats.sentiment.negative += 1,
-                Sentiment::Neutral => stats.sentiment.neutral += 1,
-            }
+            stats.sentiment.add(r.sentiment);
+            source.sentiment.add(r.sentiment);
+            source.units += 1;
         }
         actors_of.insert(&r.actor);
     }
+    stats.by_source = by_source.into_values().collect();
     stats.units = labelled.len();
 
     let mut docs: Vec<DocStats> = Vec::new();
@@ -170,7 +217,7 @@ mod tests {
             row("d", "c1", "A", Stance::None, Negative),
             row("x", "p1", "A", Stance::None, Positive),
         ];
-        let s = label_stats(&rows, &units, &actors);
+        let s = label_stats(&rows, &units, &actors, &SplitRule::ByKind);
         assert_eq!((s.rows, s.units, s.partial), (4, 3, 2));
         assert_eq!(
             s.stance["A"],
@@ -202,6 +249,15 @@ mod tests {
                 s.unlabelled.total
             ),
             (1, 1, 2)
+        );
+        let per: Vec<(&str, &str, usize, usize)> = s
+            .by_source
+            .iter()
+            .map(|c| (c.doc_id.as_str(), c.split, c.units, c.stance["A"].pro))
+            .collect();
+        assert_eq!(
+            per,
+            [("d", "train", 1, 1), ("d", "eval", 1, 0), ("x", "eval", 1, 0)]
         );
     }
 }

@@ -18,7 +18,8 @@ use crate::corpus::UnitKind;
 use crate::dataset::{Dataset, fnv1a};
 use crate::error::Result;
 use crate::eval::{PairedScores, paired_bootstrap};
-use crate::labels::{Sentiment, Stance};
+use crate::labels::splits::SplitRule;
+use crate::labels::{self, Sentiment, Stance};
 use crate::progress::Progress;
 
 /// Training pool and held-out comments.
@@ -45,10 +46,27 @@ pub fn is_held_out(id: &str, percent: u32) -> bool {
 /// Splits labelled data: held-out comments versus everything else.
 /// Sentiment examples follow their unit's stance rows.
 pub fn split(data: Dataset, percent: u32) -> Split {
+    split_by(data, |e| {
+        e.kind == Some(UnitKind::Comment) && is_held_out(&e.id, percent)
+    })
+}
+
+/// Splits labelled data by a recorded assignment: its evaluation units are
+/// held out, everything else (its training units, external data) trains.
+pub fn split_recorded(data: Dataset, rule: &SplitRule) -> Split {
+    split_by(data, |e| {
+        let (Some(kind), Some((doc, unit))) = (e.kind, e.id.split_once('/')) else {
+            return false;
+        };
+        rule.of(doc, unit, kind) == labels::splits::Split::Eval
+    })
+}
+
+fn split_by(data: Dataset, held_out: impl Fn(&crate::dataset::Example) -> bool) -> Split {
     let held: std::collections::HashSet<String> = data
         .stance
         .iter()
-        .filter(|e| e.kind == Some(UnitKind::Comment) && is_held_out(&e.id, percent))
+        .filter(|e| held_out(e))
         .map(|e| e.id.clone())
         .collect();
     let mut out = Split::default();
@@ -205,7 +223,8 @@ pub fn compare(
 mod tests {
     use super::*;
     use crate::dataset::{Example, SentimentExample};
-    use crate::labels::{Sentiment, Stance};
+    use crate::labels::splits::SplitRule;
+use crate::labels::{self, Sentiment, Stance};
 
     fn example(id: &str, kind: UnitKind) -> Example {
         Example {

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use clap::Args as ClapArgs;
 use stance::labels::agree::{Kappa, compare};
 
-use crate::cmd_labels::{load_labels, load_units};
+use crate::cmd_labels::load_labels;
+use crate::project_ctx;
 
 /// Compare two label sets: Cohen's kappa and agreement, and where they differ.
 ///
@@ -31,8 +32,8 @@ pub struct Args {
     #[arg(long)]
     json: bool,
     /// The corpus the excerpts come from: pages, units JSONL/CSV, or
-    /// directories.
-    #[arg(long, default_value = "seeds")]
+    /// directories [default: the project's corpora, or seeds].
+    #[arg(long, num_args = 1..)]
     corpus: Vec<String>,
     /// Units file (the output of `stance ingest`) to use instead of --corpus.
     #[arg(long)]
@@ -40,7 +41,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> stance::Result<ExitCode> {
-    let units = load_units(&args.corpus, args.units.as_deref());
+    let units = project_ctx::unit_list(Some(&args.corpus), args.units.as_deref())?;
     let (_, a) = load_labels(std::slice::from_ref(&args.a))?;
     let (_, b) = load_labels(std::slice::from_ref(&args.b))?;
     let r = compare(&a, &b, &units);

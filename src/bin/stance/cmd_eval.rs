@@ -6,7 +6,8 @@ use stance::eval::render;
 use stance::model::StanceModel;
 use stance::model::evaluate::{cross_validate, predict, report};
 
-use crate::data_args::{DataArgs, KindArg};
+use crate::data_args::DataArgs;
+use stance::labels::splits::Split;
 use crate::io::Bars;
 use crate::train_args::TrainArgs;
 
@@ -50,7 +51,7 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
         let params = args.train.params();
         params.check()?;
         let (actors, toml) = args.data.actors()?;
-        let data = args.data.load(KindArg::Paragraph, false)?;
+        let data = args.data.load(Split::Train, false)?;
         cross_validate(&data, &actors, &toml, &params, k, args.seed, &Bars::new())?
     } else {
         let path = args
@@ -59,8 +60,8 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
             .expect("clap requires --model without --cv");
         let model = StanceModel::load(path)?;
         let (actors, _) = args.data.actors()?;
-        model.require_actors(&actors, &args.data.actors)?;
-        let data = args.data.load(KindArg::Comment, false)?;
+        model.require_actors(&actors, &args.data.actors_path())?;
+        let data = args.data.load(Split::Eval, false)?;
         predict(&model, &data)
     };
     let r = report(&predictions, args.bootstrap, args.seed);

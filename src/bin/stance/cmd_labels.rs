@@ -1,4 +1,4 @@
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args as ClapArgs, Subcommand, ValueEnum};
@@ -6,7 +6,10 @@ use stance::actors::ActorSet;
 use stance::corpus::{Ingest, Input, Unit};
 use stance::labels::merge::{Prefer, plan_merge};
 use stance::labels::stats::{KindCounts, label_stats};
-use stance::labels::{LabelRow, check::check, label_files, read_labels};
+use stance::labels::{LabelRow, check::check_with, label_files, read_labels};
+use stance::project::ProjectUnits;
+
+use crate::project_ctx;
 
 /// Work with hand-label files.
 #[derive(Subcommand)]
@@ -26,16 +29,11 @@ pub enum Command {
 /// Example: stance labels check labels/
 #[derive(ClapArgs)]
 pub struct CheckArgs {
-    /// Label CSV files or directories of them.
-    #[arg(default_value = "labels")]
+    /// Label CSV files or directories of them [default: the project's label
+    /// store, or labels].
     labels: Vec<PathBuf>,
-    /// The actors file.
-    #[arg(long, default_value = "labels/actors.toml")]
-    actors: PathBuf,
-    /// The corpus the labels refer to: pages, units JSONL/CSV, or
-    /// directories (e.g. the output of `stance ingest`).
-    #[arg(long, default_value = "seeds")]
-    corpus: Vec<String>,
+    #[command(flatten)]
+    corpus: CorpusArgs,
 }
 
 /// Merge new label rows into the label store (one CSV per document).
@@ -61,9 +59,10 @@ pub struct AddArgs {
     /// Label CSVs with the new rows, or directories of them.
     #[arg(required = true)]
     files: Vec<PathBuf>,
-    /// The label store: a directory of label CSVs.
-    #[arg(long, default_value = "labels")]
-    labels: PathBuf,
+    /// The label store: a directory of label CSVs [default: the project's,
+    /// or labels].
+    #[arg(long)]
+    labels: Option<PathBuf>,
     /// On a conflict, overwrite the store (new) or keep it and skip the row
     /// (old). A new sentiment is set on every row of its unit; a replaced
     /// row takes the new file's extra columns (e.g. `note`) if it has them.
@@ -76,14 +75,15 @@ pub struct AddArgs {
     corpus: CorpusArgs,
 }
 
-/// The actors file and the units labels refer to.
+/// The actors file and the units labels refer to; each defaults to the
+/// project's (stance.toml), else to labels/actors.toml and seeds.
 #[derive(ClapArgs)]
 pub struct CorpusArgs {
     /// The actors file.
-    #[arg(long, default_value = "labels/actors.toml")]
-    actors: PathBuf,
+    #[arg(long)]
+    actors: Option<PathBuf>,
     /// The corpus the labels refer to: pages, units JSONL/CSV, or directories.
-    #[arg(long, default_value = "seeds")]
+    #[arg(long, num_args = 1..)]
     corpus: Vec<String>,
     /// Units file (the output of `stance ingest`) to use instead of --corpus.
     #[arg(long)]
@@ -91,9 +91,19 @@ pub struct CorpusArgs {
 }
 
 impl CorpusArgs {
-    fn load(&self) -> stance::Result<(ActorSet, Vec<Unit>)> {
-        let actors = ActorSet::from_file(&self.actors)?;
-        Ok((actors, load_units(&self.corpus, self.units.as_deref())))
+    fn load(&self) -> stance::Result<(ActorSet, ProjectUnits)> {
+        let actors = ActorSet::from_file(&project_ctx::actors(self.actors.as_ref()))?;
+        let units = project_ctx::units(Some(&self.corpus), self.units.as_deref())?;
+        Ok((actors, units))
+    }
+}
+
+/// The label files named, or the project's label store.
+fn label_inputs(given: &[PathBuf]) -> Vec<PathBuf> {
+    if given.is_empty() {
+        vec![project_ctx::labels(None)]
+    } else {
+        given.to_vec()
     }
 }
 
@@ -112,8 +122,8 @@ enum PreferArg {
 /// Example: stance labels stats labels/ --json
 #[derive(ClapArgs)]
 pub struct StatsArgs {
-    /// Label CSV files or directories of them.
-    #[arg(default_value = "labels")]
+    /// Label CSV files or directories of them [default: the project's label
+    /// store, or labels].
     labels: Vec<PathBuf>,
     /// One JSON object instead of tables.
     #[arg(long)]
@@ -127,14 +137,6 @@ pub fn run(cmd: Command) -> stance::Result<ExitCode> {
         Command::Check(a) => run_check(a),
         Command::Add(a) => run_add(a),
         Command::Stats(a) => run_stats(a),
-    }
-}
-
-/// The units labels refer to: a units file when given, else the corpus.
-pub fn load_units(corpus: &[String], units: Option<&Path>) -> Vec<Unit> {
-    match units {
-        Some(u) => load_corpus(&[u.display().to_string()]),
-        None => load_corpus(corpus),
     }
 }
 
@@ -160,11 +162,13 @@ pub fn load_labels(inputs: &[PathBuf]) -> stance::Result<(usize, Vec<LabelRow>)>
 
 fn run_add(args: AddArgs) -> stance::Result<ExitCode> {
     let (actors, units) = args.corpus.load()?;
+    let units = units.units;
+    let store = project_ctx::labels(args.labels.as_ref());
     let prefer = args.prefer.map(|p| match p {
         PreferArg::New => Prefer::New,
         PreferArg::Old => Prefer::Old,
     });
-    let plan = plan_merge(&args.labels, &args.files, &units, &actors, prefer)?;
+    let plan = plan_merge(&store, &args.files, &units, &actors, prefer)?;
     for p in &plan.problems {
         eprintln!("error: {p}");
     }
@@ -220,8 +224,11 @@ fn run_add(args: AddArgs) -> stance::Result<ExitCode> {
 fn run_stats(args: StatsArgs) -> stance::Result<ExitCode> {
     use std::io::Write;
     let (actors, units) = args.corpus.load()?;
-    let (files, rows) = load_labels(&args.labels)?;
-    let stats = label_stats(&rows, &units, &actors);
+    let (files, rows) = load_labels(&label_inputs(&args.labels))?;
+    let (rows, aside) = units.set_aside(rows, |r| &r.doc_id);
+    project_ctx::note_set_aside(aside, &units);
+    let rule = project_ctx::split_rule()?;
+    let stats = label_stats(&rows, &units.units, &actors, &rule);
     let mut out = String::new();
     if args.json {
         let mut v = serde_json::to_value(&stats).expect("stats serialize");
@@ -276,6 +283,23 @@ fn run_stats(args: StatsArgs) -> stance::Result<ExitCode> {
                 }
             );
         }
+        let _ = writeln!(
+            w,
+            "\nper source and split: units; then pro/anti/none per actor"
+        );
+        let _ = write!(w, "{:<26} {:<5} {:>5}", "document", "split", "units");
+        for code in actors.codes() {
+            let _ = write!(w, " {code:>11}");
+        }
+        let _ = writeln!(w);
+        for c in &stats.by_source {
+            let _ = write!(w, "{:<26} {:<5} {:>5}", c.doc_id, c.split, c.units);
+            for code in actors.codes() {
+                let n = c.stance.get(code).cloned().unwrap_or_default();
+                let _ = write!(w, " {:>11}", format!("{}/{}/{}", n.pro, n.anti, n.none));
+            }
+            let _ = writeln!(w);
+        }
         let u = &stats.unlabelled;
         let _ = writeln!(
             w,
@@ -300,15 +324,17 @@ pub fn load_corpus(inputs: &[String]) -> Vec<Unit> {
 }
 
 fn run_check(args: CheckArgs) -> stance::Result<ExitCode> {
-    let actors = ActorSet::from_file(&args.actors)?;
-    let units = load_corpus(&args.corpus);
-    let files = label_files(&args.labels).map_err(stance::Error::Invalid)?;
+    let (actors, units) = args.corpus.load()?;
+    let inputs = label_inputs(&args.labels);
+    let files = label_files(&inputs).map_err(stance::Error::Invalid)?;
     if files.is_empty() {
-        eprintln!("error: no label files (*.csv) found in {:?}", args.labels);
+        eprintln!("error: no label files (*.csv) found in {inputs:?}");
         return Ok(ExitCode::from(1));
     }
     let (rows, mut problems) = read_labels(&files);
-    let report = check(&rows, &units, &actors);
+    let (rows, aside) = units.set_aside(rows, |r| &r.doc_id);
+    project_ctx::note_set_aside(aside, &units);
+    let report = check_with(&rows, &units.units, &actors, &units.sampled_docs);
     problems.extend(report.problems.iter().cloned());
     for p in &problems {
         eprintln!("error: {p}");

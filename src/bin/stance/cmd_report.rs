@@ -14,6 +14,7 @@ use stance::report::{ArticleReport, build, render_csv, render_html, render_table
 use stance::score::{Record, ScoreRecord, score_stream};
 
 use crate::cmd_labels::load_corpus;
+use crate::project_ctx;
 use crate::io;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -43,12 +44,14 @@ pub struct ReportArgs {
     /// Hand-label CSVs or folders of them.
     #[arg(long, num_args = 1..)]
     labels: Vec<PathBuf>,
-    /// Corpus the labels refer to (for unit kinds and excerpts).
-    #[arg(long, default_value = "seeds")]
+    /// Corpus the labels refer to (for unit kinds and excerpts) [default:
+    /// the project's corpora, or seeds].
+    #[arg(long, num_args = 1..)]
     corpus: Vec<String>,
-    /// Actors file, for the actor order of label-only reports.
-    #[arg(long, default_value = "labels/actors.toml")]
-    actors: PathBuf,
+    /// Actors file, for the actor order of label-only reports [default: the
+    /// project's, or labels/actors.toml].
+    #[arg(long)]
+    actors: Option<PathBuf>,
     #[command(flatten)]
     out: OutArgs,
 }
@@ -155,7 +158,7 @@ pub fn report(args: ReportArgs) -> stance::Result<ExitCode> {
     let labels = load_labels(&args.labels)?;
     let actors: Vec<String> = match scores.iter().find(|r| r.doc_id.is_some()) {
         Some(r) => r.actors.iter().map(|a| a.actor.clone()).collect(),
-        None => ActorSet::from_file(&args.actors)?
+        None => ActorSet::from_file(&project_ctx::actors(args.actors.as_ref()))?
             .codes()
             .map(str::to_string)
             .collect(),
@@ -163,7 +166,7 @@ pub fn report(args: ReportArgs) -> stance::Result<ExitCode> {
     let units = if labels.is_empty() {
         Vec::new()
     } else {
-        load_corpus(&args.corpus)
+        project_ctx::unit_list(Some(&args.corpus), None)?
     };
     let (excerpts, kinds) = unit_maps(&units);
     emit(

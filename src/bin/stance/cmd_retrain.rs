@@ -1,4 +1,4 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -7,10 +7,11 @@ use stance::dataset::{DataOptions, Dataset, read_data};
 use stance::error::{Error, Result, read_file};
 use stance::eval::{Difference, PairedScores};
 use stance::model::registry::{DEFAULT_FILE, Registry, now_utc};
-use stance::model::retrain::{Comparison, Configs, compare, split};
+use stance::model::retrain::{Comparison, Configs, compare, split, split_recorded};
 use stance::model::{ModelData, StanceModel, TrainParams, file, train};
 
-use crate::cmd_labels::load_corpus;
+use crate::project_ctx;
+use stance::labels::splits::SplitRule;
 use crate::io::Bars;
 use crate::train_args::ModelKind;
 
@@ -30,14 +31,17 @@ use crate::train_args::ModelKind;
 /// Example: stance retrain --labels labels/
 #[derive(Parser)]
 pub struct Args {
-    /// The label store (a folder of label CSVs).
-    #[arg(long, default_value = "labels")]
-    labels: PathBuf,
-    /// Pages or unit files the labels refer to.
-    #[arg(long, default_value = "seeds")]
+    /// The label store (a folder of label CSVs) [default: the project's, or
+    /// labels].
+    #[arg(long)]
+    labels: Option<PathBuf>,
+    /// Pages or unit files the labels refer to [default: the project's
+    /// corpora, or seeds].
+    #[arg(long, num_args = 1..)]
     corpus: Vec<String>,
-    #[arg(long, default_value = "labels/actors.toml")]
-    actors: PathBuf,
+    /// The actors file [default: the project's, or labels/actors.toml].
+    #[arg(long)]
+    actors: Option<PathBuf>,
     /// The models folder (registry.json, default.model, kept models).
     #[arg(long, default_value = "models")]
     models: PathBuf,
@@ -63,27 +67,34 @@ pub struct Args {
 pub fn run(args: Args) -> Result<ExitCode> {
     let mut registry = Registry::load(&args.models)?;
     let cfg = registry.retrain.clone();
-    let actors = ActorSet::from_file(&args.actors)?;
-    let actors_toml = String::from_utf8_lossy(&read_file(&args.actors)?).into_owned();
+    let actors_path = project_ctx::actors(args.actors.as_ref());
+    let labels = project_ctx::labels(args.labels.as_ref());
+    let actors = ActorSet::from_file(&actors_path)?;
+    let actors_toml = String::from_utf8_lossy(&read_file(&actors_path)?).into_owned();
     let default_path = args.models.join(DEFAULT_FILE);
     let default = if default_path.exists() {
         let m = StanceModel::load(&default_path)?;
-        m.require_actors(&actors, &args.actors)?;
+        m.require_actors(&actors, &actors_path)?;
         adopt_untracked_default(&mut registry, &args, m.data())?;
         Some(m)
     } else {
         None
     };
 
-    let data = load(&args, &cfg.external_data)?;
-    let parts = split(data, cfg.holdout_percent);
+    let rule = project_ctx::split_rule()?;
+    let data = load(&args, &labels, &rule, &cfg.external_data)?;
+    let (parts, held) = if rule.is_recorded() {
+        (split_recorded(data, &rule), "the recorded eval split".to_string())
+    } else {
+        let held = format!("{}% of comments", cfg.holdout_percent);
+        (split(data, cfg.holdout_percent), held)
+    };
     eprintln!(
-        "training pool: {} stance / {} sentiment examples; held-out comments: {} / {} ({}%)",
+        "training pool: {} stance / {} sentiment examples; held out ({held}): {} / {}",
         parts.train.stance.len(),
         parts.train.sentiment.len(),
         parts.holdout.stance.len(),
         parts.holdout.sentiment.len(),
-        cfg.holdout_percent
     );
     let base = default
         .as_ref()
@@ -91,7 +102,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .unwrap_or_else(shipped_settings);
     let params = overridden(&base, &args);
     params.check()?;
-    let mut files = vec![args.labels.display().to_string()];
+    let mut files = vec![labels.display().to_string()];
     files.extend(cfg.external_data.iter().cloned());
     let started = std::time::Instant::now();
     let data = train(
@@ -173,14 +184,16 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
 }
 
-/// Reads the label store (all unit kinds) and the external data.
-fn load(args: &Args, external: &[String]) -> Result<Dataset> {
-    let units = load_corpus(&args.corpus);
-    let mut data = read_data(
-        std::slice::from_ref(&args.labels),
-        &units,
-        &DataOptions::default(),
-    );
+/// Reads the label store (all unit kinds, both splits) and the external data.
+fn load(args: &Args, labels: &Path, rule: &SplitRule, external: &[String]) -> Result<Dataset> {
+    let units = project_ctx::units(Some(&args.corpus), None)?;
+    let opts = DataOptions {
+        splits: rule.clone(),
+        set_aside_unknown_docs: !units.absent.is_empty(),
+        ..DataOptions::default()
+    };
+    let mut data = read_data(&[labels.to_path_buf()], &units.units, &opts);
+    project_ctx::note_set_aside(data.set_aside, &units);
     let ext: Vec<PathBuf> = external.iter().map(PathBuf::from).collect();
     if !ext.is_empty() {
         let more = read_data(&ext, &[], &DataOptions::default());
@@ -195,7 +208,7 @@ fn load(args: &Args, external: &[String]) -> Result<Dataset> {
     if data.stance.is_empty() {
         return Err(Error::Param(format!(
             "no stance labels in {}",
-            args.labels.display()
+            labels.display()
         )));
     }
     Ok(data)

@@ -14,6 +14,8 @@ use stance::model::predict::Scratch;
 use stance::suggest::{Candidate, SPREAD, Uncertainty, most_uncertain_first, pick};
 
 use crate::io;
+use crate::project_ctx;
+use stance::labels::splits::Split;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Measure {
@@ -39,12 +41,15 @@ enum Measure {
 pub struct Args {
     #[arg(long, default_value = "models/default.model")]
     model: PathBuf,
-    /// Units to choose from: ingest output, pages, folders, or -.
-    #[arg(long, required = true, num_args = 1..)]
+    /// Units to choose from: ingest output, pages, folders, or - [default:
+    /// the project's corpora]. Units the project's splits file assigns to
+    /// evaluation are never suggested.
+    #[arg(long, num_args = 1..)]
     units: Vec<String>,
-    /// The label store: (unit, actor) pairs already labelled are skipped.
-    #[arg(long, default_value = "labels")]
-    labels: PathBuf,
+    /// The label store: (unit, actor) pairs already labelled are skipped
+    /// [default: the project's, or labels].
+    #[arg(long)]
+    labels: Option<PathBuf>,
     /// How many units to pick.
     #[arg(short, default_value_t = 50)]
     n: usize,
@@ -76,12 +81,19 @@ const BATCH: usize = 8192;
 pub fn run(args: Args) -> Result<ExitCode> {
     let model = StanceModel::load(&args.model)?;
     let codes: Vec<String> = model.actors().codes().map(str::to_string).collect();
-    let labelled = labelled_pairs(&args.labels)?;
+    let labelled = labelled_pairs(&project_ctx::labels(args.labels.as_ref()))?;
+    let splits = project_ctx::split_rule()?;
+    let is_eval = |u: &Unit| {
+        splits.is_recorded() && splits.of(&u.doc_id, &u.unit_id, u.kind) == Split::Eval
+    };
     let measure = match args.measure {
         Measure::Margin => Uncertainty::Margin,
         Measure::Entropy => Uncertainty::Entropy,
     };
-    let inputs: Vec<Input> = args.units.iter().map(|s| Input::parse(s)).collect();
+    let inputs: Vec<Input> = unit_inputs(&args.units)?
+        .iter()
+        .map(|s| Input::parse(s))
+        .collect();
     let mut ingest = Ingest::new(&inputs);
     let keep = (20 * args.n).max(1000);
     let mut pool: Vec<(Candidate, Unit)> = Vec::new();
@@ -106,7 +118,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             break;
         }
         let before = batch.len();
-        batch.retain(|u| codes.iter().any(|c| !labelled.contains(&key(u, c))));
+        batch.retain(|u| !is_eval(u) && codes.iter().any(|c| !labelled.contains(&key(u, c))));
         skipped += before - batch.len();
         let scored: Vec<(Candidate, Unit)> = batch
             .into_par_iter()
@@ -200,7 +212,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     out.flush()
         .map_err(|e| io::write_err(args.output.as_deref(), e))?;
     eprintln!(
-        "read {} units (rejected {}), {} fully labelled, picked {} units across {} articles: {} rows to label",
+        "read {} units (rejected {}), {} fully labelled or held out for evaluation, picked {} units across {} articles: {} rows to label",
         summary.read,
         summary.rejected,
         skipped,
@@ -213,6 +225,17 @@ pub fn run(args: Args) -> Result<ExitCode> {
         rows
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// --units, or the present corpora of the project.
+fn unit_inputs(given: &[String]) -> Result<Vec<String>> {
+    if !given.is_empty() {
+        return Ok(given.to_vec());
+    }
+    let project = project_ctx::project()
+        .ok_or_else(|| Error::Param("give --units (no stance.toml here names a corpus)".into()))?;
+    let (present, _) = project.present_corpora()?;
+    Ok(present.iter().flat_map(|c| c.inputs.clone()).collect())
 }
 
 fn parse_share(s: &str) -> std::result::Result<f64, String> {

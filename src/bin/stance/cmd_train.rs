@@ -5,7 +5,8 @@ use clap::Parser;
 use stance::model::evaluate::{predict, report};
 use stance::model::{StanceModel, file, train};
 
-use crate::data_args::{DataArgs, KindArg};
+use crate::data_args::DataArgs;
+use stance::labels::splits::Split;
 use crate::io::Bars;
 use crate::train_args::TrainArgs;
 
@@ -24,7 +25,7 @@ pub struct Args {
     data: DataArgs,
     #[command(flatten)]
     model: TrainArgs,
-    /// Validation data scored after training (label CSVs use the comment split).
+    /// Validation data scored after training (label CSVs: their eval split).
     #[arg(long, num_args = 1..)]
     validate: Vec<PathBuf>,
     /// Fail on any rejected data row instead of skipping it.
@@ -39,11 +40,11 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
     let params = args.model.params();
     params.check()?;
     let (actors, actors_toml) = args.data.actors()?;
-    let data = args.data.load(KindArg::Paragraph, args.strict)?;
+    let data = args.data.load(Split::Train, args.strict)?;
     print_counts(&data);
     let files = args
         .data
-        .data
+        .inputs()?
         .iter()
         .map(|p| p.display().to_string())
         .collect();
@@ -56,9 +57,10 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
             units: args.data.units.clone(),
             corpus: args.data.corpus.clone(),
             actors: args.data.actors.clone(),
+            split: None,
             kind: None,
         };
-        let vdata = v.load(KindArg::Comment, args.strict)?;
+        let vdata = v.load(Split::Eval, args.strict)?;
         let r = report(
             &predict(&StanceModel::from_data(model.clone())?, &vdata),
             0,

@@ -7,8 +7,9 @@ use stance::actors::ActorSet;
 use stance::corpus::UnitKind;
 use stance::dataset::{DataOptions, Dataset, read_data};
 use stance::error::{Error, Result, read_file};
+use stance::labels::splits::Split;
 
-use crate::cmd_labels::load_corpus;
+use crate::project_ctx;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum KindArg {
@@ -17,61 +18,106 @@ pub enum KindArg {
     All,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SplitArg {
+    Train,
+    Eval,
+    All,
+}
+
 #[derive(Args)]
 pub struct DataArgs {
     /// Labelled data: label CSVs (or folders of them), stance JSON lines
-    /// ({text, target, label}) or NewsMTSC lines; format told by the fields.
-    #[arg(long, required = true, num_args = 1..)]
+    /// ({text, target, label}) or NewsMTSC lines; format told by the fields
+    /// [default: the project's label store].
+    #[arg(long, num_args = 1..)]
     pub data: Vec<PathBuf>,
     /// Units that label CSVs refer to (the output of `stance ingest`);
     /// default: ingest --corpus.
     #[arg(long)]
     pub units: Option<PathBuf>,
-    /// Pages or unit files to ingest for label CSVs when --units is not given.
-    #[arg(long, default_value = "seeds")]
+    /// Pages or unit files to ingest for label CSVs when --units is not
+    /// given [default: the project's corpora, or seeds].
+    #[arg(long, num_args = 1..)]
     pub corpus: Vec<String>,
-    /// The actors file.
-    #[arg(long, default_value = "labels/actors.toml")]
-    pub actors: PathBuf,
-    /// Which units of label CSVs to use [default: paragraph for train (the
-    /// training split), comment for eval (the evaluation split)].
+    /// The actors file [default: the project's, or labels/actors.toml].
+    #[arg(long)]
+    pub actors: Option<PathBuf>,
+    /// Which labelled units of label CSVs to use, by the recorded split
+    /// (stance.toml's splits file; without one, comments are eval and the
+    /// rest train) [default: train for train and --cv, eval for eval].
+    #[arg(long, value_enum)]
+    pub split: Option<SplitArg>,
+    /// Only units of this kind (on top of --split).
     #[arg(long, value_enum)]
     pub kind: Option<KindArg>,
 }
 
 impl DataArgs {
+    pub fn actors_path(&self) -> PathBuf {
+        project_ctx::actors(self.actors.as_ref())
+    }
+
     pub fn actors(&self) -> Result<(ActorSet, String)> {
-        let set = ActorSet::from_file(&self.actors)?;
-        let text = String::from_utf8(read_file(&self.actors)?).expect("checked by from_file");
+        let path = self.actors_path();
+        let set = ActorSet::from_file(&path)?;
+        let text = String::from_utf8(read_file(&path)?).expect("checked by from_file");
         Ok((set, text))
+    }
+
+    /// The inputs: --data, or the project's label store.
+    pub fn inputs(&self) -> Result<Vec<PathBuf>> {
+        if !self.data.is_empty() {
+            return Ok(self.data.clone());
+        }
+        match project_ctx::project() {
+            Some(p) => Ok(vec![p.labels.clone()]),
+            None => Err(Error::Param(
+                "give --data (no stance.toml here names a label store)".into(),
+            )),
+        }
     }
 
     /// Reads the data; rejected rows are listed on stderr. With `strict`,
     /// any rejection is an error.
-    pub fn load(&self, default_kind: KindArg, strict: bool) -> Result<Dataset> {
-        let needs_units = self
-            .data
+    pub fn load(&self, default_split: Split, strict: bool) -> Result<Dataset> {
+        let inputs = self.inputs()?;
+        let needs_units = inputs
             .iter()
             .any(|p| p.is_dir() || p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")));
-        let units = match (&self.units, needs_units) {
-            (_, false) => Vec::new(),
-            (Some(u), true) => load_corpus(&[u.display().to_string()]),
-            (None, true) => load_corpus(&self.corpus),
+        let units = if needs_units {
+            project_ctx::units(Some(&self.corpus), self.units.as_deref())?
+        } else {
+            Default::default()
         };
-        let kinds = match self.kind.unwrap_or(default_kind) {
-            KindArg::Paragraph => vec![UnitKind::Paragraph, UnitKind::Title],
-            KindArg::Comment => vec![UnitKind::Comment],
-            KindArg::All => vec![],
+        let kinds = match self.kind {
+            Some(KindArg::Paragraph) => vec![UnitKind::Paragraph, UnitKind::Title],
+            Some(KindArg::Comment) => vec![UnitKind::Comment],
+            Some(KindArg::All) | None => vec![],
         };
-        let data = read_data(&self.data, &units, &DataOptions { kinds });
+        let split = match self.split {
+            Some(SplitArg::Train) => Some(Split::Train),
+            Some(SplitArg::Eval) => Some(Split::Eval),
+            Some(SplitArg::All) => None,
+            None => Some(default_split),
+        };
+        let opts = DataOptions {
+            kinds,
+            split,
+            splits: project_ctx::split_rule()?,
+            set_aside_unknown_docs: !units.absent.is_empty(),
+        };
+        let data = read_data(&inputs, &units.units, &opts);
         for r in &data.rejected {
             eprintln!("rejected: {r}");
         }
+        project_ctx::note_set_aside(data.set_aside, &units);
         eprintln!(
-            "data: read {} rows, {} stance examples, {} sentiment examples, rejected {}",
+            "data: read {} rows, {} stance examples, {} sentiment examples ({} split), rejected {}",
             data.read,
             data.stance.len(),
             data.sentiment.len(),
+            split.map_or("every", Split::as_str),
             data.rejected.len()
         );
         if strict && !data.rejected.is_empty() {
@@ -80,7 +126,7 @@ impl DataArgs {
         if data.stance.is_empty() && data.sentiment.is_empty() {
             return Err(Error::Param(format!(
                 "no usable examples in {}",
-                self.data
+                inputs
                     .iter()
                     .map(|p| p.display().to_string())
                     .collect::<Vec<_>>()

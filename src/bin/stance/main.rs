@@ -14,6 +14,7 @@ mod cmd_suggest;
 mod cmd_train;
 mod data_args;
 mod io;
+mod project_ctx;
 mod train_args;
 
 use std::process::ExitCode;
@@ -28,6 +29,10 @@ use clap::{Parser, Subcommand};
 #[derive(Parser)]
 #[command(name = "stance", version, propagate_version = true)]
 struct Cli {
+    /// The project folder (or its stance.toml) [default: $STANCE_PROJECT, or
+    /// the nearest stance.toml in this folder or above].
+    #[arg(long, global = true)]
+    project: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -51,6 +56,10 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(e) = project_ctx::init(cli.project.as_deref()) {
+        io::report_error(&e);
+        return ExitCode::from(2);
+    }
     let result = match cli.command {
         Command::Ingest(a) => cmd_ingest::run(a),
         Command::Actors(a) => cmd_actors::run(a),

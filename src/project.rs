@@ -1,0 +1,363 @@
+//! The project file, `stance.toml`: the corpora, the label store, the
+//! actors file and the recorded splits, declared once instead of repeated as
+//! flags on every command.
+//!
+//! It is found the way git finds its folder: `--project DIR` or
+//! `STANCE_PROJECT`, else the nearest `stance.toml` in the working folder or
+//! above it. Paths in it are relative to the folder that holds it, so the
+//! commands work from any subfolder. Flags still win over the file.
+//!
+//! A corpus may be `optional`: the pool of reader comments lives beside the
+//! repository (`../shared/data`), which a fresh clone may lack. An absent
+//! optional corpus is said on stderr and its labels are set aside (counted,
+//! never silently dropped); an absent required corpus is an error.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::corpus::{Ingest, Input, Unit};
+use crate::error::{Error, Location, Rejection, display_path, read_file};
+use crate::labels::splits::{Split, SplitRule};
+
+/// The file name searched for.
+pub const FILE: &str = "stance.toml";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProjectFile {
+    actors: Option<String>,
+    labels: Option<String>,
+    splits: Option<SplitsFile>,
+    #[serde(default)]
+    corpus: Vec<CorpusFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SplitsFile {
+    file: String,
+    /// Split of the labelled units the file does not list.
+    unlisted: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CorpusFile {
+    name: String,
+    inputs: Vec<String>,
+    #[serde(default)]
+    optional: bool,
+    #[serde(default = "yes")]
+    whole_documents: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// One declared corpus.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Corpus {
+    pub name: String,
+    /// Inputs as `stance ingest` takes them, resolved against the project.
+    pub inputs: Vec<String>,
+    /// Absent is a note, not an error (data that lives beside the repo).
+    pub optional: bool,
+    /// Every paragraph and comment of a labelled document must be labelled
+    /// (articles labelled whole). False for pools labelled unit by unit,
+    /// where only each labelled unit must be complete.
+    pub whole_documents: bool,
+}
+
+impl Corpus {
+    /// Whether every input exists (stdin always does).
+    pub fn is_present(&self) -> bool {
+        self.inputs
+            .iter()
+            .all(|i| i == "-" || Path::new(i).exists())
+    }
+}
+
+/// A loaded project.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// The folder holding `stance.toml`.
+    pub root: PathBuf,
+    pub actors: PathBuf,
+    pub labels: PathBuf,
+    pub corpora: Vec<Corpus>,
+    /// The splits file and the split of units it does not list.
+    pub splits: Option<(PathBuf, Split)>,
+}
+
+impl Project {
+    /// The nearest `stance.toml` at `start` or above.
+    pub fn find(start: &Path) -> Option<PathBuf> {
+        start
+            .ancestors()
+            .map(|d| d.join(FILE))
+            .find(|f| f.is_file())
+    }
+
+    /// `dir` (from `--project`) or `STANCE_PROJECT` when given, else the
+    /// nearest project above the working folder; `None` when there is none,
+    /// and the commands keep their built-in defaults.
+    pub fn discover(dir: Option<&Path>) -> Result<Option<Project>, Error> {
+        let given = dir
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::var_os("STANCE_PROJECT").map(PathBuf::from));
+        if let Some(d) = given {
+            let file = if d.is_dir() { d.join(FILE) } else { d };
+            return Project::load(&file).map(Some);
+        }
+        let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
+        Project::find(&cwd)
+            .map(|f| Project::load(&f))
+            .transpose()
+    }
+
+    pub fn load(path: &Path) -> Result<Project, Error> {
+        let bytes = read_file(path)?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            Error::Invalid(Rejection::new(
+                Location::of_path(path, None),
+                "not UTF-8 text",
+            ))
+        })?;
+        Project::parse(path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Project, Error> {
+        let at = |line: Option<u64>, msg: String| {
+            Error::Invalid(Rejection::new(Location::of_path(path, line), msg))
+        };
+        let file: ProjectFile = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() as u64 + 1);
+            at(line, e.message().to_string())
+        })?;
+        let root = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        let resolve = |p: &str| -> PathBuf {
+            if p == "-" {
+                PathBuf::from(p)
+            } else {
+                root.join(p)
+            }
+        };
+        let splits = match file.splits {
+            Some(s) => {
+                let unlisted = Split::parse(&s.unlisted).ok_or_else(|| {
+                    at(
+                        None,
+                        format!(
+                            "[splits] unlisted = {:?}: expected \"train\" or \"eval\"",
+                            s.unlisted
+                        ),
+                    )
+                })?;
+                Some((resolve(&s.file), unlisted))
+            }
+            None => None,
+        };
+        let mut corpora: Vec<Corpus> = Vec::new();
+        for c in file.corpus {
+            if corpora.iter().any(|k| k.name == c.name) {
+                return Err(at(None, format!("corpus {:?} declared twice", c.name)));
+            }
+            if c.inputs.is_empty() {
+                return Err(at(None, format!("corpus {:?} has no inputs", c.name)));
+            }
+            corpora.push(Corpus {
+                name: c.name,
+                inputs: c
+                    .inputs
+                    .iter()
+                    .map(|i| resolve(i).display().to_string())
+                    .collect(),
+                optional: c.optional,
+                whole_documents: c.whole_documents,
+            });
+        }
+        Ok(Project {
+            actors: resolve(file.actors.as_deref().unwrap_or("labels/actors.toml")),
+            labels: resolve(file.labels.as_deref().unwrap_or("labels")),
+            root,
+            corpora,
+            splits,
+        })
+    }
+
+    /// The recorded split rule, read now (or the kind rule without one).
+    pub fn split_rule(&self) -> Result<SplitRule, Error> {
+        match &self.splits {
+            Some((file, unlisted)) => SplitRule::read(file, *unlisted),
+            None => Ok(SplitRule::ByKind),
+        }
+    }
+
+    /// Declared corpora split into present and absent ones; an absent
+    /// required corpus is an error.
+    pub fn present_corpora(&self) -> Result<(Vec<&Corpus>, Vec<&Corpus>), Error> {
+        let (present, absent): (Vec<&Corpus>, Vec<&Corpus>) =
+            self.corpora.iter().partition(|c| c.is_present());
+        if let Some(c) = absent.iter().find(|c| !c.optional) {
+            let missing: Vec<&str> = c
+                .inputs
+                .iter()
+                .filter(|i| !Path::new(i).exists())
+                .map(String::as_str)
+                .collect();
+            return Err(Error::Param(format!(
+                "corpus {:?} of {} is missing: {}",
+                c.name,
+                display_path(&self.root.join(FILE)),
+                missing.join(", ")
+            )));
+        }
+        Ok((present, absent))
+    }
+}
+
+/// The units of a project's present corpora, with what could not be had.
+#[derive(Debug, Default)]
+pub struct ProjectUnits {
+    pub units: Vec<Unit>,
+    /// Records the ingest rejected, with file and line.
+    pub rejected: Vec<Rejection>,
+    /// Optional corpora that are not on this machine.
+    pub absent: Vec<Corpus>,
+    /// Documents labelled unit by unit (corpora with `whole_documents =
+    /// false`): only each labelled unit must be complete.
+    pub sampled_docs: HashSet<String>,
+}
+
+impl ProjectUnits {
+    /// Reads the given corpora; `absent` are the declared ones not here.
+    pub fn read(present: &[&Corpus], absent: &[&Corpus]) -> ProjectUnits {
+        let mut out = ProjectUnits {
+            absent: absent.iter().map(|c| (*c).clone()).collect(),
+            ..ProjectUnits::default()
+        };
+        for c in present {
+            let inputs: Vec<Input> = c.inputs.iter().map(|s| Input::parse(s)).collect();
+            for r in Ingest::new(&inputs) {
+                match r {
+                    Ok(u) => {
+                        if !c.whole_documents {
+                            out.sampled_docs.insert(u.doc_id.clone());
+                        }
+                        out.units.push(u);
+                    }
+                    Err(e) => out.rejected.push(e),
+                }
+            }
+        }
+        out
+    }
+
+    /// Label rows whose document is in no loaded corpus, while a declared
+    /// corpus is absent, belong to that corpus: they are set aside (and
+    /// counted by the caller) rather than reported as unknown units. With
+    /// every corpus present, nothing is set aside and unknown units stay
+    /// errors.
+    pub fn set_aside<T>(&self, rows: Vec<T>, doc_of: impl Fn(&T) -> &str) -> (Vec<T>, usize) {
+        if self.absent.is_empty() {
+            return (rows, 0);
+        }
+        let docs: HashSet<&str> = self.units.iter().map(|u| u.doc_id.as_str()).collect();
+        let before = rows.len();
+        let kept: Vec<T> = rows
+            .into_iter()
+            .filter(|r| docs.contains(doc_of(r)))
+            .collect();
+        let n = before - kept.len();
+        (kept, n)
+    }
+
+    /// "pool (../shared/data/comments/pool.jsonl)", for notes.
+    pub fn absent_names(&self) -> String {
+        self.absent
+            .iter()
+            .map(|c| format!("{} ({})", c.name, c.inputs.join(", ")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = r#"
+actors = "labels/actors.toml"
+labels = "labels"
+splits = { file = "labels/splits.csv", unlisted = "train" }
+
+[[corpus]]
+name = "seeds"
+inputs = ["seeds"]
+
+[[corpus]]
+name = "pool"
+inputs = ["../data/pool.jsonl"]
+optional = true
+whole_documents = false
+"#;
+
+    #[test]
+    fn paths_resolve_against_the_project_folder() {
+        let p = Project::parse(Path::new("/x/proj/stance.toml"), TEXT).unwrap();
+        assert_eq!(p.actors, Path::new("/x/proj/labels/actors.toml"));
+        assert_eq!(p.labels, Path::new("/x/proj/labels"));
+        assert_eq!(
+            p.splits,
+            Some((PathBuf::from("/x/proj/labels/splits.csv"), Split::Train))
+        );
+        assert_eq!(p.corpora[0].inputs, ["/x/proj/seeds"]);
+        assert!(p.corpora[0].whole_documents && !p.corpora[0].optional);
+        assert_eq!(p.corpora[1].inputs, ["/x/proj/../data/pool.jsonl"]);
+        assert!(!p.corpora[1].whole_documents && p.corpora[1].optional);
+    }
+
+    #[test]
+    fn mistakes_name_the_file_and_line() {
+        let e = Project::parse(Path::new("p/stance.toml"), "actors = 3\n").unwrap_err();
+        assert!(e.to_string().starts_with("p/stance.toml:1:"), "{e}");
+        let e = Project::parse(Path::new("p/stance.toml"), "\ncorpora = []\n").unwrap_err();
+        assert!(e.to_string().contains("p/stance.toml:2:"), "{e}");
+        let text = "splits = { file = \"s.csv\", unlisted = \"later\" }\n";
+        let e = Project::parse(Path::new("stance.toml"), text).unwrap_err();
+        assert!(e.to_string().contains("expected \"train\" or \"eval\""), "{e}");
+    }
+
+    #[test]
+    fn an_absent_required_corpus_is_an_error_an_optional_one_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(FILE);
+        std::fs::create_dir(dir.path().join("seeds")).unwrap();
+        let text = "[[corpus]]\nname = \"seeds\"\ninputs = [\"seeds\"]\n\
+                    [[corpus]]\nname = \"pool\"\ninputs = [\"nowhere.jsonl\"]\noptional = true\n";
+        let p = Project::parse(&file, text).unwrap();
+        let (present, absent) = p.present_corpora().unwrap();
+        assert_eq!((present.len(), absent[0].name.as_str()), (1, "pool"));
+        let p = Project::parse(&file, &text.replace("optional = true", "")).unwrap();
+        let e = p.present_corpora().unwrap_err().to_string();
+        assert!(e.contains("corpus \"pool\"") && e.contains("nowhere.jsonl"), "{e}");
+    }
+
+    #[test]
+    fn found_from_a_subfolder() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(FILE), "").unwrap();
+        let sub = dir.path().join("a/b");
+        std::fs::create_dir_all(&sub).unwrap();
+        assert_eq!(Project::find(&sub), Some(dir.path().join(FILE)));
+    }
+}
