@@ -113,9 +113,7 @@ impl Project {
             return Project::load(&file).map(Some);
         }
         let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
-        Project::find(&cwd)
-            .map(|f| Project::load(&f))
-            .transpose()
+        Project::find(&cwd).map(|f| Project::load(&f)).transpose()
     }
 
     pub fn load(path: &Path) -> Result<Project, Error> {
@@ -334,7 +332,10 @@ whole_documents = false
         assert!(e.to_string().contains("p/stance.toml:2:"), "{e}");
         let text = "splits = { file = \"s.csv\", unlisted = \"later\" }\n";
         let e = Project::parse(Path::new("stance.toml"), text).unwrap_err();
-        assert!(e.to_string().contains("expected \"train\" or \"eval\""), "{e}");
+        assert!(
+            e.to_string().contains("expected \"train\" or \"eval\""),
+            "{e}"
+        );
     }
 
     #[test]
@@ -349,7 +350,10 @@ whole_documents = false
         assert_eq!((present.len(), absent[0].name.as_str()), (1, "pool"));
         let p = Project::parse(&file, &text.replace("optional = true", "")).unwrap();
         let e = p.present_corpora().unwrap_err().to_string();
-        assert!(e.contains("corpus \"pool\"") && e.contains("nowhere.jsonl"), "{e}");
+        assert!(
+            e.contains("corpus \"pool\"") && e.contains("nowhere.jsonl"),
+            "{e}"
+        );
     }
 
     #[test]

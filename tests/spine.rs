@@ -203,9 +203,26 @@ fn shipped_labels_are_clean_and_complete() {
         "every seed document is labelled: {err}"
     );
     assert!(err.contains("0 problem(s)"));
-    // Every paragraph and comment of the five seeds, six actors each.
+    // Every paragraph and comment of the five seeds, six actors each, and
+    // (with ../shared/data) every labelled unit of the pool.
     let units = json_lines(&stdout(&stance(&["ingest", "seeds/"])));
-    let labelled = units.iter().filter(|u| u["kind"] != "title").count();
+    let mut labelled = units.iter().filter(|u| u["kind"] != "title").count();
+    if shared_data("comments/pool.jsonl").is_some() {
+        let pool: std::collections::BTreeSet<String> = fs::read_dir(root().join("labels"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+            .filter(|p| !p.file_name().unwrap().to_str().unwrap().starts_with("00"))
+            .flat_map(|p| {
+                let text = fs::read_to_string(p).unwrap();
+                text.lines()
+                    .skip(1)
+                    .map(|l| l.split(',').take(2).collect::<Vec<_>>().join("/"))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        labelled += pool.len();
+    }
     assert!(
         err.contains(&format!("{} complete units", labelled)),
         "{err}"

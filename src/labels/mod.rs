@@ -1,7 +1,7 @@
 //! Hand labels: per (unit, actor) stance and per unit sentiment, in CSV files
-//! `doc_id,unit_id,actor,stance,sentiment` (extra columns are ignored). The
-//! reader comments are the evaluation split and the article paragraphs the
-//! training split; see `labels/GUIDE.md`.
+//! `doc_id,unit_id,actor,stance,sentiment` (extra columns are ignored).
+//! Which units train and which evaluate is recorded ([`splits`]); see
+//! `labels/GUIDE.md`.
 
 pub mod agree;
 pub mod check;

@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
+use super::splits::{Split, SplitRule};
 use super::{LabelRow, Sentiment, Stance};
 use crate::actors::ActorSet;
-use super::splits::{Split, SplitRule};
 use crate::corpus::{Unit, UnitKind};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -127,7 +127,11 @@ pub fn label_stats(
     let mut rows_per_doc: HashMap<&str, usize> = HashMap::new();
     let mut by_source: BTreeMap<(&str, Split), SourceCounts> = BTreeMap::new();
     for r in rows {
-        stats.stance.entry(r.actor.clone()).or_default().add(r.stance);
+        stats
+            .stance
+            .entry(r.actor.clone())
+            .or_default()
+            .add(r.stance);
         *rows_per_doc.entry(&r.doc_id).or_default() += 1;
         let key = (r.doc_id.as_str(), r.unit_id.as_str());
         let kind = kinds.get(&key).copied().unwrap_or(UnitKind::Comment);
@@ -139,7 +143,11 @@ pub fn label_stats(
                 split: split.as_str(),
                 ..SourceCounts::default()
             });
-        source.stance.entry(r.actor.clone()).or_default().add(r.stance);
+        source
+            .stance
+            .entry(r.actor.clone())
+            .or_default()
+            .add(r.stance);
         let actors_of = labelled.entry(key).or_default();
         if actors_of.is_empty() {
             stats.sentiment.add(r.sentiment);
@@ -257,7 +265,11 @@ mod tests {
             .collect();
         assert_eq!(
             per,
-            [("d", "train", 1, 1), ("d", "eval", 1, 0), ("x", "eval", 1, 0)]
+            [
+                ("d", "train", 1, 1),
+                ("d", "eval", 1, 0),
+                ("x", "eval", 1, 0)
+            ]
         );
     }
 }

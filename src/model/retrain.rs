@@ -223,8 +223,7 @@ pub fn compare(
 mod tests {
     use super::*;
     use crate::dataset::{Example, SentimentExample};
-    use crate::labels::splits::SplitRule;
-use crate::labels::{self, Sentiment, Stance};
+    use crate::labels::splits::Split as Role;
 
     fn example(id: &str, kind: UnitKind) -> Example {
         Example {
@@ -268,5 +267,33 @@ use crate::labels::{self, Sentiment, Stance};
                 .iter()
                 .all(|e| e.kind == Some(UnitKind::Comment) && is_held_out(&e.id, 50))
         );
+    }
+
+    #[test]
+    fn a_recorded_split_holds_out_its_eval_units_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("splits.csv");
+        std::fs::write(
+            &file,
+            "doc_id,unit_id,split\nd,c1,eval\nd,p1,eval\nd,c2,train\n",
+        )
+        .unwrap();
+        let rule = SplitRule::read(&file, Role::Train).unwrap();
+        let mut data = Dataset::default();
+        for (id, kind) in [
+            ("d/c1", UnitKind::Comment),
+            ("d/c2", UnitKind::Comment),
+            ("d/c3", UnitKind::Comment),
+            ("d/p1", UnitKind::Paragraph),
+        ] {
+            data.stance.push(example(id, kind));
+        }
+        let mut external = example("tweet-7", UnitKind::Comment);
+        external.kind = None;
+        data.stance.push(external);
+        let s = split_recorded(data, &rule);
+        let ids = |d: &Dataset| d.stance.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&s.holdout), ["d/c1", "d/p1"]);
+        assert_eq!(ids(&s.train), ["d/c2", "d/c3", "tweet-7"]);
     }
 }

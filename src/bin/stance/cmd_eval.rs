@@ -7,9 +7,9 @@ use stance::model::StanceModel;
 use stance::model::evaluate::{cross_validate, predict, report};
 
 use crate::data_args::DataArgs;
-use stance::labels::splits::Split;
 use crate::io::Bars;
 use crate::train_args::TrainArgs;
+use stance::labels::splits::Split;
 
 /// Score a model on labelled data, or cross-validate training settings.
 ///

@@ -14,8 +14,8 @@ use stance::report::{ArticleReport, build, render_csv, render_html, render_table
 use stance::score::{Record, ScoreRecord, score_stream};
 
 use crate::cmd_labels::load_corpus;
-use crate::project_ctx;
 use crate::io;
+use crate::project_ctx;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {

@@ -10,10 +10,10 @@ use stance::model::registry::{DEFAULT_FILE, Registry, now_utc};
 use stance::model::retrain::{Comparison, Configs, compare, split, split_recorded};
 use stance::model::{ModelData, StanceModel, TrainParams, file, train};
 
-use crate::project_ctx;
-use stance::labels::splits::SplitRule;
 use crate::io::Bars;
+use crate::project_ctx;
 use crate::train_args::ModelKind;
+use stance::labels::splits::SplitRule;
 
 /// Retrain on all current labels; promote only if not worse.
 ///
@@ -84,7 +84,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let rule = project_ctx::split_rule()?;
     let data = load(&args, &labels, &rule, &cfg.external_data)?;
     let (parts, held) = if rule.is_recorded() {
-        (split_recorded(data, &rule), "the recorded eval split".to_string())
+        (
+            split_recorded(data, &rule),
+            "the recorded eval split".to_string(),
+        )
     } else {
         let held = format!("{}% of comments", cfg.holdout_percent);
         (split(data, cfg.holdout_percent), held)

@@ -83,9 +83,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let codes: Vec<String> = model.actors().codes().map(str::to_string).collect();
     let labelled = labelled_pairs(&project_ctx::labels(args.labels.as_ref()))?;
     let splits = project_ctx::split_rule()?;
-    let is_eval = |u: &Unit| {
-        splits.is_recorded() && splits.of(&u.doc_id, &u.unit_id, u.kind) == Split::Eval
-    };
+    let is_eval =
+        |u: &Unit| splits.is_recorded() && splits.of(&u.doc_id, &u.unit_id, u.kind) == Split::Eval;
     let measure = match args.measure {
         Measure::Margin => Uncertainty::Margin,
         Measure::Entropy => Uncertainty::Entropy,

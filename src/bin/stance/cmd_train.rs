@@ -6,9 +6,9 @@ use stance::model::evaluate::{predict, report};
 use stance::model::{StanceModel, file, train};
 
 use crate::data_args::DataArgs;
-use stance::labels::splits::Split;
 use crate::io::Bars;
 use crate::train_args::TrainArgs;
+use stance::labels::splits::Split;
 
 /// Train a stance (and sentiment) model.
 ///

@@ -112,12 +112,18 @@ impl DataArgs {
             eprintln!("rejected: {r}");
         }
         project_ctx::note_set_aside(data.set_aside, &units);
+        if needs_units {
+            eprintln!(
+                "data: label CSVs: {} split; {}",
+                split.map_or("every", Split::as_str),
+                opts.splits.describe()
+            );
+        }
         eprintln!(
-            "data: read {} rows, {} stance examples, {} sentiment examples ({} split), rejected {}",
+            "data: read {} rows, {} stance examples, {} sentiment examples, rejected {}",
             data.read,
             data.stance.len(),
             data.sentiment.len(),
-            split.map_or("every", Split::as_str),
             data.rejected.len()
         );
         if strict && !data.rejected.is_empty() {

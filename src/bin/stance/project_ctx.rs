@@ -74,7 +74,10 @@ pub fn units(corpus: Option<&[String]>, units_file: Option<&Path>) -> stance::Re
 }
 
 /// Only the units, for commands that need no more.
-pub fn unit_list(corpus: Option<&[String]>, units_file: Option<&Path>) -> stance::Result<Vec<Unit>> {
+pub fn unit_list(
+    corpus: Option<&[String]>,
+    units_file: Option<&Path>,
+) -> stance::Result<Vec<Unit>> {
     units(corpus, units_file).map(|u| u.units)
 }
 
