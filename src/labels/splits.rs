@@ -49,8 +49,11 @@ pub enum SplitRule {
     #[default]
     ByKind,
     /// The recorded assignment; units it does not list take `unlisted`.
+    /// Keyed doc_id → unit_id, so [`SplitRule::of`] looks a unit up from
+    /// borrowed ids without allocating (it runs once per label row and per
+    /// unit `suggest` reads).
     Recorded {
-        units: HashMap<(String, String), Split>,
+        units: HashMap<String, HashMap<String, Split>>,
         unlisted: Split,
         /// Where it was read from, for messages.
         file: String,
@@ -73,7 +76,7 @@ impl SplitRule {
                 )));
             }
         }
-        let mut units = HashMap::new();
+        let mut units: HashMap<String, HashMap<String, Split>> = HashMap::new();
         let mut problems = Vec::new();
         for row in rows {
             let row = match row {
@@ -97,7 +100,9 @@ impl SplitRule {
                 continue;
             }
             if units
-                .insert((doc.to_string(), unit.to_string()), split)
+                .entry(doc.to_string())
+                .or_default()
+                .insert(unit.to_string(), split)
                 .is_some()
             {
                 problems.push(Rejection::new(
@@ -124,7 +129,8 @@ impl SplitRule {
             SplitRule::Recorded {
                 units, unlisted, ..
             } => units
-                .get(&(doc_id.to_string(), unit_id.to_string()))
+                .get(doc_id)
+                .and_then(|by_unit| by_unit.get(unit_id))
                 .copied()
                 .unwrap_or(*unlisted),
         }
@@ -135,32 +141,35 @@ impl SplitRule {
         matches!(self, SplitRule::Recorded { .. })
     }
 
-    /// Units listed as evaluation.
-    pub fn eval_units(&self) -> impl Iterator<Item = (&str, &str)> {
+    /// Every listed unit with its split (none for the kind rule).
+    fn listed(&self) -> impl Iterator<Item = (&str, &str, Split)> {
         let map = match self {
             SplitRule::Recorded { units, .. } => Some(units),
             SplitRule::ByKind => None,
         };
-        map.into_iter().flat_map(|m| {
-            m.iter()
-                .filter(|(_, s)| **s == Split::Eval)
-                .map(|((d, u), _)| (d.as_str(), u.as_str()))
+        map.into_iter().flatten().flat_map(|(d, by_unit)| {
+            by_unit
+                .iter()
+                .map(move |(u, s)| (d.as_str(), u.as_str(), *s))
         })
+    }
+
+    /// Units listed as evaluation.
+    pub fn eval_units(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.listed()
+            .filter(|(_, _, s)| *s == Split::Eval)
+            .map(|(d, u, _)| (d, u))
     }
 
     /// One line saying where splits come from.
     pub fn describe(&self) -> String {
         match self {
             SplitRule::ByKind => "splits by unit kind (comments eval, the rest train)".into(),
-            SplitRule::Recorded {
-                units,
-                unlisted,
-                file,
-            } => {
-                let eval = units.values().filter(|s| **s == Split::Eval).count();
+            SplitRule::Recorded { unlisted, file, .. } => {
+                let eval = self.eval_units().count();
                 format!(
                     "splits from {file}: {eval} eval and {} train unit(s) listed, unlisted units {}",
-                    units.len() - eval,
+                    self.listed().count() - eval,
                     unlisted.as_str()
                 )
             }

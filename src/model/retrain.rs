@@ -62,6 +62,20 @@ pub fn split_recorded(data: Dataset, rule: &SplitRule) -> Split {
     })
 }
 
+/// The hold-out for `retrain`: the recorded evaluation split when the
+/// project records one, else `percent` % of the comments by a hash of
+/// their id. Returns the parts and a phrase naming what was held out.
+pub fn hold_out(data: Dataset, rule: &SplitRule, percent: u32) -> (Split, String) {
+    if rule.is_recorded() {
+        (
+            split_recorded(data, rule),
+            "the recorded eval split".to_string(),
+        )
+    } else {
+        (split(data, percent), format!("{percent}% of comments"))
+    }
+}
+
 fn split_by(data: Dataset, held_out: impl Fn(&crate::dataset::Example) -> bool) -> Split {
     let held: std::collections::HashSet<String> = data
         .stance

@@ -41,7 +41,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> stance::Result<ExitCode> {
-    let units = project_ctx::unit_list(Some(&args.corpus), args.units.as_deref())?;
+    let units = project_ctx::unit_list(&args.corpus, args.units.as_deref())?;
     let (_, a) = load_labels(std::slice::from_ref(&args.a))?;
     let (_, b) = load_labels(std::slice::from_ref(&args.b))?;
     let r = compare(&a, &b, &units);

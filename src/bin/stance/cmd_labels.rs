@@ -93,7 +93,7 @@ pub struct CorpusArgs {
 impl CorpusArgs {
     fn load(&self) -> stance::Result<(ActorSet, ProjectUnits)> {
         let actors = ActorSet::from_file(&project_ctx::actors(self.actors.as_ref()))?;
-        let units = project_ctx::units(Some(&self.corpus), self.units.as_deref())?;
+        let units = project_ctx::units(&self.corpus, self.units.as_deref())?;
         Ok((actors, units))
     }
 }

@@ -166,7 +166,7 @@ pub fn report(args: ReportArgs) -> stance::Result<ExitCode> {
     let units = if labels.is_empty() {
         Vec::new()
     } else {
-        project_ctx::unit_list(Some(&args.corpus), None)?
+        project_ctx::unit_list(&args.corpus, None)?
     };
     let (excerpts, kinds) = unit_maps(&units);
     emit(

@@ -7,7 +7,7 @@ use stance::dataset::{DataOptions, Dataset, read_data};
 use stance::error::{Error, Result, read_file};
 use stance::eval::{Difference, PairedScores};
 use stance::model::registry::{DEFAULT_FILE, Registry, now_utc};
-use stance::model::retrain::{Comparison, Configs, compare, split, split_recorded};
+use stance::model::retrain::{Comparison, Configs, compare, hold_out};
 use stance::model::{ModelData, StanceModel, TrainParams, file, train};
 
 use crate::io::Bars;
@@ -83,15 +83,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
     let rule = project_ctx::split_rule()?;
     let data = load(&args, &labels, &rule, &cfg.external_data)?;
-    let (parts, held) = if rule.is_recorded() {
-        (
-            split_recorded(data, &rule),
-            "the recorded eval split".to_string(),
-        )
-    } else {
-        let held = format!("{}% of comments", cfg.holdout_percent);
-        (split(data, cfg.holdout_percent), held)
-    };
+    let (parts, held) = hold_out(data, &rule, cfg.holdout_percent);
     eprintln!(
         "training pool: {} stance / {} sentiment examples; held out ({held}): {} / {}",
         parts.train.stance.len(),
@@ -189,7 +181,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
 /// Reads the label store (all unit kinds, both splits) and the external data.
 fn load(args: &Args, labels: &Path, rule: &SplitRule, external: &[String]) -> Result<Dataset> {
-    let units = project_ctx::units(Some(&args.corpus), None)?;
+    let units = project_ctx::units(&args.corpus, None)?;
     let opts = DataOptions {
         splits: rule.clone(),
         set_aside_unknown_docs: !units.absent.is_empty(),

@@ -86,7 +86,7 @@ impl DataArgs {
             .iter()
             .any(|p| p.is_dir() || p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")));
         let units = if needs_units {
-            project_ctx::units(Some(&self.corpus), self.units.as_deref())?
+            project_ctx::units(&self.corpus, self.units.as_deref())?
         } else {
             Default::default()
         };

@@ -46,11 +46,11 @@ pub fn split_rule() -> stance::Result<SplitRule> {
 /// The units labels refer to: `--units`, else `--corpus`, else the
 /// project's corpora, else `seeds`. Rejected records and absent optional
 /// corpora are said on stderr.
-pub fn units(corpus: Option<&[String]>, units_file: Option<&Path>) -> stance::Result<ProjectUnits> {
-    let flag: Option<Vec<String>> = match (units_file, corpus) {
-        (Some(u), _) => Some(vec![u.display().to_string()]),
-        (None, Some(c)) if !c.is_empty() => Some(c.to_vec()),
-        _ => None,
+pub fn units(corpus: &[String], units_file: Option<&Path>) -> stance::Result<ProjectUnits> {
+    let flag: Option<Vec<String>> = match units_file {
+        Some(u) => Some(vec![u.display().to_string()]),
+        None if !corpus.is_empty() => Some(corpus.to_vec()),
+        None => None,
     };
     if let Some(inputs) = flag.or_else(|| project().is_none().then(|| vec!["seeds".into()])) {
         return Ok(ProjectUnits {
@@ -74,10 +74,7 @@ pub fn units(corpus: Option<&[String]>, units_file: Option<&Path>) -> stance::Re
 }
 
 /// Only the units, for commands that need no more.
-pub fn unit_list(
-    corpus: Option<&[String]>,
-    units_file: Option<&Path>,
-) -> stance::Result<Vec<Unit>> {
+pub fn unit_list(corpus: &[String], units_file: Option<&Path>) -> stance::Result<Vec<Unit>> {
     units(corpus, units_file).map(|u| u.units)
 }
 
