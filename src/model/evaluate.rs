@@ -23,9 +23,25 @@ use crate::progress::Progress;
 pub struct Predictions {
     pub stance_gold: Vec<usize>,
     pub stance_pred: Vec<usize>,
+    /// The model's stance probabilities of each example (as scoring gives
+    /// them), in the order of [`Stance::ALL`].
+    pub stance_proba: Vec<[f32; 3]>,
     pub targets: Vec<String>,
     pub sentiment_gold: Vec<usize>,
     pub sentiment_pred: Vec<usize>,
+    pub sentiment_proba: Vec<[f32; 3]>,
+}
+
+/// The three probabilities of a task's output (`[0; 3]` when the model
+/// lacks the task, which argmax reads as the last class, none / neutral).
+fn three(p: &[f32]) -> [f32; 3] {
+    let mut out = [0.0; 3];
+    if p.len() == 3 {
+        out.copy_from_slice(p);
+    } else {
+        out[2] = 1.0;
+    }
+    out
 }
 
 /// What `stance eval --json` prints: the stance scores at the top level,
@@ -55,41 +71,42 @@ pub fn argmax(p: &[f32]) -> usize {
 
 /// Predicts every example of `data` with `model`.
 pub fn predict(model: &StanceModel, data: &Dataset) -> Predictions {
-    let stance_pred: Vec<usize> = data
+    let stance_proba: Vec<[f32; 3]> = data
         .stance
         .par_iter()
         .map_init(
             || (Scratch::default(), Vec::new()),
             |(s, p), e| {
                 model.stance_proba(&e.text, &e.target, e.span, s, p);
-                if p.is_empty() { 2 } else { argmax(p) }
+                three(p)
             },
         )
         .collect();
-    let sentiment_pred: Vec<usize> = data
+    let sentiment_proba: Vec<[f32; 3]> = data
         .sentiment
         .par_iter()
         .map_init(
             || (Scratch::default(), Vec::new()),
             |(s, p), e| {
-                if model.sentiment_proba(&e.text, s, p) {
-                    argmax(p)
-                } else {
-                    2
+                if !model.sentiment_proba(&e.text, s, p) {
+                    p.clear();
                 }
+                three(p)
             },
         )
         .collect();
     Predictions {
         stance_gold: data.stance.iter().map(|e| stance_index(e.stance)).collect(),
-        stance_pred,
+        stance_pred: stance_proba.iter().map(|p| argmax(p)).collect(),
+        stance_proba,
         targets: data.stance.iter().map(|e| e.target.clone()).collect(),
         sentiment_gold: data
             .sentiment
             .iter()
             .map(|e| sentiment_index(e.sentiment))
             .collect(),
-        sentiment_pred,
+        sentiment_pred: sentiment_proba.iter().map(|p| argmax(p)).collect(),
+        sentiment_proba,
     }
 }
 
@@ -179,6 +196,7 @@ pub fn cross_validate(
     let mut out = Predictions {
         stance_gold: labels.clone(),
         stance_pred: vec![0; labels.len()],
+        stance_proba: vec![[0.0; 3]; labels.len()],
         targets: data.stance.iter().map(|e| e.target.clone()).collect(),
         sentiment_gold: data
             .sentiment
@@ -186,6 +204,7 @@ pub fn cross_validate(
             .map(|e| sentiment_index(e.sentiment))
             .collect(),
         sentiment_pred: vec![0; data.sentiment.len()],
+        sentiment_proba: vec![[0.0; 3]; data.sentiment.len()],
     };
     progress.stage("cross-validation folds", k as u64);
     for fold in 0..k {
@@ -217,13 +236,16 @@ pub fn cross_validate(
         let model = StanceModel::from_data(model)?;
         let p = predict(&model, &test_set);
         let stance_idx = (0..data.stance.len()).filter(|&i| folds[i] == fold);
-        for (i, pred) in stance_idx.zip(p.stance_pred) {
+        for (i, (pred, proba)) in stance_idx.zip(p.stance_pred.into_iter().zip(p.stance_proba)) {
             out.stance_pred[i] = pred;
+            out.stance_proba[i] = proba;
         }
         let sent_idx =
             (0..data.sentiment.len()).filter(|&i| sentiment_fold(data.sentiment[i].group) == fold);
-        for (i, pred) in sent_idx.zip(p.sentiment_pred) {
+        for (i, (pred, proba)) in sent_idx.zip(p.sentiment_pred.into_iter().zip(p.sentiment_proba))
+        {
             out.sentiment_pred[i] = pred;
+            out.sentiment_proba[i] = proba;
         }
         progress.advance(1);
     }

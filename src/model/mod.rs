@@ -61,4 +61,29 @@ pub struct ModelMeta {
     pub sentiment_counts: [usize; 3],
     /// Validation metrics as JSON, filled in by whoever evaluated the model.
     pub metrics_json: Option<String>,
+    /// Out-of-fold scores of the in-domain training examples: what
+    /// calibration is fitted on and what quantification takes the
+    /// classifier's error rates from. `None` when training did not
+    /// cross-validate.
+    pub out_of_fold: Option<OutOfFold>,
+}
+
+/// Scores that models which never saw an example gave it, from K-fold
+/// cross-validation grouped by unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutOfFold {
+    pub folds: usize,
+    pub stance: Vec<OofPoint>,
+    pub sentiment: Vec<OofPoint>,
+}
+
+/// One out-of-fold example: its raw decision values (before softmax and
+/// calibration, so calibration can be fitted on them), its gold class
+/// index, its target (`*` for sentiment) and the document it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OofPoint {
+    pub doc: String,
+    pub target: String,
+    pub gold: u8,
+    pub scores: [f32; 3],
 }

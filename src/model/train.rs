@@ -188,6 +188,7 @@ pub fn train(
             stance_counts,
             sentiment_counts,
             metrics_json: None,
+            out_of_fold: None,
         },
         actors_toml: actors_toml.to_string(),
         tokenizer: params.tokenizer.clone(),
