@@ -42,6 +42,34 @@ pub struct TaskModel {
     pub vocab: VocabularyData,
     /// `(target, head)`; a pooled model has one head, [`POOLED`].
     pub heads: Vec<(String, LinearModel)>,
+    /// How the heads' decision values become probabilities.
+    pub calibration: Calibration,
+}
+
+/// Maps a head's decision values to probabilities: a softmax of the
+/// values divided by `temperature` (temperature scaling, Guo et al. 2017).
+/// `1.0` is the plain softmax of an uncalibrated model.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Calibration {
+    pub temperature: f32,
+}
+
+impl Default for Calibration {
+    fn default() -> Self {
+        Calibration { temperature: 1.0 }
+    }
+}
+
+impl Calibration {
+    /// Decision values in `v` → calibrated probabilities, in place.
+    pub fn apply(&self, v: &mut [f32]) {
+        if self.temperature != 1.0 {
+            for x in v.iter_mut() {
+                *x /= self.temperature;
+            }
+        }
+        crate::linear::softmax(v);
+    }
 }
 
 /// How the model was made. No wall-clock time: the same data and settings

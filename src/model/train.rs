@@ -203,5 +203,6 @@ fn task(labels: [&str; 3], vocab: Vocabulary, heads: Vec<(String, LinearModel)>)
         labels: labels.iter().map(|s| s.to_string()).collect(),
         vocab: vocab.data().clone(),
         heads,
+        calibration: Default::default(),
     }
 }
