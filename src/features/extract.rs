@@ -1,7 +1,10 @@
 //! Feature keys of one text for one target. Allocation-free in steady state:
 //! callers keep a [`Scratch`] per thread.
 
+use std::sync::Arc;
+
 use super::hashing::{mix, seq, token};
+use super::lexicon::{self, Lexicon, Polarity};
 use super::{FeatureParams, Group};
 use crate::text::{Token, TokenKind, Tokenizer, TokenizerConfig};
 
@@ -92,6 +95,11 @@ pub struct Scratch {
     hashes: Vec<u64>,
     is_target: Vec<bool>,
     lower: String,
+    /// Lexicon features: token hashes, per-token polarity, and the same per
+    /// sequence position.
+    raw: Vec<u64>,
+    tok_pol: Polarity,
+    seq_pol: Polarity,
     pub indices: Vec<u32>,
 }
 
@@ -115,14 +123,26 @@ pub(super) const NEG: u64 = 0x6e65_6761_7465_6421;
 pub struct Extractor {
     params: FeatureParams,
     tokenizer: Tokenizer,
+    lexicon: Option<Arc<Lexicon>>,
 }
 
 impl Extractor {
     pub fn new(params: FeatureParams, tokenizer: TokenizerConfig) -> Extractor {
+        let tokenizer = Tokenizer::new(tokenizer);
+        let lexicon = params
+            .lexicon
+            .then(|| Arc::new(Lexicon::vader(&tokenizer)));
         Extractor {
             params,
-            tokenizer: Tokenizer::new(tokenizer),
+            tokenizer,
+            lexicon,
         }
+    }
+
+    /// The polarity lexicon, when the features use one; the scoring
+    /// featuriser shares it.
+    pub fn lexicon(&self) -> Option<&Arc<Lexicon>> {
+        self.lexicon.as_ref()
     }
 
     pub fn params(&self) -> &FeatureParams {
@@ -168,8 +188,19 @@ impl Extractor {
         let o_hash = token("<o>");
         let mut marks = Marks::new(target);
         let mut target_mentions = 0usize;
-        for tok in &s.tokens {
-            match marks.mark(tok) {
+        s.seq_pol.clear();
+        if let Some(lex) = &self.lexicon {
+            s.raw.clear();
+            s.raw.extend(s.tokens.iter().map(|t| token(&t.text)));
+            lex.annotate(text, &s.tokens, &s.raw, &mut s.tok_pol);
+        }
+        for (i, tok) in s.tokens.iter().enumerate() {
+            let mark = marks.mark(tok);
+            if self.lexicon.is_some() && mark != Mark::Same {
+                let mention = matches!(mark, Mark::Mention { .. });
+                s.seq_pol.push_from(&s.tok_pol, i, mention);
+            }
+            match mark {
                 Mark::Same => continue,
                 Mark::Mention { own } => {
                     if own {
@@ -203,6 +234,11 @@ impl Extractor {
                     window_keys(&s.hashes, i, p.window, |k| out.push((k, Group::Context)));
                 }
             }
+            if self.lexicon.is_some() {
+                for (q, _) in s.is_target.iter().enumerate().filter(|(_, t)| **t) {
+                    lexicon::target_keys(&s.seq_pol, q, |k| out.push((k, Group::Lexicon)));
+                }
+            }
             let bucket = target_mentions.min(3) as u64;
             out.push((seq(TAG_COUNT, &[bucket]), Group::Context));
             if p.target_identity {
@@ -210,6 +246,8 @@ impl Extractor {
                 out.push((seq(TAG_TARGET, &[id]), Group::Context));
                 out.push((seq(TAG_TARGET + 1, &[id, bucket]), Group::Context));
             }
+        } else if self.lexicon.is_some() {
+            lexicon::blind_keys(&s.seq_pol, |k| out.push((k, Group::Lexicon)));
         }
 
         if let Some((lo, hi)) = p.char_ngrams {

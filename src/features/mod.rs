@@ -13,6 +13,7 @@
 
 mod extract;
 mod hashing;
+pub mod lexicon;
 mod rows;
 mod vocab;
 
@@ -45,6 +46,10 @@ pub struct FeatureParams {
     pub min_df: u32,
     /// `1 + ln(tf)` instead of raw counts.
     pub sublinear_tf: bool,
+    /// Polarity features from the VADER lexicon around each mention (and
+    /// over the whole text for target-blind rows); see [`lexicon`].
+    #[serde(default)]
+    pub lexicon: bool,
 }
 
 impl Default for FeatureParams {
@@ -58,6 +63,7 @@ impl Default for FeatureParams {
             target_identity: true,
             min_df: 1,
             sublinear_tf: true,
+            lexicon: false,
         }
     }
 }
@@ -98,16 +104,18 @@ pub enum Group {
     Word = 0,
     Char = 1,
     Context = 2,
+    Lexicon = 3,
 }
 
 impl Group {
-    pub const COUNT: usize = 3;
+    pub const COUNT: usize = 4;
 
     pub fn from_u8(g: u8) -> Group {
         match g {
             0 => Group::Word,
             1 => Group::Char,
-            _ => Group::Context,
+            2 => Group::Context,
+            _ => Group::Lexicon,
         }
     }
 }

@@ -193,7 +193,7 @@ impl StanceModel {
         let actors = ActorSet::from_toml(&data.actors_toml)
             .map_err(|(_, m)| Error::Param(format!("the model's actors file is invalid: {m}")))?;
         let extractor = Extractor::new(data.features.clone(), data.tokenizer.clone());
-        let rows = RowFeaturizer::new(data.features.clone());
+        let rows = RowFeaturizer::new(data.features.clone(), extractor.lexicon().cloned());
         let stance = data.stance.as_ref().map(Task::new);
         let (actor_keys, actor_heads) = match &stance {
             Some(t) => actors

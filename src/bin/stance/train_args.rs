@@ -51,6 +51,9 @@ pub struct TrainArgs {
     /// No target-identity feature.
     #[arg(long)]
     pub no_target_identity: bool,
+    /// Polarity features from the VADER lexicon around each mention.
+    #[arg(long)]
+    pub lexicon: bool,
     /// Drop features seen in fewer training texts.
     #[arg(long, default_value_t = 1)]
     pub min_df: u32,
@@ -91,6 +94,7 @@ impl TrainArgs {
                 mask_targets: !self.no_mask,
                 target_identity: !self.no_target_identity,
                 min_df: self.min_df,
+                lexicon: self.lexicon,
                 ..FeatureParams::default()
             },
             tokenizer: Default::default(),

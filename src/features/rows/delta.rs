@@ -86,11 +86,12 @@ pub(super) fn apply_delta(table: &FeatureTable, s: &mut RowScratch) {
         let (mut i, mut a, mut r) = (0usize, 0usize, 0usize);
         let n_base = s.base_idx.len();
         // One running sum per group, in registers.
-        let [mut s0, mut s1, mut s2] = sums;
+        let [mut s0, mut s1, mut s2, mut s3] = sums;
         let mut add = |g: usize, v: f32| match g {
             0 => s0 += v * v,
             1 => s1 += v * v,
-            _ => s2 += v * v,
+            2 => s2 += v * v,
+            _ => s3 += v * v,
         };
         loop {
             let next = index_at(adds, a).min(index_at(removes, r));
@@ -139,7 +140,7 @@ pub(super) fn apply_delta(table: &FeatureTable, s: &mut RowScratch) {
                 s.a_g.push(g as u8);
             }
         }
-        sums = [s0, s1, s2];
+        sums = [s0, s1, s2, s3];
     }
 
     for ((n, sum), touched) in s.norm.iter_mut().zip(sums).zip(s.touched) {
@@ -160,9 +161,10 @@ pub(super) fn apply_delta(table: &FeatureTable, s: &mut RowScratch) {
         // Usually the base row has one group (words), touched by the
         // changes: every value of A is then divided by the same norm.
         let single = match s.base_has {
-            [true, false, false] => Some(0),
-            [false, true, false] => Some(1),
-            [false, false, true] => Some(2),
+            [true, false, false, false] => Some(0),
+            [false, true, false, false] => Some(1),
+            [false, false, true, false] => Some(2),
+            [false, false, false, true] => Some(3),
             _ => None,
         };
         match single.filter(|&g| s.touched[g]) {

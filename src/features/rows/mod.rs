@@ -28,7 +28,10 @@
 use super::extract::{
     Mark, Marks, NEG, TAG_CHAR, TAG_COUNT, TAG_LEFT, TAG_RIGHT, TAG_TARGET, TAG_WORD, window_keys,
 };
+use std::sync::Arc;
+
 use super::hashing::{mix, seq, token};
+use super::lexicon::{self, Lexicon, Polarity};
 use super::vocab::{Feature, FeatureTable, feature_group, feature_idf, feature_index};
 use super::{FeatureParams, Group, TargetSpans};
 use crate::actors::Mention;
@@ -64,13 +67,17 @@ pub struct ActorKey {
 #[derive(Debug, Clone)]
 pub struct RowFeaturizer {
     params: FeatureParams,
+    lexicon: Option<Arc<Lexicon>>,
     t_hash: u64,
     o_hash: u64,
 }
 impl RowFeaturizer {
-    pub fn new(params: FeatureParams) -> RowFeaturizer {
+    /// `lexicon` must be the training extractor's
+    /// ([`Extractor::lexicon`](super::Extractor::lexicon)).
+    pub fn new(params: FeatureParams, lexicon: Option<Arc<Lexicon>>) -> RowFeaturizer {
         RowFeaturizer {
             params,
+            lexicon,
             t_hash: token("<t>"),
             o_hash: token("<o>"),
         }
@@ -122,6 +129,9 @@ impl RowFeaturizer {
                 h
             });
         }
+        if let Some(lex) = &self.lexicon {
+            lex.annotate(text, tokens, &s.raw, &mut s.tok_pol);
+        }
         s.char_range.clear();
         s.char_hash.clear();
         if let Some((lo, hi)) = p.char_ngrams {
@@ -155,8 +165,15 @@ impl RowFeaturizer {
         s.is_target.clear();
         let mut marks = Marks::new(target);
         let mut target_mentions = 0usize;
+        s.seq_pol.clear();
+        let lex = self.lexicon.is_some();
         for (i, tok) in tokens.iter().enumerate() {
-            match marks.mark(tok) {
+            let mark = marks.mark(tok);
+            if lex && mark != Mark::Same {
+                let mention = matches!(mark, Mark::Mention { .. });
+                s.seq_pol.push_from(&s.tok_pol, i, mention);
+            }
+            match mark {
                 Mark::Same => continue,
                 Mark::Mention { own } => {
                     if own {
@@ -189,8 +206,15 @@ impl RowFeaturizer {
                     window_keys(&s.seq, i, p.window, |k| s.keys.push(k));
                 }
             }
+            if lex {
+                for (q, _) in s.is_target.iter().enumerate().filter(|(_, t)| **t) {
+                    lexicon::target_keys(&s.seq_pol, q, |k| s.keys.push(k));
+                }
+            }
             let bucket = target_mentions.min(3) as u64;
             self.count_and_identity_keys(token(&t.target), bucket, &mut s.keys);
+        } else if lex {
+            lexicon::blind_keys(&s.seq_pol, |k| s.keys.push(k));
         }
         if p.char_ngrams.is_some() {
             // As `keys_of_tokens`: the i-th token with the i-th position's
@@ -263,6 +287,8 @@ impl RowFeaturizer {
         // tokens of one mention are one position.
         s.seq.clear();
         s.kept_mention.clear();
+        s.seq_pol.clear();
+        let lex = self.lexicon.is_some();
         let mut k = 0usize;
         let mut last = NONE;
         let mut prev_start = 0usize;
@@ -286,6 +312,9 @@ impl RowFeaturizer {
                 continue;
             }
             last = hit;
+            if lex {
+                s.seq_pol.push_from(&s.tok_pol, i, hit != NONE);
+            }
             s.seq.push(if hit == NONE {
                 s.plain[i]
             } else if p.mask_targets {
@@ -460,6 +489,11 @@ impl RowFeaturizer {
             }
             for &q in &s.own {
                 s.is_own[q] = false;
+            }
+        }
+        if self.lexicon.is_some() {
+            for &q in &s.own {
+                lexicon::target_keys(&s.seq_pol, q, |k| s.keys.push(k));
             }
         }
         let bucket = s.own.len().min(3) as u64;

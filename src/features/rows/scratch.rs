@@ -13,6 +13,9 @@ pub struct RowScratch {
     pub(super) char_hash: Vec<u64>,
     pub(super) lower: String,
     pub(super) bounds: Vec<usize>,
+    /// Lexicon features: polarity per token and per kept position.
+    pub(super) tok_pol: Polarity,
+    pub(super) seq_pol: Polarity,
     /// The hash sequence of the row being built (one per kept token) and
     /// which positions are the target.
     pub(super) seq: Vec<u64>,

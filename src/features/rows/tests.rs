@@ -64,6 +64,12 @@ fn texts(n: usize, seed: u64) -> Vec<String> {
         "Soviet Union",
         "us",
         "PAK",
+        "love",
+        "hate",
+        "very",
+        "unlike",
+        "terrorist",
+        "however",
     ];
     let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
     let mut next = move || {
@@ -153,6 +159,17 @@ fn rows_are_the_training_rows() {
             window: 4,
             ..base.clone()
         },
+        FeatureParams {
+            lexicon: true,
+            ..base.clone()
+        },
+        FeatureParams {
+            lexicon: true,
+            char_ngrams: Some((2, 4)),
+            window: 0,
+            mask_targets: false,
+            ..base.clone()
+        },
     ];
     let corpus = texts(400, 7);
     let probe = texts(300, 11);
@@ -164,7 +181,7 @@ fn rows_are_the_training_rows() {
             let docs = keys.iter().enumerate().filter(|(i, _)| !half || i % 2 == 0);
             let vocab = Vocabulary::fit(docs.map(|(_, k)| k.as_slice()), 1, p.sublinear_tf);
             let table = FeatureTable::new(&vocab);
-            let rf = RowFeaturizer::new(p.clone());
+            let rf = RowFeaturizer::new(p.clone(), ex.lexicon().cloned());
             let keys: Vec<ActorKey> = actors.codes().map(|c| rf.actor_key(c, &table)).collect();
             let mut fs = Scratch::default();
             let mut rs = RowScratch::default();
