@@ -157,6 +157,22 @@ impl ActorSet {
         self.actors.iter().position(|a| a.code == code)
     }
 
+    /// The actor a target string stands for: its code, or (ignoring ASCII
+    /// case) its display name or any of its names ("Russia", "Putin" →
+    /// RUS). Data sets name their targets in words; the model should treat
+    /// "Russia" in RUW as the RUS it scores in comments.
+    pub fn resolve(&self, target: &str) -> Option<usize> {
+        let t = target.trim();
+        self.index_of(t).or_else(|| {
+            self.actors.iter().position(|a| {
+                std::iter::once(&a.name)
+                    .chain(&a.names)
+                    .chain(&a.exact)
+                    .any(|n| n.eq_ignore_ascii_case(t))
+            })
+        })
+    }
+
     /// Every mention, in text order, non-overlapping.
     pub fn mentions(&self, text: &str) -> Vec<Mention> {
         let mut out = Vec::new();
@@ -197,6 +213,58 @@ impl ActorSet {
     }
 }
 
+/// Where a free-text target (not an actor) is mentioned: whole-word,
+/// ASCII-case-insensitive occurrences of the target phrase and, for a
+/// name of two or three capitalised words ("Donald Trump"), of each of
+/// its words of four letters or more ("Trump"). Appends byte spans in text
+/// order, without overlaps; allocation-free apart from `out`.
+pub fn target_phrase_spans(text: &str, target: &str, out: &mut Vec<(usize, usize)>) {
+    let target = target.trim();
+    if target.is_empty() {
+        return;
+    }
+    let from = out.len();
+    let bytes = text.as_bytes();
+    let mut find = |needle: &str| {
+        let n = needle.len();
+        if n == 0 || n > bytes.len() {
+            return;
+        }
+        for start in 0..=bytes.len() - n {
+            if text.is_char_boundary(start)
+                && text.is_char_boundary(start + n)
+                && bytes[start..start + n].eq_ignore_ascii_case(needle.as_bytes())
+                && on_word_boundaries(text, bytes, start, start + n)
+            {
+                out.push((start, start + n));
+            }
+        }
+    };
+    find(target);
+    let words = target.split_whitespace().count();
+    let is_name = (2..=3).contains(&words)
+        && target
+            .split_whitespace()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase));
+    if is_name {
+        for w in target.split_whitespace().filter(|w| w.chars().count() >= 4) {
+            find(w);
+        }
+    }
+    let found = &mut out[from..];
+    found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    let mut last_end = 0;
+    let mut keep = from;
+    for i in from..out.len() {
+        if out[i].0 >= last_end {
+            last_end = out[i].1;
+            out[keep] = out[i];
+            keep += 1;
+        }
+    }
+    out.truncate(keep);
+}
+
 fn on_word_boundaries(text: &str, bytes: &[u8], start: usize, end: usize) -> bool {
     let is_word = |c: char| c.is_alphanumeric();
     // A name ending in '.' ("U.S.") may be followed by anything.
@@ -217,6 +285,43 @@ mod tests {
             "/labels/actors.toml"
         )))
         .unwrap()
+    }
+
+    #[test]
+    fn targets_resolve_by_code_or_any_name() {
+        let set = shipped();
+        let code = |t: &str| set.resolve(t).map(|a| set.actors()[a].code.clone());
+        assert_eq!(code("RUS").as_deref(), Some("RUS"));
+        assert_eq!(code("Russia").as_deref(), Some("RUS"));
+        assert_eq!(code("putin").as_deref(), Some("RUS"));
+        assert_eq!(code("Ukraine"), None);
+    }
+
+    #[test]
+    fn free_targets_are_found_by_their_words() {
+        let spans = |text: &str, target: &str| {
+            let mut out = Vec::new();
+            target_phrase_spans(text, target, &mut out);
+            out.iter()
+                .map(|&(a, b)| text[a..b].to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            spans("I love nepal and NEPAL.", "Nepal"),
+            ["nepal", "NEPAL"]
+        );
+        assert_eq!(spans("Nepalese food", "Nepal"), Vec::<String>::new());
+        assert_eq!(
+            spans("Donald Trump said Trump is great", "Donald Trump"),
+            ["Donald Trump", "Trump"]
+        );
+        // Only names split into words: "gun" alone is not "gun control".
+        assert_eq!(
+            spans("a gun and control", "gun control"),
+            Vec::<String>::new()
+        );
+        assert_eq!(spans("ban gun control now", "gun control"), ["gun control"]);
+        assert_eq!(spans("ünïcode Nepal", "Nepal"), ["Nepal"]);
     }
 
     fn found(set: &ActorSet, text: &str) -> Vec<(String, String)> {

@@ -129,9 +129,7 @@ pub struct Extractor {
 impl Extractor {
     pub fn new(params: FeatureParams, tokenizer: TokenizerConfig) -> Extractor {
         let tokenizer = Tokenizer::new(tokenizer);
-        let lexicon = params
-            .lexicon
-            .then(|| Arc::new(Lexicon::vader(&tokenizer)));
+        let lexicon = params.lexicon.then(|| Arc::new(Lexicon::vader(&tokenizer)));
         Extractor {
             params,
             tokenizer,

@@ -253,7 +253,10 @@ fn sign(s: f32) -> u64 {
 /// The positions of `q`'s clause in a sequence of clause ids.
 fn clause_range(clause: &[u32], q: usize) -> std::ops::Range<usize> {
     let c = clause[q];
-    let lo = clause[..q].iter().rposition(|&x| x != c).map_or(0, |i| i + 1);
+    let lo = clause[..q]
+        .iter()
+        .rposition(|&x| x != c)
+        .map_or(0, |i| i + 1);
     let hi = clause[q..]
         .iter()
         .position(|&x| x != c)
@@ -351,10 +354,16 @@ mod tests {
         let last = p.clause.len() - 1;
         let mut keys = Vec::new();
         target_keys(&p, last, |k| keys.push(k));
-        assert!(keys.contains(&seq(CLAUSE_SIGN, &[0])), "anti toward Pakistan");
+        assert!(
+            keys.contains(&seq(CLAUSE_SIGN, &[0])),
+            "anti toward Pakistan"
+        );
         let mut first = Vec::new();
         target_keys(&p, 0, |k| first.push(k));
-        assert!(first.contains(&seq(CLAUSE_SIGN, &[2])), "pro toward Afghanistan");
+        assert!(
+            first.contains(&seq(CLAUSE_SIGN, &[2])),
+            "pro toward Afghanistan"
+        );
     }
 }
 

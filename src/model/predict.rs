@@ -259,7 +259,7 @@ impl StanceModel {
     ) -> Option<bool> {
         let task = self.stance.as_ref()?;
         self.actors.mentions_into(text, &mut s.mentions);
-        target_spans_into(&self.actors, &s.mentions, target, span, &mut s.spans);
+        target_spans_into(text, &self.actors, &s.mentions, target, span, &mut s.spans);
         self.extractor.tokenize(text, &mut s.features);
         let tokens = s.features.tokens();
         self.rows.prepare(text, tokens, &mut s.rows);
@@ -337,7 +337,7 @@ impl StanceModel {
                 // A token overlaps two mentions: one row per actor, as the
                 // spans say.
                 for (a, actor) in self.actors.actors().iter().enumerate() {
-                    target_spans_into(&self.actors, mentions, &actor.code, None, spans);
+                    target_spans_into(text, &self.actors, mentions, &actor.code, None, spans);
                     self.rows.row(tokens, Some(spans), &task.table, rows);
                     let head = &task.heads[self.actor_heads[a]].1;
                     task.predict(head, rows, &mut stance[a * k..(a + 1) * k]);
@@ -353,38 +353,48 @@ impl StanceModel {
 }
 
 /// Where `target` and the other actors are mentioned. A given span wins;
-/// an actor code uses the actors file; any other target has no mentions of
-/// its own, and all actor mentions count as others.
+/// a target that names an actor (its code or any of its names, see
+/// [`ActorSet::resolve`]) uses the actors file and is called by its code;
+/// any other target is found by its own words
+/// ([`target_phrase_spans`](crate::actors::target_phrase_spans)), so an
+/// actor no actors file lists ("Nepal") still gets target features.
 pub fn target_spans(
+    text: &str,
     actors: &ActorSet,
     mentions: &[Mention],
     target: &str,
     span: Option<(usize, usize)>,
 ) -> TargetSpans {
     let mut spans = TargetSpans::default();
-    target_spans_into(actors, mentions, target, span, &mut spans);
+    target_spans_into(text, actors, mentions, target, span, &mut spans);
     spans
 }
 
 /// [`target_spans`] into reused buffers.
 pub fn target_spans_into(
+    text: &str,
     actors: &ActorSet,
     mentions: &[Mention],
     target: &str,
     span: Option<(usize, usize)>,
     spans: &mut TargetSpans,
 ) {
-    let me = actors.index_of(target);
+    let me = actors.resolve(target);
     spans.target.clear();
-    spans.target.push_str(target);
+    spans.target.push_str(match me {
+        Some(a) => &actors.actors()[a].code,
+        None => target,
+    });
     spans.own.clear();
     spans.others.clear();
     if let Some(s) = span {
         spans.own.push(s);
+    } else if me.is_none() {
+        crate::actors::target_phrase_spans(text, target, &mut spans.own);
     }
     for m in mentions {
-        let overlaps_given = span.is_some_and(|(a, b)| m.start < b && a < m.end);
-        if overlaps_given {
+        let overlaps_own = spans.own.iter().any(|&(a, b)| m.start < b && a < m.end);
+        if overlaps_own {
             continue;
         }
         if span.is_none() && Some(m.actor) == me {

@@ -65,7 +65,7 @@ pub fn stance_keys(
         .par_iter()
         .map_init(Scratch::default, |s, e| {
             let mentions = actors.mentions(&e.text);
-            let spans = target_spans(actors, &mentions, &e.target, e.span);
+            let spans = target_spans(&e.text, actors, &mentions, &e.target, e.span);
             let mut out = Vec::new();
             extractor.keys(&e.text, Some(&spans), s, &mut out);
             out

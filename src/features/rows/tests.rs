@@ -104,7 +104,7 @@ fn all_keys(ex: &Extractor, actors: &ActorSet, texts: &[String]) -> Vec<Vec<(u64
         out.push(k);
         let mentions = actors.mentions(t);
         for a in actors.actors() {
-            let spans = target_spans(actors, &mentions, &a.code, None);
+            let spans = target_spans(t, actors, &mentions, &a.code, None);
             let mut k = Vec::new();
             ex.keys(t, Some(&spans), &mut s, &mut k);
             out.push(k);
@@ -200,7 +200,7 @@ fn rows_are_the_training_rows() {
                 let mentions = actors.mentions(text);
                 let mut want = Vec::new();
                 for a in actors.actors() {
-                    let spans = target_spans(&actors, &mentions, &a.code, None);
+                    let spans = target_spans(text, &actors, &mentions, &a.code, None);
                     ex.keys(text, Some(&spans), &mut fs, &mut k);
                     let mut r = SparseRow::default();
                     vocab.transform(&k, &mut Vec::new(), &mut r);
@@ -226,7 +226,8 @@ fn rows_are_the_training_rows() {
                 }
                 // A given span, as NewsMTSC lines have.
                 if let Some(m) = mentions.first() {
-                    let spans = target_spans(&actors, &mentions, "mention", Some((m.start, m.end)));
+                    let spans =
+                        target_spans(text, &actors, &mentions, "mention", Some((m.start, m.end)));
                     ex.keys(text, Some(&spans), &mut fs, &mut k);
                     vocab.transform(&k, &mut Vec::new(), &mut expected);
                     rf.row(&tokens, Some(&spans), &table, &mut rs);
