@@ -279,3 +279,43 @@ pub fn cross_validate(
     progress.finish();
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Per-type scores count only the typed examples, each in its own type,
+    /// and stay out of the JSON when no example has a type.
+    #[test]
+    fn per_type_scores_typed_examples_only() {
+        let p = Predictions {
+            stance_gold: vec![0, 1, 2, 0],
+            stance_pred: vec![0, 2, 2, 1],
+            targets: vec!["PAK".into(); 4],
+            probe_types: vec![
+                Some("negation".into()),
+                Some("negation".into()),
+                None,
+                Some("contrast".into()),
+            ],
+            ..Predictions::default()
+        };
+        let r = report(&p, 0, 1);
+        assert_eq!(r.stance.n, 4);
+        assert_eq!(r.per_type.len(), 2);
+        assert_eq!(r.per_type["negation"].n, 2);
+        assert_eq!(r.per_type["negation"].accuracy, 0.5);
+        assert_eq!(r.per_type["negation"].confusion.matrix[1], [0, 0, 1]);
+        assert_eq!(r.per_type["contrast"].accuracy, 0.0);
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["per_type"]["contrast"]["n"], 1);
+
+        let untyped = Predictions {
+            probe_types: vec![None; 4],
+            ..p
+        };
+        let r = report(&untyped, 0, 1);
+        assert!(r.per_type.is_empty());
+        assert!(serde_json::to_value(&r).unwrap().get("per_type").is_none());
+    }
+}

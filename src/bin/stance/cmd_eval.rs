@@ -79,7 +79,10 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
             println!();
             print!(
                 "{}",
-                render_groups(&r.per_type, "stance per probe type (rows of the confusion = gold)")
+                render_groups(
+                    &r.per_type,
+                    "stance per probe type (rows of the confusion = gold)"
+                )
             );
         }
         if let Some(s) = &r.sentiment {
