@@ -28,6 +28,11 @@ pub struct Example {
     pub span: Option<(usize, usize)>,
     pub stance: Stance,
     pub kind: Option<UnitKind>,
+    /// The capability a behavioural probe tests (the `type` field of a
+    /// stance JSON line, e.g. `negation`), so `stance eval` can score each
+    /// capability apart: one pooled number hides a model that handles plain
+    /// statements but not negation. `None` for ordinary data.
+    pub probe_type: Option<String>,
 }
 
 /// One unit-level sentiment example.

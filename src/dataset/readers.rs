@@ -140,6 +140,7 @@ fn read_label_csv(
             span: None,
             stance: row.stance,
             kind: Some(unit.kind),
+            probe_type: None,
         });
     }
 }
@@ -189,12 +190,16 @@ fn stance_example(map: &Map<String, Value>) -> Result<Example, String> {
     let stance = Stance::parse(&label).ok_or_else(|| {
         format!("unknown label {label:?} (expected favor, against, none or pro, anti)")
     })?;
-    Ok(stance_from_fields(
-        text,
-        &target,
-        stance,
-        field_str(map, "id")?,
-    ))
+    let mut example = stance_from_fields(text, &target, stance, field_str(map, "id")?);
+    example.probe_type = probe_type(map)?;
+    Ok(example)
+}
+
+/// The optional `type` of a behavioural probe line (trimmed; blank = none).
+fn probe_type(map: &Map<String, Value>) -> Result<Option<String>, String> {
+    Ok(field_str(map, "type")?
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty()))
 }
 
 /// The example of a `{text, target, label}` line from its fields.
@@ -212,6 +217,7 @@ pub(crate) fn stance_from_fields(
         span: None,
         stance,
         kind: None,
+        probe_type: None,
     }
 }
 
@@ -279,6 +285,7 @@ pub(crate) fn newsmtsc_from_fields(
         span: Some(span),
         stance,
         kind: None,
+        probe_type: None,
     })
 }
 

@@ -30,5 +30,5 @@ mod tests;
 
 pub use metrics::{ClassScores, Confusion, Intervals, Scores, score, score_by_group};
 pub use paired::{Difference, PairedScores, paired_bootstrap};
-pub use render::render;
+pub use render::{render, render_groups};
 pub use resample::{SplitMix64, bootstrap, stratified_group_folds};

@@ -3,6 +3,8 @@
 //! Plain ASCII with fixed-width columns so the output survives logs, diffs
 //! and copy-paste into issues; JSON is the machine-readable form.
 
+use std::collections::BTreeMap;
+
 use super::metrics::Scores;
 
 /// Four decimals: enough to see a one-example change on a few thousand
@@ -109,4 +111,65 @@ pub fn render(scores: &Scores, title: &str) -> String {
     let mut out = lines.join("\n");
     out.push('\n');
     out
+}
+
+/// One line per group (e.g. per probe type of a behavioural test suite):
+/// n, accuracy and the confusion flattened to one cell per gold class
+/// (`pro→pro/anti/none` = how the gold-pro examples were predicted), so a
+/// whole suite fits one screen and shows *which way* each capability fails.
+pub fn render_groups(groups: &BTreeMap<String, Scores>, title: &str) -> String {
+    let mut lines: Vec<String> = vec![title.to_string(), "=".repeat(title.chars().count())];
+    let Some(labels) = groups.values().next().map(|s| &s.confusion.labels) else {
+        lines.push("(no groups)".to_string());
+        return lines.join("\n") + "\n";
+    };
+    let name_w = groups
+        .keys()
+        .map(|k| k.chars().count())
+        .chain(["type".len()])
+        .max()
+        .unwrap_or(0);
+    let heads: Vec<String> = labels
+        .iter()
+        .map(|gold| format!("{gold}\u{2192}{}", labels.join("/")))
+        .collect();
+    let cells: Vec<Vec<String>> = groups
+        .values()
+        .map(|s| {
+            s.confusion
+                .matrix
+                .iter()
+                .map(|row| {
+                    row.iter()
+                        .map(usize::to_string)
+                        .collect::<Vec<_>>()
+                        .join("/")
+                })
+                .collect()
+        })
+        .collect();
+    let col_w: Vec<usize> = (0..heads.len())
+        .map(|c| {
+            cells
+                .iter()
+                .filter_map(|row| row.get(c))
+                .chain([&heads[c]])
+                .map(|x| x.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut header = format!("{:<name_w$}  {:>5}  {:>8}", "type", "n", "accuracy");
+    for (h, w) in heads.iter().zip(&col_w) {
+        header.push_str(&format!("  {h:>w$}"));
+    }
+    lines.push(header);
+    for ((name, s), row) in groups.iter().zip(&cells) {
+        let mut line = format!("{name:<name_w$}  {:>5}  {:>8}", s.n, num(s.accuracy));
+        for (cell, w) in row.iter().zip(&col_w) {
+            line.push_str(&format!("  {cell:>w$}"));
+        }
+        lines.push(line);
+    }
+    lines.join("\n") + "\n"
 }

@@ -306,6 +306,37 @@ fn render_shows_scores_table_and_matrix() {
     assert!(!render(&score(&gold, &pred, &STANCE, None), "x").contains("F_avg"));
 }
 
+#[test]
+fn render_groups_one_row_per_group_with_confusion_cells() {
+    // negation: gold [pro, anti, anti], pred [anti, anti, none]
+    // plain:    gold [none, none],      pred [none, none]
+    let groups = score_by_group(
+        &[0, 1, 1, 2, 2],
+        &[1, 1, 2, 2, 2],
+        &["negation", "negation", "negation", "plain", "plain"],
+        &STANCE,
+        POLAR,
+    );
+    let out = render_groups(&groups, "per probe type");
+    let row = |name: &str| {
+        out.lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("no {name} row in\n{out}"))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        row("negation"),
+        ["negation", "3", "0.3333", "0/1/0", "0/1/1", "0/0/0"]
+    );
+    assert_eq!(
+        row("plain"),
+        ["plain", "2", "1.0000", "0/0/0", "0/0/0", "0/0/2"]
+    );
+    assert!(out.contains("pro\u{2192}pro/anti/none"), "{out}");
+    assert!(render_groups(&BTreeMap::new(), "x").contains("(no groups)"));
+}
+
 fn gold_pred() -> impl Strategy<Value = (usize, Vec<(usize, usize)>)> {
     (1usize..6).prop_flat_map(|k| (Just(k), prop::collection::vec((0..k, 0..k), 0..120)))
 }

@@ -27,6 +27,8 @@ pub struct Predictions {
     /// them), in the order of [`Stance::ALL`].
     pub stance_proba: Vec<[f32; 3]>,
     pub targets: Vec<String>,
+    /// The probe type of each stance example (behavioural test suites).
+    pub probe_types: Vec<Option<String>>,
     pub sentiment_gold: Vec<usize>,
     pub sentiment_pred: Vec<usize>,
     pub sentiment_proba: Vec<[f32; 3]>,
@@ -45,12 +47,19 @@ fn three(p: &[f32]) -> [f32; 3] {
 }
 
 /// What `stance eval --json` prints: the stance scores at the top level,
-/// per-target scores, and sentiment scores when the data has sentiment.
+/// per-target scores, per-probe-type scores when the data carries a `type`
+/// (behavioural test suites), and sentiment scores when the data has
+/// sentiment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EvalReport {
     #[serde(flatten)]
     pub stance: Scores,
     pub per_target: BTreeMap<String, Scores>,
+    /// One entry per probe type, over the examples of that type only
+    /// (examples without a type are in no entry). Point scores: a probe
+    /// suite is a fixed checklist, not a sample to put intervals on.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub per_type: BTreeMap<String, Scores>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sentiment: Option<Scores>,
 }
@@ -100,6 +109,7 @@ pub fn predict(model: &StanceModel, data: &Dataset) -> Predictions {
         stance_pred: stance_proba.iter().map(|p| argmax(p)).collect(),
         stance_proba,
         targets: data.stance.iter().map(|e| e.target.clone()).collect(),
+        probe_types: data.stance.iter().map(|e| e.probe_type.clone()).collect(),
         sentiment_gold: data
             .sentiment
             .iter()
@@ -121,6 +131,7 @@ pub fn report(p: &Predictions, bootstrap_rounds: usize, seed: u64) -> EvalReport
         &Stance::NAMES,
         POLAR,
     );
+    let per_type = per_type(p);
     let mut sentiment = (!p.sentiment_gold.is_empty()).then(|| {
         score(
             &p.sentiment_gold,
@@ -165,8 +176,23 @@ pub fn report(p: &Predictions, bootstrap_rounds: usize, seed: u64) -> EvalReport
     EvalReport {
         stance,
         per_target,
+        per_type,
         sentiment,
     }
+}
+
+/// Scores of each probe type, over the typed examples only.
+fn per_type(p: &Predictions) -> BTreeMap<String, Scores> {
+    let typed: Vec<(usize, &str)> = p
+        .probe_types
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| t.as_deref().map(|t| (i, t)))
+        .collect();
+    let gold: Vec<usize> = typed.iter().map(|&(i, _)| p.stance_gold[i]).collect();
+    let pred: Vec<usize> = typed.iter().map(|&(i, _)| p.stance_pred[i]).collect();
+    let types: Vec<&str> = typed.iter().map(|&(_, t)| t).collect();
+    score_by_group(&gold, &pred, &types, &Stance::NAMES, POLAR)
 }
 
 /// Stratified K-fold cross-validation: out-of-fold predictions for every
@@ -198,6 +224,7 @@ pub fn cross_validate(
         stance_pred: vec![0; labels.len()],
         stance_proba: vec![[0.0; 3]; labels.len()],
         targets: data.stance.iter().map(|e| e.target.clone()).collect(),
+        probe_types: data.stance.iter().map(|e| e.probe_type.clone()).collect(),
         sentiment_gold: data
             .sentiment
             .iter()
@@ -251,4 +278,44 @@ pub fn cross_validate(
     }
     progress.finish();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Per-type scores count only the typed examples, each in its own type,
+    /// and stay out of the JSON when no example has a type.
+    #[test]
+    fn per_type_scores_typed_examples_only() {
+        let p = Predictions {
+            stance_gold: vec![0, 1, 2, 0],
+            stance_pred: vec![0, 2, 2, 1],
+            targets: vec!["PAK".into(); 4],
+            probe_types: vec![
+                Some("negation".into()),
+                Some("negation".into()),
+                None,
+                Some("contrast".into()),
+            ],
+            ..Predictions::default()
+        };
+        let r = report(&p, 0, 1);
+        assert_eq!(r.stance.n, 4);
+        assert_eq!(r.per_type.len(), 2);
+        assert_eq!(r.per_type["negation"].n, 2);
+        assert_eq!(r.per_type["negation"].accuracy, 0.5);
+        assert_eq!(r.per_type["negation"].confusion.matrix[1], [0, 0, 1]);
+        assert_eq!(r.per_type["contrast"].accuracy, 0.0);
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["per_type"]["contrast"]["n"], 1);
+
+        let untyped = Predictions {
+            probe_types: vec![None; 4],
+            ..p
+        };
+        let r = report(&untyped, 0, 1);
+        assert!(r.per_type.is_empty());
+        assert!(serde_json::to_value(&r).unwrap().get("per_type").is_none());
+    }
 }

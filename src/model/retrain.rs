@@ -248,6 +248,7 @@ mod tests {
             span: None,
             stance: Stance::None,
             kind: Some(kind),
+            probe_type: None,
         }
     }
 

@@ -47,21 +47,22 @@ pub(crate) fn newsmtsc_object() -> impl Strategy<Value = BTreeMap<String, V>> {
 }
 
 pub(crate) fn stance_object() -> impl Strategy<Value = BTreeMap<String, V>> {
-    let keys = ["text", "target", "label", "id", "extra"];
+    let keys = ["text", "target", "label", "id", "extra", "type"];
     (
         prop_oneof![4 => words(1..10).prop_map(V::Str), 1 => value()],
         prop_oneof![4 => select(vec!["PAK", "Hillary Clinton", " RUS ", ""]).prop_map(|s| V::Str(s.into())), 1 => value()],
         prop_oneof![4 => select(vec!["favor", "AGAINST", "none", "pro", " anti", "neutral", "maybe", ""]).prop_map(|s| V::Str(s.into())), 1 => value()],
         value(),
         value(),
-        vec(0u8..4, 5),
+        prop_oneof![2 => select(vec!["negation", " plain_pro ", "", "  "]).prop_map(|s| V::Str(s.into())), 1 => value()],
+        vec(0u8..4, 6),
     )
-        .prop_map(move |(text, target, label, id, extra, keep)| {
-            [text, target, label, id, extra]
+        .prop_map(move |(text, target, label, id, extra, kind, keep)| {
+            [text, target, label, id, extra, kind]
                 .into_iter()
                 .zip(keys)
                 .zip(keep)
-                .filter(|((_, k), p)| if *k == "id" || *k == "extra" { *p > 1 } else { *p > 0 })
+                .filter(|((_, k), p)| if matches!(*k, "id" | "extra" | "type") { *p > 1 } else { *p > 0 })
                 .map(|((v, k), _)| (k.to_string(), v))
                 .collect()
         })
@@ -116,19 +117,26 @@ pub(crate) fn expected_example(m: &BTreeMap<String, V>) -> Option<Example> {
             span: Some(span),
             stance,
             kind: None,
+            probe_type: None,
         })
     } else if m.contains_key("target") && m.contains_key("label") {
         let text = required("text")?;
         let target = required("target")?;
         let stance = Stance::parse(&required("label")?)?;
+        let id = id(&text)?;
+        let probe_type = get("type")
+            .ok()?
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty());
         Some(Example {
-            id: id(&text)?,
+            id,
             group: fnv1a(text.as_bytes()),
             text,
             target: target.trim().to_string(),
             span: None,
             stance,
             kind: None,
+            probe_type,
         })
     } else {
         None

@@ -2,7 +2,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use stance::eval::render;
+use stance::eval::{render, render_groups};
 use stance::model::StanceModel;
 use stance::model::evaluate::{cross_validate, predict, report};
 
@@ -16,9 +16,11 @@ use stance::labels::splits::Split;
 /// Prints accuracy, per-class precision, recall and F1, macro-F1, F_avg (the
 /// mean of F1(pro) and F1(anti) over all targets pooled: the SemEval-2016 /
 /// TweetEval stance metric), the confusion matrix, per-target scores, and
-/// the same for sentiment where the data has it. --json prints one object
-/// with keys n, accuracy, macro_f1, f_avg, per_class, per_target, confusion
-/// (and sentiment).
+/// the same for sentiment where the data has it. Data whose lines carry a
+/// `type` (a behavioural probe suite such as tests/fixtures/checklist/)
+/// also gets a table of n, accuracy and confusion per probe type. --json
+/// prints one object with keys n, accuracy, macro_f1, f_avg, per_class,
+/// per_target, confusion (and per_type, sentiment when present).
 ///
 /// Example: stance eval --model models/default.model --data labels/
 /// Example: stance eval --cv 5 --data ../shared/data/tweeteval-stance/hillary_train.jsonl
@@ -72,6 +74,16 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
         for (t, s) in &r.per_target {
             println!();
             print!("{}", render(s, &format!("stance toward {t}")));
+        }
+        if !r.per_type.is_empty() {
+            println!();
+            print!(
+                "{}",
+                render_groups(
+                    &r.per_type,
+                    "stance per probe type (rows of the confusion = gold)"
+                )
+            );
         }
         if let Some(s) = &r.sentiment {
             println!();
