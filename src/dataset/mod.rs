@@ -28,6 +28,10 @@ pub struct Example {
     pub span: Option<(usize, usize)>,
     pub stance: Stance,
     pub kind: Option<UnitKind>,
+    /// The data set it came from (`labels` for label CSVs, `data` for
+    /// other `--data` lines, the name given with `--source`): what source
+    /// weights and domain augmentation key on.
+    pub source: String,
     /// The capability a behavioural probe tests (the `type` field of a
     /// stance JSON line, e.g. `negation`), so `stance eval` can score each
     /// capability apart: one pooled number hides a model that handles plain
@@ -57,6 +61,23 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// Names every example's source (see [`Example::source`]).
+    pub fn set_source(&mut self, name: &str) {
+        for e in &mut self.stance {
+            e.source.clear();
+            e.source.push_str(name);
+        }
+    }
+
+    /// Appends `other`'s examples, rejections and counts.
+    pub fn extend(&mut self, other: Dataset) {
+        self.stance.extend(other.stance);
+        self.sentiment.extend(other.sentiment);
+        self.rejected.extend(other.rejected);
+        self.read += other.read;
+        self.set_aside += other.set_aside;
+    }
+
     /// Targets in first-seen order.
     pub fn targets(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();

@@ -140,6 +140,7 @@ fn read_label_csv(
             span: None,
             stance: row.stance,
             kind: Some(unit.kind),
+            source: "labels".into(),
             probe_type: None,
         });
     }
@@ -217,6 +218,7 @@ pub(crate) fn stance_from_fields(
         span: None,
         stance,
         kind: None,
+        source: "data".into(),
         probe_type: None,
     }
 }
@@ -285,6 +287,7 @@ pub(crate) fn newsmtsc_from_fields(
         span: Some(span),
         stance,
         kind: None,
+        source: "data".into(),
         probe_type: None,
     })
 }

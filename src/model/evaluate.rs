@@ -207,6 +207,36 @@ pub fn cross_validate(
     seed: u64,
     progress: &dyn Progress,
 ) -> Result<Predictions> {
+    cross_validate_with(data, &[], actors, actors_toml, params, k, seed, progress)
+}
+
+/// [`cross_validate`] where the stance examples of the sources named in
+/// `always_train` are never held out: they join every fold's training
+/// data, and the predictions cover the other examples only (in order).
+/// So external data sets can help a model that is measured on the
+/// project's own labels alone.
+#[allow(clippy::too_many_arguments)]
+pub fn cross_validate_with(
+    data: &Dataset,
+    always_train: &[String],
+    actors: &ActorSet,
+    actors_toml: &str,
+    params: &TrainParams,
+    k: usize,
+    seed: u64,
+    progress: &dyn Progress,
+) -> Result<Predictions> {
+    let (fixed, held): (Vec<_>, Vec<_>) = data
+        .stance
+        .iter()
+        .cloned()
+        .partition(|e| always_train.contains(&e.source));
+    let held = Dataset {
+        stance: held,
+        sentiment: data.sentiment.clone(),
+        ..Dataset::default()
+    };
+    let data = &held;
     let labels: Vec<usize> = data.stance.iter().map(|e| stance_index(e.stance)).collect();
     let groups: Vec<u64> = data.stance.iter().map(|e| e.group).collect();
     let folds = stratified_group_folds(&labels, &groups, k, seed).map_err(crate::Error::Param)?;
@@ -251,7 +281,8 @@ pub fn cross_validate(
                 .collect(),
             ..Dataset::default()
         };
-        let (train_set, test_set) = (split(false), split(true));
+        let (mut train_set, test_set) = (split(false), split(true));
+        train_set.stance.extend(fixed.iter().cloned());
         let model = train(
             &train_set,
             actors,

@@ -7,6 +7,7 @@ pub mod file;
 pub mod predict;
 pub mod registry;
 pub mod retrain;
+pub mod sources;
 pub mod train;
 
 pub use predict::{StanceModel, UnitScore};

@@ -248,6 +248,7 @@ mod tests {
             span: None,
             stance: Stance::None,
             kind: Some(kind),
+            source: "labels".into(),
             probe_type: None,
         }
     }

@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::predict::target_spans;
+use super::sources::{SourceParams, augment, fold, index_sources};
 use super::{ModelData, ModelMeta, POOLED, TaskModel};
 use crate::actors::ActorSet;
 use crate::dataset::Dataset;
@@ -28,11 +29,15 @@ pub struct TrainParams {
     /// One head per target (plus a pooled fallback) instead of one pooled
     /// head for all targets.
     pub per_target: bool,
+    /// How examples of several data sets are weighted and kept apart.
+    #[serde(default)]
+    pub sources: SourceParams,
 }
 
 impl TrainParams {
     pub fn check(&self) -> Result<()> {
         self.features.check()?;
+        self.sources.check()?;
         self.stance.check()?;
         self.sentiment.check()
     }
@@ -141,8 +146,10 @@ pub fn train(
         let (vocab, x) = vectorize(&keys, &params.features);
         drop(keys);
         let y: Vec<usize> = data.stance.iter().map(|e| stance_index(e.stance)).collect();
+        let fit = StanceFit::new(params, data, x.n_cols());
         progress.stage("training stance heads", heads_total);
-        let mut heads = vec![(POOLED.to_string(), params.stance.fit(&x, &y, 3)?)];
+        let all: Vec<usize> = (0..y.len()).collect();
+        let mut heads = vec![(POOLED.to_string(), fit.fit(&x, &y, &all)?)];
         progress.advance(1);
         if params.per_target {
             for t in &targets {
@@ -150,7 +157,7 @@ pub fn train(
                     .filter(|&i| data.stance[i].target == *t)
                     .collect();
                 let ys: Vec<usize> = rows.iter().map(|&i| y[i]).collect();
-                heads.push((t.clone(), params.stance.fit(&x.select(&rows), &ys, 3)?));
+                heads.push((t.clone(), fit.fit(&x.select(&rows), &ys, &rows)?));
                 progress.advance(1);
             }
         }
@@ -196,6 +203,53 @@ pub fn train(
         stance,
         sentiment,
     })
+}
+
+/// Fits stance heads with the sources' weights and, when asked, domain
+/// augmentation folded back to the scoring domain (see [`super::sources`]).
+struct StanceFit<'a> {
+    params: &'a TrainParams,
+    weights: Option<Vec<f32>>,
+    n_sources: usize,
+    source_of: Vec<usize>,
+    domain: Option<usize>,
+    n_cols: usize,
+}
+
+impl<'a> StanceFit<'a> {
+    fn new(params: &'a TrainParams, data: &Dataset, n_cols: usize) -> StanceFit<'a> {
+        let sources = || data.stance.iter().map(|e| e.source.as_str());
+        let (names, source_of) = index_sources(sources());
+        let domain = params
+            .sources
+            .domain
+            .as_ref()
+            .and_then(|d| names.iter().position(|n| n == d));
+        StanceFit {
+            params,
+            weights: params.sources.example_weights(sources()),
+            n_sources: names.len(),
+            source_of,
+            domain,
+            n_cols,
+        }
+    }
+
+    /// Fits on rows `x` of the examples `rows` (indices into the data).
+    fn fit(&self, x: &CsrMatrix, y: &[usize], rows: &[usize]) -> Result<LinearModel> {
+        let w: Option<Vec<f32>> = self
+            .weights
+            .as_ref()
+            .map(|w| rows.iter().map(|&i| w[i]).collect());
+        let p = &self.params.stance;
+        if !self.params.sources.augment {
+            return p.fit_weighted(x, y, 3, w.as_deref());
+        }
+        let src: Vec<usize> = rows.iter().map(|&i| self.source_of[i]).collect();
+        let a = augment(x, &src, self.n_sources);
+        let m = p.fit_weighted(&a, y, 3, w.as_deref())?;
+        Ok(fold(&m, self.n_cols, self.n_sources, self.domain))
+    }
 }
 
 fn task(labels: [&str; 3], vocab: Vocabulary, heads: Vec<(String, LinearModel)>) -> TaskModel {

@@ -117,6 +117,7 @@ pub(crate) fn expected_example(m: &BTreeMap<String, V>) -> Option<Example> {
             span: Some(span),
             stance,
             kind: None,
+            source: "data".into(),
             probe_type: None,
         })
     } else if m.contains_key("target") && m.contains_key("label") {
@@ -136,6 +137,7 @@ pub(crate) fn expected_example(m: &BTreeMap<String, V>) -> Option<Example> {
             span: None,
             stance,
             kind: None,
+            source: "data".into(),
             probe_type,
         })
     } else {

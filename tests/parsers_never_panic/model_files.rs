@@ -58,6 +58,7 @@ pub(crate) fn tiny_model() -> &'static (ModelData, Vec<u8>) {
                 span: None,
                 stance,
                 kind: None,
+                source: "data".into(),
                 probe_type: None,
             });
             data.sentiment.push(SentimentExample {

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use stance::eval::{render, render_groups};
 use stance::model::StanceModel;
-use stance::model::evaluate::{cross_validate, predict, report};
+use stance::model::evaluate::{cross_validate_with, predict, report};
 
 use crate::data_args::DataArgs;
 use crate::io::Bars;
@@ -54,7 +54,16 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
         params.check()?;
         let (actors, toml) = args.data.actors()?;
         let data = args.data.load(Split::Train, false)?;
-        cross_validate(&data, &actors, &toml, &params, k, args.seed, &Bars::new())?
+        cross_validate_with(
+            &data,
+            &args.data.source_names(),
+            &actors,
+            &toml,
+            &params,
+            k,
+            args.seed,
+            &Bars::new(),
+        )?
     } else {
         let path = args
             .model

@@ -59,6 +59,7 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
             actors: args.data.actors.clone(),
             split: None,
             kind: None,
+            sources: vec![],
         };
         let vdata = v.load(Split::Eval, args.strict)?;
         let r = report(

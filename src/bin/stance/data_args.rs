@@ -51,6 +51,25 @@ pub struct DataArgs {
     /// Only units of this kind (on top of --split).
     #[arg(long, value_enum)]
     pub kind: Option<KindArg>,
+    /// More training data under a source name, NAME=PATH (repeatable; one
+    /// name may take several paths). Source examples are weighted and
+    /// augmented by name (see --source-weight, --augment) and, with --cv,
+    /// train every fold and are never held out.
+    #[arg(long = "source", value_parser = parse_source)]
+    pub sources: Vec<(String, PathBuf)>,
+}
+
+fn parse_source(s: &str) -> std::result::Result<(String, PathBuf), String> {
+    let (name, path) = s
+        .split_once('=')
+        .ok_or("expected NAME=PATH, e.g. ruw=../shared/data/ruw/train.jsonl")?;
+    let name = name.trim();
+    if name.is_empty() || name == "labels" || name == "data" {
+        return Err(format!(
+            "source name {name:?} is empty or reserved (labels, data)"
+        ));
+    }
+    Ok((name.to_string(), PathBuf::from(path)))
 }
 
 impl DataArgs {
@@ -80,10 +99,22 @@ impl DataArgs {
 
     /// Reads the data; rejected rows are listed on stderr. With `strict`,
     /// any rejection is an error.
+    /// The names of the --source sources.
+    pub fn source_names(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (n, _) in &self.sources {
+            if !out.contains(n) {
+                out.push(n.clone());
+            }
+        }
+        out
+    }
+
     pub fn load(&self, default_split: Split, strict: bool) -> Result<Dataset> {
         let inputs = self.inputs()?;
         let needs_units = inputs
             .iter()
+            .chain(self.sources.iter().map(|(_, p)| p))
             .any(|p| p.is_dir() || p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")));
         let units = if needs_units {
             project_ctx::units(&self.corpus, self.units.as_deref())?
@@ -107,7 +138,12 @@ impl DataArgs {
             splits: project_ctx::split_rule()?,
             set_aside_unknown_docs: !units.absent.is_empty(),
         };
-        let data = read_data(&inputs, &units.units, &opts);
+        let mut data = read_data(&inputs, &units.units, &opts);
+        for (name, path) in &self.sources {
+            let mut more = read_data(std::slice::from_ref(path), &units.units, &opts);
+            more.set_source(name);
+            data.extend(more);
+        }
         for r in &data.rejected {
             eprintln!("rejected: {r}");
         }

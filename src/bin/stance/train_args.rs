@@ -4,6 +4,7 @@ use clap::{Args, ValueEnum};
 use stance::features::FeatureParams;
 use stance::linear::{ClassWeight, LinearParams, Loss};
 use stance::model::TrainParams;
+use stance::model::sources::SourceParams;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ModelKind {
@@ -57,9 +58,30 @@ pub struct TrainArgs {
     /// Drop features seen in fewer training texts.
     #[arg(long, default_value_t = 1)]
     pub min_df: u32,
+    /// Weight of each example of a source in the loss, NAME=WEIGHT
+    /// (repeatable; sources are `labels`, `data` or a --source NAME;
+    /// unlisted sources weigh 1).
+    #[arg(long = "source-weight", value_parser = parse_weight)]
+    pub source_weights: Vec<(String, f32)>,
+    /// Domain-adaptation feature augmentation (Daumé III 2007): a shared and
+    /// a per-source copy of every feature.
+    #[arg(long)]
+    pub augment: bool,
+    /// With --augment, the source whose copy scoring uses [default:
+    /// labels]; `shared` for the shared weights alone.
+    #[arg(long, default_value = "labels")]
+    pub domain: String,
     /// Optimiser iterations at most.
     #[arg(long, default_value_t = 200)]
     pub max_iter: usize,
+}
+
+fn parse_weight(s: &str) -> Result<(String, f32), String> {
+    let (name, w) = s
+        .split_once('=')
+        .ok_or("expected NAME=WEIGHT, e.g. ruw=0.5")?;
+    let w: f32 = w.trim().parse().map_err(|_| format!("bad weight {w:?}"))?;
+    Ok((name.trim().to_string(), w))
 }
 
 fn parse_range(s: &str) -> Result<(usize, usize), String> {
@@ -101,6 +123,11 @@ impl TrainArgs {
             stance: head(self.c),
             sentiment: head(self.sentiment_c),
             per_target: self.per_target,
+            sources: SourceParams {
+                weights: self.source_weights.clone(),
+                augment: self.augment,
+                domain: (self.domain != "shared").then(|| self.domain.clone()),
+            },
         }
     }
 }
