@@ -3,6 +3,7 @@
 //! Plain ASCII with fixed-width columns so the output survives logs, diffs
 //! and copy-paste into issues; JSON is the machine-readable form.
 
+use super::calibration::{CalibrationReport, CalibrationScores};
 use super::metrics::Scores;
 
 /// Four decimals: enough to see a one-example change on a few thousand
@@ -108,5 +109,59 @@ pub fn render(scores: &Scores, title: &str) -> String {
 
     let mut out = lines.join("\n");
     out.push('\n');
+    if let Some(c) = &scores.calibration {
+        out.push('\n');
+        out.push_str(&render_calibration(c));
+    }
     out
+}
+
+/// What the probabilities are, their ECE, Brier score and NLL, and the
+/// reliability table (non-empty bins only: with three classes no
+/// confidence is below 1/3), then the same after cross-fitted
+/// recalibration when there is one.
+pub fn render_calibration(c: &CalibrationReport) -> String {
+    let mut lines = vec![format!("probabilities: {}", c.probabilities)];
+    calibration_lines(&c.scores, &mut lines);
+    if let Some(x) = &c.cross_fitted {
+        lines.push(String::new());
+        lines.push(format!("recalibrated: {}", x.probabilities));
+        calibration_lines(&x.scores, &mut lines);
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
+
+fn calibration_lines(s: &CalibrationScores, lines: &mut Vec<String>) {
+    lines.push(format!(
+        "{:<10} {}  (top label, {} equal-width bins; 0 = confidence matches accuracy)",
+        "ECE",
+        num(s.ece),
+        s.reliability.len()
+    ));
+    lines.push(format!(
+        "{:<10} {}  (0 best, 2 worst)",
+        "Brier",
+        num(s.brier)
+    ));
+    lines.push(format!("{:<10} {}  (mean −ln p(gold))", "NLL", num(s.nll)));
+    lines.push(format!(
+        "mean confidence {} vs accuracy {}",
+        num(s.confidence),
+        num(s.accuracy)
+    ));
+    lines.push(format!(
+        "{:<13}  {:>6}  {:>10}  {:>8}",
+        "confidence", "n", "mean conf", "accuracy"
+    ));
+    for b in s.reliability.iter().filter(|b| b.n > 0) {
+        lines.push(format!(
+            "{:<13}  {:>6}  {:>10}  {:>8}",
+            format!("[{:.2}, {:.2})", b.lo, b.hi),
+            b.n,
+            num(b.confidence),
+            num(b.accuracy)
+        ));
+    }
 }
