@@ -126,6 +126,8 @@ pub fn render_calibration(c: &CalibrationReport) -> String {
     if let Some(x) = &c.cross_fitted {
         lines.push(String::new());
         lines.push(format!("recalibrated: {}", x.probabilities));
+        let ts: Vec<String> = x.temperatures.iter().map(|t| format!("{t:.3}")).collect();
+        lines.push(format!("temperature per fold: {}", ts.join(" ")));
         calibration_lines(&x.scores, &mut lines);
     }
     let mut out = lines.join("\n");
@@ -158,7 +160,13 @@ fn calibration_lines(s: &CalibrationScores, lines: &mut Vec<String>) {
     for b in s.reliability.iter().filter(|b| b.n > 0) {
         lines.push(format!(
             "{:<13}  {:>6}  {:>10}  {:>8}",
-            format!("[{:.2}, {:.2})", b.lo, b.hi),
+            // The last bin also holds confidence 1.
+            format!(
+                "[{:.2}, {:.2}{}",
+                b.lo,
+                b.hi,
+                if b.hi >= 1.0 { ']' } else { ')' }
+            ),
             b.n,
             num(b.confidence),
             num(b.accuracy)
