@@ -8,6 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::calibration::CalibrationReport;
+
 /// Scores of one set of predictions. Scores are fractions in [0, 1].
 ///
 /// The serialised field names are part of the report format that downstream
@@ -31,6 +33,10 @@ pub struct Scores {
     pub confusion: Confusion,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intervals: Option<Intervals>,
+    /// How well the probabilities behind the predictions match observed
+    /// frequencies; only where probabilities exist (filled by the caller).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<CalibrationReport>,
 }
 
 /// Precision, recall and F1 of one class, with zero_division = 0.
@@ -206,6 +212,7 @@ pub fn score(
             matrix,
         },
         intervals: None,
+        calibration: None,
     }
 }
 

@@ -15,11 +15,15 @@
 //!   SemEval-2016 / TweetEval stance metric, computed on pooled predictions;
 //! * `n = 0` gives all-zero scores.
 //!
+//! Probabilities are judged separately from labels (ECE, Brier, NLL and a
+//! reliability table, see [`calibration_scores`]).
+//!
 //! Uncertainty comes from a percentile bootstrap over examples, and model
 //! selection uses stratified K-fold that keeps the rows of one text
 //! together. Both are driven by the in-house [`SplitMix64`] with an explicit
 //! seed, so a seed recorded in a report reproduces it exactly.
 
+mod calibration;
 mod metrics;
 mod paired;
 mod render;
@@ -28,7 +32,11 @@ mod resample;
 #[cfg(test)]
 mod tests;
 
+pub use calibration::{
+    BINS, CalibrationReport, CalibrationScores, CrossFitted, NLL_FLOOR, ReliabilityBin,
+    calibration_scores,
+};
 pub use metrics::{ClassScores, Confusion, Intervals, Scores, score, score_by_group};
 pub use paired::{Difference, PairedScores, paired_bootstrap};
-pub use render::{render, render_groups};
+pub use render::{render, render_calibration, render_groups};
 pub use resample::{SplitMix64, bootstrap, stratified_group_folds};

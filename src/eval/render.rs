@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use super::calibration::{CalibrationReport, CalibrationScores};
 use super::metrics::Scores;
 
 /// Four decimals: enough to see a one-example change on a few thousand
@@ -110,6 +111,10 @@ pub fn render(scores: &Scores, title: &str) -> String {
 
     let mut out = lines.join("\n");
     out.push('\n');
+    if let Some(c) = &scores.calibration {
+        out.push('\n');
+        out.push_str(&render_calibration(c));
+    }
     out
 }
 
@@ -172,4 +177,62 @@ pub fn render_groups(groups: &BTreeMap<String, Scores>, title: &str) -> String {
         lines.push(line);
     }
     lines.join("\n") + "\n"
+}
+
+/// What the probabilities are, their ECE, Brier score and NLL, and the
+/// reliability table (non-empty bins only: with three classes no
+/// confidence is below 1/3), then the same after cross-fitted
+/// recalibration when there is one.
+pub fn render_calibration(c: &CalibrationReport) -> String {
+    let mut lines = vec![format!("probabilities: {}", c.probabilities)];
+    calibration_lines(&c.scores, &mut lines);
+    if let Some(x) = &c.cross_fitted {
+        lines.push(String::new());
+        lines.push(format!("recalibrated: {}", x.probabilities));
+        let ts: Vec<String> = x.temperatures.iter().map(|t| format!("{t:.3}")).collect();
+        lines.push(format!("temperature per fold: {}", ts.join(" ")));
+        calibration_lines(&x.scores, &mut lines);
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
+
+fn calibration_lines(s: &CalibrationScores, lines: &mut Vec<String>) {
+    lines.push(format!(
+        "{:<10} {}  (top label, {} equal-width bins; 0 = confidence matches accuracy)",
+        "ECE",
+        num(s.ece),
+        s.reliability.len()
+    ));
+    lines.push(format!(
+        "{:<10} {}  (0 best, 2 worst)",
+        "Brier",
+        num(s.brier)
+    ));
+    lines.push(format!("{:<10} {}  (mean −ln p(gold))", "NLL", num(s.nll)));
+    lines.push(format!(
+        "mean confidence {} vs accuracy {}",
+        num(s.confidence),
+        num(s.accuracy)
+    ));
+    lines.push(format!(
+        "{:<13}  {:>6}  {:>10}  {:>8}",
+        "confidence", "n", "mean conf", "accuracy"
+    ));
+    for b in s.reliability.iter().filter(|b| b.n > 0) {
+        lines.push(format!(
+            "{:<13}  {:>6}  {:>10}  {:>8}",
+            // The last bin also holds confidence 1.
+            format!(
+                "[{:.2}, {:.2}{}",
+                b.lo,
+                b.hi,
+                if b.hi >= 1.0 { ']' } else { ')' }
+            ),
+            b.n,
+            num(b.confidence),
+            num(b.accuracy)
+        ));
+    }
 }

@@ -383,3 +383,38 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn render_shows_calibration_with_non_empty_bins_only() {
+    let proba = [[1.0f32, 0.0, 0.0], [0.5, 0.3, 0.2], [0.5, 0.3, 0.2]];
+    let gold = [0, 0, 1];
+    let scores = calibration_scores(&proba, &gold, 10);
+    let mut s = score(&gold, &[0, 0, 0], &STANCE, POLAR);
+    s.calibration = Some(CalibrationReport {
+        probabilities: "made up for the test".into(),
+        scores: scores.clone(),
+        cross_fitted: Some(CrossFitted {
+            probabilities: "also made up".into(),
+            temperatures: vec![0.5, 2.0],
+            scores,
+        }),
+    });
+    let out = render(&s, "t");
+    assert!(out.contains("probabilities: made up for the test"), "{out}");
+    assert!(out.contains("recalibrated: also made up"), "{out}");
+    assert!(out.contains("temperature per fold: 0.500 2.000"), "{out}");
+    // ECE: bin [0.5, 0.6) has confidence 0.5, accuracy 0.5; bin [0.9, 1]
+    // is exact: 0.
+    assert!(out.contains("ECE        0.0000"), "{out}");
+    assert!(
+        out.contains("[0.50, 0.60)        2      0.5000    0.5000"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[0.90, 1.00]        1      1.0000    1.0000"),
+        "{out}"
+    );
+    // Empty bins are left out of the text (kept in JSON).
+    assert!(!out.contains("[0.00, 0.10)"), "{out}");
+    assert_eq!(out.matches("mean conf  accuracy").count(), 2);
+}

@@ -8,14 +8,16 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::StanceModel;
+use super::calibrate::{ProbaSource, calibration_report};
 use super::predict::Scratch;
 use super::train::{TrainParams, sentiment_index, stance_index, train};
+use super::{StanceModel, TaskModel};
 use crate::actors::ActorSet;
 use crate::dataset::Dataset;
 use crate::error::Result;
 use crate::eval::{Scores, bootstrap, score, score_by_group, stratified_group_folds};
 use crate::labels::{Sentiment, Stance};
+use crate::linear::Loss;
 use crate::progress::Progress;
 
 /// Gold and predicted classes, in example order.
@@ -32,6 +34,13 @@ pub struct Predictions {
     pub sentiment_gold: Vec<usize>,
     pub sentiment_pred: Vec<usize>,
     pub sentiment_proba: Vec<[f32; 3]>,
+    /// The fold of each example when the predictions are out-of-fold
+    /// (empty otherwise): lets the report recalibrate fold by fold.
+    pub stance_fold: Vec<usize>,
+    pub sentiment_fold: Vec<usize>,
+    /// What the probabilities are; `None` when the model lacks the task.
+    pub stance_source: Option<ProbaSource>,
+    pub sentiment_source: Option<ProbaSource>,
 }
 
 /// The three probabilities of a task's output (`[0; 3]` when the model
@@ -78,6 +87,15 @@ pub fn argmax(p: &[f32]) -> usize {
     best
 }
 
+/// What `model`'s probabilities for `task` are (one of its tasks).
+fn source(task: Option<&TaskModel>, loss: Loss) -> Option<ProbaSource> {
+    task.map(|t| ProbaSource {
+        svm: loss == Loss::SquaredHinge,
+        temperatures: vec![t.calibration.temperature],
+        folds: None,
+    })
+}
+
 /// Predicts every example of `data` with `model`.
 pub fn predict(model: &StanceModel, data: &Dataset) -> Predictions {
     let stance_proba: Vec<[f32; 3]> = data
@@ -117,10 +135,23 @@ pub fn predict(model: &StanceModel, data: &Dataset) -> Predictions {
             .collect(),
         sentiment_pred: sentiment_proba.iter().map(|p| argmax(p)).collect(),
         sentiment_proba,
+        stance_fold: Vec::new(),
+        sentiment_fold: Vec::new(),
+        stance_source: source(
+            model.data().stance.as_ref(),
+            model.data().meta.params.stance.loss,
+        ),
+        sentiment_source: source(
+            model.data().sentiment.as_ref(),
+            model.data().meta.params.sentiment.loss,
+        ),
     }
 }
 
-/// Scores predictions; `bootstrap_rounds > 0` adds 95% intervals.
+/// Scores predictions; `bootstrap_rounds > 0` adds 95% intervals. Pooled
+/// stance and sentiment also get calibration figures of their
+/// probabilities (cross-fitted ones too when the predictions are
+/// out-of-fold).
 pub fn report(p: &Predictions, bootstrap_rounds: usize, seed: u64) -> EvalReport {
     let mut stance = score(&p.stance_gold, &p.stance_pred, &Stance::NAMES, POLAR);
     let groups: Vec<&str> = p.targets.iter().map(String::as_str).collect();
@@ -172,6 +203,22 @@ pub fn report(p: &Predictions, bootstrap_rounds: usize, seed: u64) -> EvalReport
                 seed,
             ));
         }
+    }
+    if let Some(src) = &p.stance_source {
+        stance.calibration = Some(calibration_report(
+            &p.stance_proba,
+            &p.stance_gold,
+            &p.stance_fold,
+            src,
+        ));
+    }
+    if let (Some(s), Some(src)) = (sentiment.as_mut(), &p.sentiment_source) {
+        s.calibration = Some(calibration_report(
+            &p.sentiment_proba,
+            &p.sentiment_gold,
+            &p.sentiment_fold,
+            src,
+        ));
     }
     EvalReport {
         stance,
@@ -262,7 +309,18 @@ pub fn cross_validate_with(
             .collect(),
         sentiment_pred: vec![0; data.sentiment.len()],
         sentiment_proba: vec![[0.0; 3]; data.sentiment.len()],
+        stance_fold: folds.clone(),
+        sentiment_fold: data
+            .sentiment
+            .iter()
+            .map(|e| sentiment_fold(e.group))
+            .collect(),
+        stance_source: None,
+        sentiment_source: None,
     };
+    // Each fold model's temperature, per task, to say what the
+    // out-of-fold probabilities are.
+    let mut temps: [Vec<f32>; 2] = [Vec::new(), Vec::new()];
     progress.stage("cross-validation folds", k as u64);
     for fold in 0..k {
         let split = |held: bool| Dataset {
@@ -291,6 +349,11 @@ pub fn cross_validate_with(
             vec![],
             &crate::progress::Silent,
         )?;
+        for (t, task) in temps.iter_mut().zip([&model.stance, &model.sentiment]) {
+            if let Some(task) = task {
+                t.push(task.calibration.temperature);
+            }
+        }
         let model = StanceModel::from_data(model)?;
         let p = predict(&model, &test_set);
         let stance_idx = (0..data.stance.len()).filter(|&i| folds[i] == fold);
@@ -308,6 +371,16 @@ pub fn cross_validate_with(
         progress.advance(1);
     }
     progress.finish();
+    let [stance_t, sentiment_t] = temps;
+    let cv_source = |temperatures: Vec<f32>, loss: Loss| {
+        (!temperatures.is_empty()).then(|| ProbaSource {
+            svm: loss == Loss::SquaredHinge,
+            temperatures,
+            folds: Some(k),
+        })
+    };
+    out.stance_source = cv_source(stance_t, params.stance.loss);
+    out.sentiment_source = cv_source(sentiment_t, params.sentiment.loss);
     Ok(out)
 }
 

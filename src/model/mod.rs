@@ -2,6 +2,7 @@
 //! file it was trained with, tokenizer and feature settings, vocabularies
 //! with IDF, the linear heads, and how it was trained and scored.
 
+pub mod calibrate;
 pub mod evaluate;
 pub mod file;
 pub mod predict;
@@ -48,8 +49,10 @@ pub struct TaskModel {
 }
 
 /// Maps a head's decision values to probabilities: a softmax of the
-/// values divided by `temperature` (temperature scaling, Guo et al. 2017).
-/// `1.0` is the plain softmax of an uncalibrated model.
+/// values divided by `temperature` (temperature scaling, Guo et al. 2017;
+/// fitted by [`calibrate::calibrate_task`]). `1.0` is the plain softmax of
+/// an uncalibrated model. Dividing by a positive number keeps the order of
+/// the values, so calibration never changes a predicted class.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Calibration {
     pub temperature: f32,

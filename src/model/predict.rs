@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{ModelData, POOLED, TaskModel, file};
+use super::{Calibration, ModelData, POOLED, TaskModel, file};
 use crate::actors::{ActorSet, Mention};
 use crate::error::{Error, Location, Result, display_path};
 use crate::features::{
@@ -11,13 +11,14 @@ use crate::features::{
     TargetSpans, Vocabulary,
 };
 use crate::labels::{Sentiment, Stance};
-use crate::linear::{LinearModel, softmax};
+use crate::linear::LinearModel;
 
 struct Task {
     labels: Vec<String>,
     /// The vocabulary's lookup table for scoring.
     table: FeatureTable,
     heads: Vec<(String, LinearModel)>,
+    calibration: Calibration,
 }
 
 impl Task {
@@ -26,6 +27,7 @@ impl Task {
             labels: t.labels.clone(),
             table: FeatureTable::new(&Vocabulary::from_data(t.vocab.clone())),
             heads: t.heads.clone(),
+            calibration: t.calibration,
         }
     }
 
@@ -43,9 +45,12 @@ impl Task {
     }
 
     /// Probabilities of the row in `r` under `head` into `out` (one slot
-    /// per class).
+    /// per class): decision values, then the task's calibration. With
+    /// temperature 1 this is `predict_proba_fast`, bit for bit.
     fn predict(&self, head: &LinearModel, r: &RowScratch, out: &mut [f32]) {
-        head.predict_proba_fast((&r.idx, &r.val), out);
+        out.copy_from_slice(&head.bias);
+        head.accumulate(&r.idx, &r.val, out);
+        self.calibration.apply(out);
     }
 }
 
@@ -81,6 +86,12 @@ fn validate(data: &ModelData) -> Result<()> {
             .map_err(|m| bad(format!("the model's {name} vocabulary is invalid: {m}")))?;
         if t.heads.is_empty() {
             return Err(bad(format!("the model's {name} task has no heads")));
+        }
+        let temperature = t.calibration.temperature;
+        if !(temperature.is_finite() && temperature > 0.0) {
+            return Err(bad(format!(
+                "the model's {name} temperature is {temperature}, not a positive number"
+            )));
         }
         for (target, head) in &t.heads {
             head.validate().map_err(|e| {
@@ -330,7 +341,7 @@ impl StanceModel {
                     let out = &mut stance[a * k..(a + 1) * k];
                     out.copy_from_slice(&head.bias);
                     row.for_each_run(|idx, val| head.accumulate(idx, val, out));
-                    softmax(out);
+                    task.calibration.apply(out);
                 },
             );
             if !shared {

@@ -20,7 +20,20 @@ use stance::labels::splits::Split;
 /// `type` (a behavioural probe suite such as tests/fixtures/checklist/)
 /// also gets a table of n, accuracy and confusion per probe type. --json
 /// prints one object with keys n, accuracy, macro_f1, f_avg, per_class,
-/// per_target, confusion (and per_type, sentiment when present).
+/// per_target, confusion, calibration (and per_type, sentiment with its own
+/// calibration, when present).
+///
+/// Calibration judges the probabilities rather than the labels: a line
+/// saying what they are (the model's softmax of SVM margins, uncalibrated
+/// when its temperature is 1, or divided by a temperature fitted on
+/// out-of-fold scores of the training data), the top-label ECE over 15
+/// equal-width confidence bins (0 = "70 % sure" is right 70 % of the time),
+/// the Brier score, the NLL and the reliability table (per bin: n, mean
+/// confidence, accuracy). With --cv it also shows the out-of-fold
+/// probabilities recalibrated fold by fold, each by a temperature fitted on
+/// the other folds, which is what a calibrated model would give. A
+/// temperature never changes a predicted class, so accuracy and F1 are the
+/// same with or without it.
 ///
 /// Example: stance eval --model models/default.model --data labels/
 /// Example: stance eval --cv 5 --data ../shared/data/tweeteval-stance/hillary_train.jsonl
