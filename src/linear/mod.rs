@@ -31,6 +31,8 @@ mod model;
 mod objective;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod weight_tests;
 
 pub use lbfgs::{LbfgsOptions, LbfgsReport, Stop, minimize};
 pub use model::{LinearModel, softmax};
@@ -138,12 +140,33 @@ pub trait Predict {
     fn predict(&self, row: (&[u32], &[f32])) -> usize;
 }
 
-impl Fit for LinearParams {
-    type Model = LinearModel;
-
-    fn fit(&self, x: &CsrMatrix, y: &[usize], n_classes: usize) -> Result<LinearModel, Error> {
+impl LinearParams {
+    /// Trains a model with an optional weight per training row: row `i`'s
+    /// loss counts `sample_weight[i] · class_weight[y_i]` times, so weight 2
+    /// is the same objective as the row taken twice and weight 0 the same as
+    /// the row left out. Weights must be finite and `>= 0`, one per row, and
+    /// not all zero.
+    ///
+    /// [`ClassWeight::Balanced`] keeps scikit-learn's semantics: its class
+    /// weights come from the plain class counts of `y`, not from the sums of
+    /// the sample weights (sklearn's `compute_class_weight("balanced")` is
+    /// likewise given `y` alone and multiplied with `sample_weight` after).
+    ///
+    /// `None` trains exactly as before sample weights existed (byte-identical
+    /// weights), and so do all-ones weights. The primitive the [`Fit`] trait
+    /// and the linfa estimator are built on.
+    pub fn fit_weighted(
+        &self,
+        x: &CsrMatrix,
+        y: &[usize],
+        n_classes: usize,
+        sample_weight: Option<&[f32]>,
+    ) -> Result<LinearModel, Error> {
         self.check()?;
         validate_data(x, y, n_classes)?;
+        if let Some(sw) = sample_weight {
+            validate_sample_weights(sw, x.n_rows())?;
+        }
         let weights = class_weights(self.class_weight, y, n_classes);
         let mut objective = Objective::new(
             x,
@@ -154,6 +177,9 @@ impl Fit for LinearParams {
             f64::from(self.c),
             self.fit_intercept,
         );
+        if let Some(sw) = sample_weight {
+            objective = objective.with_sample_weights(sw);
+        }
         let options = LbfgsOptions {
             max_iter: self.max_iter,
             tol: f64::from(self.tol),
@@ -176,6 +202,40 @@ impl Fit for LinearParams {
             report.converged(),
         ))
     }
+}
+
+impl Fit for LinearParams {
+    type Model = LinearModel;
+
+    /// [`LinearParams::fit_weighted`] without sample weights.
+    fn fit(&self, x: &CsrMatrix, y: &[usize], n_classes: usize) -> Result<LinearModel, Error> {
+        self.fit_weighted(x, y, n_classes, None)
+    }
+}
+
+/// One finite, non-negative weight per row, not all zero (an all-zero
+/// objective has nothing to learn and would silently return the prior-free
+/// zero model).
+fn validate_sample_weights(sw: &[f32], n_rows: usize) -> Result<(), Error> {
+    if sw.len() != n_rows {
+        return Err(Error::Param(format!(
+            "{} sample weights for {n_rows} rows",
+            sw.len()
+        )));
+    }
+    if let Some((i, w)) = sw
+        .iter()
+        .enumerate()
+        .find(|&(_, w)| !(w.is_finite() && *w >= 0.0))
+    {
+        return Err(Error::Param(format!(
+            "sample weight {w} of row {i} is not a finite number >= 0"
+        )));
+    }
+    if sw.iter().all(|&w| w == 0.0) {
+        return Err(Error::Param("all sample weights are zero".into()));
+    }
+    Ok(())
 }
 
 /// Checks shapes, labels and values so the optimiser never sees NaN or an

@@ -25,7 +25,7 @@ impl Rng {
     }
 }
 
-fn row(pairs: &[(u32, f32)]) -> SparseRow {
+pub(super) fn row(pairs: &[(u32, f32)]) -> SparseRow {
     SparseRow {
         indices: pairs.iter().map(|p| p.0).collect(),
         values: pairs.iter().map(|p| p.1).collect(),
@@ -34,7 +34,7 @@ fn row(pairs: &[(u32, f32)]) -> SparseRow {
 
 /// Random problem whose labels depend on the features (so it is learnable):
 /// class `k` prefers features `f ≡ k (mod n_classes)`.
-fn random_problem(
+pub(super) fn random_problem(
     seed: u64,
     rows: usize,
     features: usize,
