@@ -25,6 +25,7 @@
 
 #[cfg(test)]
 mod benchmark;
+mod estimator;
 mod history;
 mod lbfgs;
 mod model;
@@ -34,6 +35,7 @@ mod tests;
 #[cfg(test)]
 mod weight_tests;
 
+pub use estimator::LinearValidParams;
 pub use lbfgs::{LbfgsOptions, LbfgsReport, Stop, minimize};
 pub use model::{LinearModel, softmax};
 pub use objective::Objective;
