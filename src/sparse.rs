@@ -1,6 +1,7 @@
 //! Compressed sparse rows: the one matrix type features hand to models. Text
 //! features are >99.9% zeros, which is why the dense `ndarray` estimators of
-//! linfa are not used for training (see `models/README.md`).
+//! linfa are not used for training (see `models/README.md`); the matrix is a
+//! linfa `Records` type all the same (`linear/estimator.rs`).
 
 use serde::{Deserialize, Serialize};
 

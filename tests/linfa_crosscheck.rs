@@ -10,19 +10,25 @@
 //! The data are the hand-labelled seed paragraphs' stance rows, word
 //! unigrams with `min_df = 2`: a few thousand features, small enough for a
 //! dense matrix.
+//!
+//! Also here: the sparse classifier used through linfa's own traits
+//! (weighted `DatasetBase` → `fit` → `predict`), and our evaluation scores
+//! against linfa's confusion matrix.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
-use linfa::Dataset;
-use linfa::traits::Fit as _;
+use linfa::metrics::ToConfusionMatrix;
+use linfa::traits::{Fit as _, Predict as _};
+use linfa::{Dataset, DatasetBase};
 use linfa_logistic::MultiLogisticRegression;
 use ndarray::{Array1, Array2};
 use stance::actors::ActorSet;
 use stance::corpus::ingest::{Ingest, Input};
 use stance::dataset::readers::{DataOptions, read_data};
+use stance::eval::{ClassScores, SplitMix64, score};
 use stance::features::{Extractor, FeatureParams};
-use stance::linear::{ClassWeight, Fit as _, LinearModel, LinearParams, Loss, Predict};
+use stance::linear::{ClassWeight, LinearModel, LinearParams, Loss};
 use stance::model::train::{stance_index, stance_keys, vectorize};
 use stance::sparse::CsrMatrix;
 
@@ -81,13 +87,18 @@ fn objective(x: &Array2<f64>, y: &[usize], w: &Array2<f64>, b: &Array1<f64>) -> 
 }
 
 fn ours_as_dense(m: &LinearModel) -> (Array2<f64>, Array1<f64>) {
-    let mut w = Array2::zeros((m.n_features, m.n_classes));
-    for f in 0..m.n_features {
-        for (k, &v) in m.feature_weights(f).iter().enumerate() {
-            w[[f, k]] = f64::from(v);
-        }
-    }
-    (w, m.bias.iter().map(|&v| f64::from(v)).collect())
+    (m.params().mapv(f64::from), m.intercept().mapv(f64::from))
+}
+
+/// The crate's own `Fit` (explicit class count), called by path because
+/// linfa's `Fit` is in scope too.
+fn fit_ours(p: &LinearParams, x: &CsrMatrix, y: &[usize]) -> LinearModel {
+    stance::linear::Fit::fit(p, x, y, 3).unwrap()
+}
+
+/// The crate's own row prediction, by path for the same reason.
+fn predict_row(m: &LinearModel, row: (&[u32], &[f32])) -> usize {
+    stance::linear::Predict::predict(m, row)
 }
 
 #[test]
@@ -102,16 +113,15 @@ fn sparse_logistic_matches_linfa_logistic() {
     );
 
     let t = Instant::now();
-    let ours = LinearParams {
+    let params = LinearParams {
         loss: Loss::Logistic,
         c: C as f32,
         class_weight: ClassWeight::None,
         max_iter: 2_000,
         tol: 1e-7,
         fit_intercept: true,
-    }
-    .fit(&x, &y, 3)
-    .unwrap();
+    };
+    let ours = fit_ours(&params, &x, &y);
     let ours_secs = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
@@ -140,16 +150,130 @@ fn sparse_logistic_matches_linfa_logistic() {
     let mut max_diff = 0.0f64;
     let mut p = [0.0f32; 3];
     for i in 0..x.n_rows() {
-        ours.predict_proba(x.row(i), &mut p);
+        stance::linear::Predict::predict_proba(&ours, x.row(i), &mut p);
         let r = ref_proba.row(i);
         for k in 0..3 {
             max_diff = max_diff.max((f64::from(p[k]) - r[k]).abs());
         }
         let ref_class = (0..3).fold(0, |best, k| if r[k] > r[best] { k } else { best });
-        agree += usize::from(ours.predict(x.row(i)) == ref_class);
+        agree += usize::from(predict_row(&ours, x.row(i)) == ref_class);
     }
     let agreement = agree as f64 / x.n_rows() as f64;
     println!("prediction agreement {agreement:.4}, max |Δp| {max_diff:.4}");
     assert!(agreement >= 0.995, "agreement {agreement}");
     assert!(max_diff <= 0.02, "max probability difference {max_diff}");
+}
+
+/// The sparse classifier as a linfa estimator, end to end on the seed rows:
+/// a `DatasetBase` of sparse records with per-sample weights is fitted and
+/// predicted through linfa's traits, and gives exactly what the direct
+/// calls give.
+#[test]
+fn sparse_classifier_through_linfa_traits() {
+    let (x, y) = seed_paragraphs();
+    let n = x.n_rows();
+    // Every third row counts double, every seventh not at all.
+    let weights: Vec<f32> = (0..n)
+        .map(|i| match (i % 3, i % 7) {
+            (_, 0) => 0.0,
+            (0, _) => 2.0,
+            _ => 1.0,
+        })
+        .collect();
+    let params = LinearParams {
+        loss: Loss::SquaredHinge,
+        c: 0.1,
+        class_weight: ClassWeight::Balanced,
+        ..LinearParams::default()
+    };
+    let data = DatasetBase::new(x.clone(), Array1::from(y.clone()))
+        .with_weights(Array1::from(weights.clone()));
+
+    let model = params.fit(&data).unwrap();
+    let direct = params.fit_weighted(&x, &y, 3, Some(&weights)).unwrap();
+    assert_eq!(model, direct);
+    assert_ne!(model, fit_ours(&params, &x, &y), "weights were ignored");
+
+    let predicted: Array1<usize> = model.predict(&data);
+    assert_eq!(predicted.len(), n);
+    for i in 0..n {
+        assert_eq!(predicted[i], predict_row(&model, x.row(i)), "row {i}");
+    }
+    // Training accuracy by linfa's confusion matrix and by ours.
+    let cm = data.targets().confusion_matrix(&predicted).unwrap();
+    let ours = score(
+        &y,
+        &predicted.to_vec(),
+        &["pro", "anti", "none"],
+        Some((0, 1)),
+    );
+    println!(
+        "training accuracy {:.4} (linfa {:.4})",
+        ours.accuracy,
+        cm.accuracy()
+    );
+    assert!((f64::from(cm.accuracy()) - ours.accuracy).abs() < 1e-6);
+    assert!(ours.accuracy > 0.8, "training accuracy {}", ours.accuracy);
+}
+
+/// `stance::eval::score` against linfa's `ConfusionMatrix` on random labels.
+///
+/// Agreement needs linfa's argument order `gold.confusion_matrix(&pred)`:
+/// linfa counts `matrix[self][argument]` and takes precision down a column,
+/// so its documented `pred.confusion_matrix(&gold)` swaps precision and
+/// recall (checked below, so an upstream change shows up here). linfa's
+/// multi-class `f1_score` is the F1 of macro-precision and macro-recall,
+/// not scikit-learn's macro-F1, so macro-F1 is compared as the mean of
+/// linfa's one-vs-all F1s. Every class occurs in gold and predictions
+/// (linfa drops absent classes and divides 0 by 0 where ours counts 0).
+#[test]
+fn eval_scores_agree_with_linfa_confusion_matrix() {
+    let names = ["a", "b", "c", "d"];
+    for (seed, k) in [(1u64, 3usize), (2, 3), (3, 4), (4, 4)] {
+        let mut rng = SplitMix64::new(seed);
+        let n = 400 + rng.below(300);
+        let gold: Vec<usize> = (0..n)
+            .map(|i| if i < k { i } else { rng.below(k) })
+            .collect();
+        // Right ~60% of the time, otherwise a random class.
+        let pred: Vec<usize> = gold
+            .iter()
+            .enumerate()
+            .map(|(i, &g)| match i {
+                _ if i < k => (i + 1) % k,
+                _ if rng.below(10) < 6 => g,
+                _ => rng.below(k),
+            })
+            .collect();
+        let ours = score(&gold, &pred, &names[..k], None);
+        let (g, p) = (Array1::from(gold), Array1::from(pred));
+        let cm = g.confusion_matrix(&p).unwrap();
+        let close = |a: f32, b: f64, what: &str| {
+            assert!(
+                (f64::from(a) - b).abs() < 1e-5,
+                "seed {seed} {what}: linfa {a} vs ours {b}"
+            );
+        };
+        close(cm.accuracy(), ours.accuracy, "accuracy");
+        let one_vs_all = cm.split_one_vs_all();
+        assert_eq!(one_vs_all.len(), k);
+        let mut f1_sum = 0.0;
+        for (c, bin) in one_vs_all.iter().enumerate() {
+            let s = &ours.per_class[names[c]];
+            close(bin.precision(), s.precision, &format!("precision {c}"));
+            close(bin.recall(), s.recall, &format!("recall {c}"));
+            close(bin.f1_score(), s.f1, &format!("F1 {c}"));
+            f1_sum += f64::from(bin.f1_score());
+        }
+        close((f1_sum / k as f64) as f32, ours.macro_f1, "macro F1");
+        let mean =
+            |f: fn(&ClassScores) -> f64| ours.per_class.values().map(f).sum::<f64>() / k as f64;
+        close(cm.precision(), mean(|s| s.precision), "macro precision");
+        close(cm.recall(), mean(|s| s.recall), "macro recall");
+
+        // linfa's documented order: precision and recall trade places.
+        let swapped = p.confusion_matrix(&g).unwrap();
+        close(swapped.precision(), mean(|s| s.recall), "swapped precision");
+        close(swapped.recall(), mean(|s| s.precision), "swapped recall");
+    }
 }

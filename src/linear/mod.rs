@@ -1,15 +1,23 @@
 //! Multinomial linear classifiers on sparse rows: softmax logistic regression
 //! and a one-vs-rest squared-hinge SVM (the loss of scikit-learn's
-//! `LinearSVC`), both trained with L-BFGS.
+//! `LinearSVC`), both trained with L-BFGS, optionally with per-sample
+//! weights ([`LinearParams::fit_weighted`]).
 //!
-//! Why our own: linfa's algorithm crates (`linfa-logistic`, `linfa-svm`) take
-//! dense `ndarray` matrices. TF-IDF rows are >99.9% zeros (~150 non-zeros out
-//! of ~100k columns), so densifying costs gigabytes and minutes where the
-//! sparse computation takes a fraction of a second. The API mirrors linfa
-//! anyway so the two are easy to swap in experiments: parameters are checked
-//! before any work ([`LinearParams::check`], like linfa's `ParamGuard`), a
-//! [`Fit`] trait turns parameters into a model, and the model implements
-//! [`Predict`].
+//! A linfa estimator on sparse records (`estimator.rs`): [`CsrMatrix`] is a
+//! linfa `Records` type, [`LinearParams`] a `ParamGuard` checked into
+//! [`LinearValidParams`], which implements linfa's `Fit` on a
+//! `DatasetBase<CsrMatrix, Array1<usize>>` (its `weights` are the sample
+//! weights), and [`LinearModel`] implements `PredictInplace`; so
+//! `params.fit(&dataset)?.predict(&x)` works as with any linfa model.
+//!
+//! Why not linfa's algorithm crates (`linfa-logistic`, `linfa-svm`): they
+//! take dense `ndarray` matrices. TF-IDF rows are >99.9% zeros (~150
+//! non-zeros out of ~100k columns), so densifying costs gigabytes and
+//! minutes where the sparse computation takes a fraction of a second
+//! (measured in `models/README.md`). The optimiser and objective here are
+//! ours; linfa supplies the interface. The crate's own [`Fit`] (an explicit
+//! class count, for classes absent from the data) and [`Predict`] (one
+//! borrowed row, no allocation: the scoring path) stay beside linfa's.
 //!
 //! Training is deterministic: the same data and parameters give
 //! byte-identical weights whatever the number of rayon threads, because every
@@ -25,6 +33,7 @@
 
 #[cfg(test)]
 mod benchmark;
+mod estimator;
 mod history;
 mod lbfgs;
 mod model;
@@ -34,6 +43,7 @@ mod tests;
 #[cfg(test)]
 mod weight_tests;
 
+pub use estimator::LinearValidParams;
 pub use lbfgs::{LbfgsOptions, LbfgsReport, Stop, minimize};
 pub use model::{LinearModel, softmax};
 pub use objective::Objective;
@@ -100,6 +110,10 @@ impl Default for LinearParams {
 impl LinearParams {
     /// Rejects settings no training run could use: `c` must be positive and
     /// finite, `max_iter` at least 1, `tol` finite and non-negative.
+    ///
+    /// Where linfa's `ParamGuard` is in scope, `params.check()` calls its
+    /// by-value `check` instead (same test, returns [`LinearValidParams`]);
+    /// write `LinearParams::check(&params)` for this one there.
     pub fn check(&self) -> Result<(), Error> {
         if !(self.c.is_finite() && self.c > 0.0) {
             return Err(Error::Param(format!(
@@ -120,8 +134,9 @@ impl LinearParams {
     }
 }
 
-/// Parameters that can be trained into a model (linfa's `Fit`, for sparse
-/// rows and integer labels `0..n_classes`).
+/// Parameters that can be trained into a model, for sparse rows and integer
+/// labels `0..n_classes` with the class count given (linfa's `Fit` takes it
+/// from the labels instead).
 pub trait Fit {
     type Model;
     fn fit(&self, x: &CsrMatrix, y: &[usize], n_classes: usize) -> Result<Self::Model, Error>;

@@ -2,6 +2,7 @@
 //! corpora, so it allocates nothing and touches only the weights of the
 //! row's non-zero features.
 
+use ndarray::{ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
 use super::{Loss, Predict};
@@ -146,6 +147,29 @@ impl LinearModel {
     /// The class weights of feature `f`.
     pub fn feature_weights(&self, f: usize) -> &[f32] {
         &self.weights[f * self.n_classes..][..self.n_classes]
+    }
+
+    /// The weights as an `n_features × n_classes` matrix, without copying
+    /// (named as `linfa-logistic`'s `params()`).
+    ///
+    /// Why the field stays a `Vec` and not an `Array2`: the layout is the
+    /// same row-major block either way, so scoring would not gain, while an
+    /// `Array2` field would change the model file bytes (ndarray's serde
+    /// form adds a version and the shape, duplicating `n_features` and
+    /// `n_classes`) and every stored model would need re-encoding. The view
+    /// gives ndarray users the matrix for free.
+    ///
+    /// # Panics
+    /// If the shape fields disagree with the weight count (a model that
+    /// fails [`LinearModel::validate`]).
+    pub fn params(&self) -> ArrayView2<'_, f32> {
+        ArrayView2::from_shape((self.n_features, self.n_classes), &self.weights)
+            .expect("weights must hold n_features × n_classes values")
+    }
+
+    /// The intercepts as an array view, one per class.
+    pub fn intercept(&self) -> ArrayView1<'_, f32> {
+        ArrayView1::from(&self.bias[..])
     }
 }
 
