@@ -50,6 +50,14 @@ pub struct FeatureParams {
     /// over the whole text for target-blind rows); see [`lexicon`].
     #[serde(default)]
     pub lexicon: bool,
+    /// The lexicon group's weight after normalisation (1 = like every
+    /// other group); see [`VocabularyData::group_weights`].
+    #[serde(default = "one")]
+    pub lexicon_weight: f32,
+}
+
+fn one() -> f32 {
+    1.0
 }
 
 impl Default for FeatureParams {
@@ -64,6 +72,7 @@ impl Default for FeatureParams {
             min_df: 1,
             sublinear_tf: true,
             lexicon: false,
+            lexicon_weight: 1.0,
         }
     }
 }
@@ -87,6 +96,12 @@ impl FeatureParams {
             return Err(Error::Param(format!(
                 "window {} is over 100 tokens",
                 self.window
+            )));
+        }
+        if !(self.lexicon_weight.is_finite() && self.lexicon_weight > 0.0) {
+            return Err(Error::Param(format!(
+                "lexicon weight {} must be a positive finite number",
+                self.lexicon_weight
             )));
         }
         if self.min_df == 0 {

@@ -17,6 +17,19 @@ pub struct VocabularyData {
     pub groups: Vec<u8>,
     pub idf: Vec<f32>,
     pub sublinear_tf: bool,
+    /// Each group's weight after its L2 normalisation (scikit-learn's
+    /// `FeatureUnion(transformer_weights=…)`): a group of a few strong
+    /// features, the lexicon's, can count for more than its unit norm.
+    /// Scaling a group up lets its weights grow under the same L2 penalty.
+    pub group_weights: [f32; Group::COUNT],
+}
+
+/// A group's norm divided by its weight: rows are divided by this, so a
+/// group of weight `w` ends with norm `w` (exactly the old norm for `w = 1`).
+#[inline]
+pub(crate) fn weighted_norm(sum_sq: f32, weight: f32) -> f32 {
+    let n = sum_sq.sqrt();
+    if weight == 1.0 { n } else { n / weight }
 }
 
 #[derive(Debug, Clone)]
@@ -63,6 +76,7 @@ impl Vocabulary {
                 .map(|x| (((1.0 + n) / (1.0 + x.1 as f64)).ln() + 1.0) as f32)
                 .collect(),
             sublinear_tf,
+            group_weights: [1.0; Group::COUNT],
         };
         Vocabulary::from_data(data)
     }
@@ -79,6 +93,11 @@ impl Vocabulary {
 
     pub fn data(&self) -> &VocabularyData {
         &self.data
+    }
+
+    /// Sets a group's weight (see [`VocabularyData::group_weights`]).
+    pub fn set_group_weight(&mut self, g: Group, w: f32) {
+        self.data.group_weights[g as usize] = w;
     }
 
     pub fn len(&self) -> usize {
@@ -110,6 +129,12 @@ impl Vocabulary {
         }
         if !data.idf.iter().all(|v| v.is_finite()) {
             return Err("non-finite IDF values".into());
+        }
+        if !data.group_weights.iter().all(|w| w.is_finite() && *w > 0.0) {
+            return Err(format!(
+                "group weights {:?} must be finite and positive",
+                data.group_weights
+            ));
         }
         if !data.keys.windows(2).all(|w| w[0] < w[1]) {
             return Err("keys are not sorted and unique".into());
@@ -145,8 +170,8 @@ impl Vocabulary {
             out.values.push(v);
             i = j;
         }
-        for n in &mut norms {
-            *n = n.sqrt();
+        for (n, &w) in norms.iter_mut().zip(&self.data.group_weights) {
+            *n = weighted_norm(*n, w);
         }
         for (f, v) in out.indices.iter().zip(out.values.iter_mut()) {
             let n = norms[self.data.groups[*f as usize] as usize];
@@ -199,6 +224,7 @@ pub struct FeatureTable {
     /// Bits an index of this vocabulary needs.
     index_bits: u32,
     sublinear_tf: bool,
+    group_weights: [f32; Group::COUNT],
     /// The term weight of counts below `TF_TABLE`, computed as `transform`
     /// does.
     tf_table: [f32; TF_TABLE],
@@ -220,6 +246,7 @@ impl FeatureTable {
             shift: 64 - bits,
             index_bits: usize::BITS - d.keys.len().leading_zeros(),
             sublinear_tf: d.sublinear_tf,
+            group_weights: d.group_weights,
             tf_table: std::array::from_fn(|c| tf_of(c as f32, d.sublinear_tf)),
         };
         let mask = t.slots.len() - 1;
@@ -291,6 +318,12 @@ impl FeatureTable {
             Some(&t) => t,
             None => tf_of(count as f32, self.sublinear_tf),
         }
+    }
+
+    /// The norm a row's group is divided by, from its sum of squares.
+    #[inline]
+    pub fn group_norm(&self, g: usize, sum_sq: f32) -> f32 {
+        weighted_norm(sum_sq, self.group_weights[g])
     }
 }
 

@@ -91,11 +91,12 @@ pub fn sentiment_keys(extractor: &Extractor, data: &Dataset) -> Vec<Vec<(u64, Gr
 
 /// Fits a vocabulary on `keys` and turns them into rows.
 pub fn vectorize(keys: &[Vec<(u64, Group)>], params: &FeatureParams) -> (Vocabulary, CsrMatrix) {
-    let vocab = Vocabulary::fit(
+    let mut vocab = Vocabulary::fit(
         keys.iter().map(|k| k.as_slice()),
         params.min_df,
         params.sublinear_tf,
     );
+    vocab.set_group_weight(Group::Lexicon, params.lexicon_weight);
     let rows: Vec<SparseRow> = keys
         .par_iter()
         .map_init(Vec::new, |idx, k| {

@@ -55,6 +55,10 @@ pub struct TrainArgs {
     /// Polarity features from the VADER lexicon around each mention.
     #[arg(long)]
     pub lexicon: bool,
+    /// Weight of the lexicon features after normalisation (1 = as the
+    /// other groups; more lets them count for more).
+    #[arg(long, default_value_t = 1.0)]
+    pub lexicon_weight: f32,
     /// Drop features seen in fewer training texts.
     #[arg(long, default_value_t = 1)]
     pub min_df: u32,
@@ -117,6 +121,7 @@ impl TrainArgs {
                 target_identity: !self.no_target_identity,
                 min_df: self.min_df,
                 lexicon: self.lexicon,
+                lexicon_weight: self.lexicon_weight,
                 ..FeatureParams::default()
             },
             tokenizer: Default::default(),

@@ -22,7 +22,7 @@ pub(super) fn base_values(table: &FeatureTable, s: &mut RowScratch) {
         s.base_v.push(v);
         s.base_g.push(g as u8);
     }
-    s.base_norm = sums.map(f32::sqrt);
+    s.base_norm = std::array::from_fn(|g| table.group_norm(g, sums[g]));
     for (&v, &g) in s.base_v.iter().zip(&s.base_g) {
         let n = s.base_norm[g as usize];
         s.base_vn.push(if n > 0.0 { v / n } else { v });
@@ -143,9 +143,9 @@ pub(super) fn apply_delta(table: &FeatureTable, s: &mut RowScratch) {
         sums = [s0, s1, s2, s3];
     }
 
-    for ((n, sum), touched) in s.norm.iter_mut().zip(sums).zip(s.touched) {
+    for (g, ((n, sum), touched)) in s.norm.iter_mut().zip(sums).zip(s.touched).enumerate() {
         if touched {
-            *n = sum.sqrt();
+            *n = table.group_norm(g, sum);
         }
     }
     let norm = s.norm;

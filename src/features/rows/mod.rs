@@ -250,7 +250,7 @@ impl RowFeaturizer {
             s.idx.push(feature_index(f));
             s.val.push(v);
         }
-        let norms = sums.map(f32::sqrt);
+        let norms: [f32; Group::COUNT] = std::array::from_fn(|g| table.group_norm(g, sums[g]));
         for (&(f, _), v) in s.counted.iter().zip(s.val.iter_mut()) {
             let n = norms[feature_group(f)];
             if n > 0.0 {
