@@ -31,4 +31,7 @@ mod tests;
 pub use metrics::{ClassScores, Confusion, Intervals, Scores, score, score_by_group};
 pub use paired::{Difference, PairedScores, paired_bootstrap};
 pub use render::render;
+/// Percentile interval (2.5th, 97.5th) of bootstrap samples, for other
+/// modules' bootstraps.
+pub(crate) use resample::interval;
 pub use resample::{SplitMix64, bootstrap, stratified_group_folds};

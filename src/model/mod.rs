@@ -4,11 +4,13 @@
 
 pub mod evaluate;
 pub mod file;
+pub mod out_of_fold;
 pub mod predict;
 pub mod registry;
 pub mod retrain;
 pub mod train;
 
+pub use out_of_fold::fill_out_of_fold;
 pub use predict::{StanceModel, UnitScore};
 pub use train::{TrainParams, train};
 
