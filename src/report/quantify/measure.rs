@@ -12,10 +12,15 @@
 //!    a bag is at most half its document). A bag of pairs of one target is a
 //!    bag of units, as far as that target's shares go. Bag draws are seeded
 //!    by the protocol's seed and the document and target names.
-//! 2. **Rates from elsewhere.** A cell's error rates (and EM's prior) come
-//!    from the pairs of the *other* documents only — leave one document out
-//!    — which is also how a model meets a new article: its rates come from
-//!    its training data.
+//! 2. **Rates from elsewhere.** An article cell's error rates (and EM's
+//!    prior) come from the pairs of the *other* documents only — leave one
+//!    document out — which is how a model meets a new article: its rates
+//!    come from its training data. A bag cell's rates come, by
+//!    [`RatesFrom`], either from every pair except those of the bag's units
+//!    (all their targets), which is how a model meets more units of a
+//!    source it was trained on, or from the other documents too. Pairs that
+//!    do not say their unit (a model's out-of-fold points) always take the
+//!    latter: a bag's units could not be kept out otherwise.
 //! 3. **Errors.** Per cell and method: the mean absolute error of the three
 //!    shares, and the Kullback–Leibler divergence of the estimate from the
 //!    truth, both smoothed as in QuaPy (`ε = 1/(2n)` for a cell of `n`).
@@ -23,7 +28,7 @@
 //!
 //! The best method is the one with the lowest MAE over all cells.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write;
 
 use serde::{Deserialize, Serialize};
@@ -32,6 +37,25 @@ use super::{ErrorStats, LabelledPair, Method, Rates, estimate};
 use crate::dataset::fnv1a;
 use crate::eval::SplitMix64;
 
+/// Where a bag cell's error rates come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RatesFrom {
+    /// The other documents (as for article cells).
+    OtherDocuments,
+    /// Every pair but those of the bag's units, its own document included.
+    OtherUnits,
+}
+
+impl RatesFrom {
+    pub fn describe(self) -> &'static str {
+        match self {
+            RatesFrom::OtherDocuments => "the other documents",
+            RatesFrom::OtherUnits => "all units but the bag's own",
+        }
+    }
+}
+
 /// How cells are drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Protocol {
@@ -39,6 +63,19 @@ pub struct Protocol {
     /// Bags per document × target.
     pub bags: usize,
     pub seed: u64,
+    /// Where bag cells' rates come from.
+    pub bag_rates: RatesFrom,
+}
+
+impl Protocol {
+    /// The protocol as it can be applied to `pairs`: bags fall back to
+    /// rates from other documents when some pair's unit is unknown.
+    pub fn applicable(mut self, pairs: &[LabelledPair]) -> Protocol {
+        if pairs.iter().any(|p| p.unit.is_none()) {
+            self.bag_rates = RatesFrom::OtherDocuments;
+        }
+        self
+    }
 }
 
 impl Default for Protocol {
@@ -48,6 +85,7 @@ impl Default for Protocol {
             bag_size: 50,
             bags: 20,
             seed: 42,
+            bag_rates: RatesFrom::OtherUnits,
         }
     }
 }
@@ -183,13 +221,15 @@ fn draw(idx: &[usize], bag_size: usize, rng: &mut SplitMix64) -> Vec<usize> {
 }
 
 /// Measures `variants` (method, per-target rates) on `pairs` by the
-/// protocol in the module documentation. Fewer than two documents leave
-/// nothing to take rates from: the rows then have no cells.
+/// protocol in the module documentation ([`Protocol::applicable`] to the
+/// pairs; the result records it). Fewer than two documents leave nothing to
+/// take rates from: the rows then have no cells.
 pub fn measure(
     pairs: &[LabelledPair],
     protocol: &Protocol,
     variants: &[(Method, bool)],
 ) -> Measurement {
+    let protocol = &protocol.applicable(pairs);
     let mut docs: BTreeMap<&str, BTreeMap<&str, Vec<usize>>> = BTreeMap::new();
     for (i, p) in pairs.iter().enumerate() {
         docs.entry(&p.doc)
@@ -200,15 +240,20 @@ pub fn measure(
     }
     let mut sums: Vec<[Sums; 2]> = variants.iter().map(|_| Default::default()).collect();
     let mut fallbacks = vec![0usize; variants.len()];
+    // Rates with and without per-target pools, and their statistics.
+    let rates_of = |keep: &dyn Fn(&LabelledPair) -> bool| {
+        let kept: Vec<&LabelledPair> = pairs.iter().filter(|p| keep(p)).collect();
+        let rates = [Rates::new(&kept, true), Rates::new(&kept, false)];
+        let stats: [Vec<ErrorStats>; 2] = std::array::from_fn(|r| {
+            (0..rates[r].pools().len())
+                .map(|i| rates[r].stats(i))
+                .collect()
+        });
+        (rates, stats)
+    };
     if docs.len() >= 2 {
         for (doc, targets) in &docs {
-            let others: Vec<&LabelledPair> = pairs.iter().filter(|p| p.doc != *doc).collect();
-            let rates = [Rates::new(&others, true), Rates::new(&others, false)];
-            let stats: [Vec<ErrorStats>; 2] = std::array::from_fn(|r| {
-                (0..rates[r].pools().len())
-                    .map(|i| rates[r].stats(i))
-                    .collect()
-            });
+            let of_doc = rates_of(&|p| p.doc != *doc);
             for (target, idx) in targets {
                 let mut cells: Vec<(usize, Vec<usize>)> = vec![(0, idx.clone())];
                 if protocol.bag_size > 0 && idx.len() >= 2 * protocol.bag_size {
@@ -221,6 +266,16 @@ pub fn measure(
                 for (kind, members) in cells {
                     let gold = truth(members.iter().map(|&i| pairs[i].gold));
                     let proba: Vec<[f64; 3]> = members.iter().map(|&i| pairs[i].proba).collect();
+                    let of_bag;
+                    let (rates, stats) = if kind == 1 && protocol.bag_rates == RatesFrom::OtherUnits
+                    {
+                        let units: HashSet<Option<u64>> =
+                            members.iter().map(|&i| pairs[i].unit).collect();
+                        of_bag = rates_of(&|p| p.doc != *doc || !units.contains(&p.unit));
+                        (&of_bag.0, &of_bag.1)
+                    } else {
+                        (&of_doc.0, &of_doc.1)
+                    };
                     for (v, &(method, per_target)) in variants.iter().enumerate() {
                         let r = if per_target { 0 } else { 1 };
                         let (pool, _) = rates[r].pool_of(target);
@@ -270,15 +325,17 @@ pub fn render_measurement(m: &Measurement) -> String {
         .map_or((0, 0), |r| (r.articles.cells, r.bags.cells));
     let _ = writeln!(
         out,
-        "quantification error: {} labelled pairs in {} documents; each cell's rates from the other documents",
+        "quantification error: {} labelled pairs in {} documents",
         m.pairs, m.documents
     );
     let _ = writeln!(
         out,
-        "cells: {articles} document × target, {bags} bags ({} of {} pairs per document × target with ≥ {}; seed {})",
+        "cells: {articles} document × target (rates from the other documents), {bags} bags \
+         ({} of {} pairs per document × target with ≥ {}; rates from {}; seed {})",
         p.bags,
         p.bag_size,
         2 * p.bag_size,
+        p.bag_rates.describe(),
         p.seed
     );
     let _ = writeln!(

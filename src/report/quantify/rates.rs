@@ -9,12 +9,16 @@ use serde::{Deserialize, Serialize};
 use super::ErrorStats;
 use crate::model::{Calibration, OofPoint};
 
-/// One labelled (unit, target) pair: the document it belongs to, the
-/// target, the gold class (0 pro, 1 anti, 2 none) and the classifier's
+/// One labelled (unit, target) pair: the document and unit it belongs to,
+/// the target, the gold class (0 pro, 1 anti, 2 none) and the classifier's
 /// probabilities.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LabelledPair {
     pub doc: String,
+    /// The unit (text) the pair is about, when known: pairs of one unit
+    /// share it, so a measurement can keep all of a unit's pairs out of the
+    /// rates.
+    pub unit: Option<u64>,
     pub target: String,
     pub gold: usize,
     pub proba: [f64; 3],
@@ -22,7 +26,8 @@ pub struct LabelledPair {
 
 impl LabelledPair {
     /// From a model's out-of-fold points: raw decision values through the
-    /// model's calibration, as scoring turns them into probabilities.
+    /// model's calibration, as scoring turns them into probabilities. The
+    /// points do not say their unit.
     pub fn from_oof(points: &[OofPoint], calibration: &Calibration) -> Vec<LabelledPair> {
         points
             .iter()
@@ -32,6 +37,7 @@ impl LabelledPair {
                 calibration.apply(&mut s);
                 LabelledPair {
                     doc: p.doc.clone(),
+                    unit: None,
                     target: p.target.clone(),
                     gold: p.gold as usize,
                     proba: s.map(f64::from),
@@ -43,23 +49,28 @@ impl LabelledPair {
     /// From parallel slices, e.g. `cross_validate`'s predictions: `ids` are
     /// example ids, whose part before the first `/` is the document (label
     /// CSVs give `doc_id/unit_id`; ids without one belong to the unnamed
-    /// document `""`).
+    /// document `""`); `units` the examples' groups.
     ///
     /// # Panics
     /// If the slices differ in length.
     pub fn from_slices(
         ids: &[&str],
+        units: &[u64],
         targets: &[String],
         gold: &[usize],
         proba: &[[f32; 3]],
     ) -> Vec<LabelledPair> {
+        let n = ids.len();
         assert!(
-            ids.len() == targets.len() && ids.len() == gold.len() && ids.len() == proba.len(),
-            "ids, targets, gold and proba differ in length"
+            [units.len(), targets.len(), gold.len(), proba.len()]
+                .iter()
+                .all(|&k| k == n),
+            "ids, units, targets, gold and proba differ in length"
         );
-        (0..ids.len())
+        (0..n)
             .map(|i| LabelledPair {
                 doc: doc_of(ids[i]).to_string(),
+                unit: Some(units[i]),
                 target: targets[i].clone(),
                 gold: gold[i],
                 proba: proba[i].map(f64::from),

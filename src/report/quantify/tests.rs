@@ -206,6 +206,7 @@ fn methods_parse_and_print() {
 fn pair(doc: &str, target: &str, gold: usize, proba: [f64; 3]) -> LabelledPair {
     LabelledPair {
         doc: doc.into(),
+        unit: None,
         target: target.into(),
         gold,
         proba,
@@ -241,7 +242,14 @@ fn rates_are_per_target_only_with_enough_pairs_in_every_class() {
 fn pairs_from_slices_and_oof_points() {
     let ids = ["doc1/p1", "doc1/p1", "plain"];
     let targets = vec!["A".to_string(), "B".into(), "A".into()];
-    let p = LabelledPair::from_slices(&ids, &targets, &[0, 2, 1], &[[0.5, 0.25, 0.25]; 3]);
+    let p = LabelledPair::from_slices(
+        &ids,
+        &[7, 7, 8],
+        &targets,
+        &[0, 2, 1],
+        &[[0.5, 0.25, 0.25]; 3],
+    );
+    assert_eq!((p[0].unit, p[2].unit), (Some(7), Some(8)));
     assert_eq!(p[0].doc, "doc1");
     assert_eq!(p[2].doc, "");
     assert_eq!((p[1].target.as_str(), p[1].gold), ("B", 2));
@@ -349,6 +357,7 @@ fn measurement_never_takes_rates_from_the_document_it_estimates() {
         bag_size: 50,
         bags: 4,
         seed: 1,
+        bag_rates: RatesFrom::OtherDocuments,
     };
     let m = measure(
         &pairs,
