@@ -39,4 +39,7 @@ pub use calibration::{
 pub use metrics::{ClassScores, Confusion, Intervals, Scores, score, score_by_group};
 pub use paired::{Difference, PairedScores, paired_bootstrap};
 pub use render::{render, render_calibration, render_groups};
+/// Percentile interval (2.5th, 97.5th) of bootstrap samples, for other
+/// modules' bootstraps.
+pub(crate) use resample::interval;
 pub use resample::{SplitMix64, bootstrap, stratified_group_folds};

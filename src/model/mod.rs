@@ -5,12 +5,14 @@
 pub mod calibrate;
 pub mod evaluate;
 pub mod file;
+pub mod out_of_fold;
 pub mod predict;
 pub mod registry;
 pub mod retrain;
 pub mod sources;
 pub mod train;
 
+pub use out_of_fold::fill_out_of_fold;
 pub use predict::{StanceModel, UnitScore};
 pub use train::{TrainParams, train};
 

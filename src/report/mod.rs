@@ -1,13 +1,21 @@
 //! Per-article stance distributions: for each article, separately for its
 //! reader comments and its own paragraphs, how units split pro / anti / none
-//! toward each actor (with Wilson 95% intervals), the net stance, the
-//! sentiment split, and the strongest pro and anti units.
+//! toward each actor (with 95% intervals), the net stance, the sentiment
+//! split, and the strongest pro and anti units. Predicted shares are
+//! estimated by a quantification method ([`quantify`], applied by
+//! [`estimate_shares`]) that can correct for the classifier's errors.
 
 mod html;
+pub mod quantify;
 mod render;
+mod shares;
 
 pub use html::render_html;
 pub use render::{render_csv, render_table};
+pub use shares::{
+    MeasuredError, ShareMethod, ShareOptions, describe, estimate_shares, measured_error,
+    model_pairs,
+};
 
 use std::collections::BTreeMap;
 
@@ -16,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::corpus::UnitKind;
 use crate::labels::{LabelRow, Sentiment, Stance};
 use crate::score::ScoreRecord;
+use quantify::{Method, RatesScope};
 
 /// Wilson score interval for k successes in n at 95%: sound for the small
 /// counts and extreme shares of a comment section, where the normal
@@ -53,12 +62,21 @@ pub struct ActorStats {
     pub none_share: f64,
     pub pro_ci: [f64; 2],
     pub anti_ci: [f64; 2],
+    #[serde(default)]
+    pub none_ci: [f64; 2],
     /// pro share − anti share, in [-1, 1].
     pub net: f64,
     /// Units that mention the actor (scores only).
     pub mentioned: Option<usize>,
     pub strongest_pro: Option<UnitRef>,
     pub strongest_anti: Option<UnitRef>,
+    /// How the shares were estimated (predicted sections): the section's
+    /// method, or CC where it fell back for this actor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<Method>,
+    /// Whose labelled pairs the error rates came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rates: Option<RatesScope>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -81,6 +99,9 @@ pub struct Section {
     pub units: usize,
     pub actors: Vec<ActorStats>,
     pub sentiment: Option<SentimentStats>,
+    /// How the shares were estimated (predicted sections only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimate: Option<ShareMethod>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -151,10 +172,13 @@ fn section(
                 none_share: share(none),
                 pro_ci: wilson(pro, n),
                 anti_ci: wilson(anti, n),
+                none_ci: wilson(none, n),
                 net: share(pro) - share(anti),
                 mentioned,
                 strongest_pro: strongest(Stance::Pro),
                 strongest_anti: strongest(Stance::Anti),
+                method: None,
+                rates: None,
             }
         })
         .collect();
@@ -181,6 +205,7 @@ fn section(
         units,
         actors: stats,
         sentiment,
+        estimate: None,
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{ArticleReport, Section};
+use super::{ArticleReport, Section, ShareMethod, describe};
 
 fn pct(x: f64) -> String {
     format!("{:.0}%", x * 100.0)
@@ -47,6 +47,23 @@ fn section_table(out: &mut String, s: &Section) {
             pct(t.neutral_share)
         );
     }
+    let fell_back: Vec<&str> = s
+        .actors
+        .iter()
+        .filter(|a| {
+            s.estimate
+                .as_ref()
+                .is_some_and(|e| a.method.is_some_and(|m| m != e.method))
+        })
+        .map(|a| a.actor.as_str())
+        .collect();
+    if !fell_back.is_empty() {
+        let _ = writeln!(
+            out,
+            "    classify and count for {}: too few labelled pairs or a singular error matrix",
+            fell_back.join(", ")
+        );
+    }
     for a in &s.actors {
         for (label, u) in [("pro", &a.strongest_pro), ("anti", &a.strongest_anti)] {
             if let Some(u) = u {
@@ -60,9 +77,22 @@ fn section_table(out: &mut String, s: &Section) {
     }
 }
 
-/// A readable table per article.
+/// The share method of the report's predicted sections (all carry the
+/// same), if any.
+pub(super) fn share_method(reports: &[ArticleReport]) -> Option<&ShareMethod> {
+    reports
+        .iter()
+        .flat_map(|r| &r.sections)
+        .find_map(|s| s.estimate.as_ref())
+}
+
+/// A readable table per article, after a line naming how predicted shares
+/// were estimated.
 pub fn render_table(reports: &[ArticleReport]) -> String {
     let mut out = String::new();
+    if let Some(m) = share_method(reports) {
+        let _ = writeln!(out, "{}\n", describe(m));
+    }
     for r in reports {
         match &r.title {
             Some(t) => writeln!(out, "{}  {t}", r.doc_id),
@@ -82,7 +112,8 @@ pub fn render_csv(reports: &[ArticleReport]) -> String {
     let mut out = String::from(
         "doc_id,source,part,units,actor,pro,anti,none,pro_share,anti_share,none_share,\
          pro_ci_lo,pro_ci_hi,anti_ci_lo,anti_ci_hi,net,mentioned,\
-         positive_share,negative_share,neutral_share,strongest_pro,strongest_anti\n",
+         positive_share,negative_share,neutral_share,strongest_pro,strongest_anti,\
+         none_ci_lo,none_ci_hi,method,rates,intervals,method_mae\n",
     );
     for r in reports {
         for s in &r.sections {
@@ -98,9 +129,18 @@ pub fn render_csv(reports: &[ArticleReport]) -> String {
                 })
                 .unwrap_or_default();
             for a in &s.actors {
+                let (method, intervals, mae) = match (&s.estimate, a.method) {
+                    (Some(e), Some(m)) => (
+                        m.as_str(),
+                        e.intervals.as_str(),
+                        e.measured
+                            .map_or(String::new(), |x| format!("{:.4}", x.mae)),
+                    ),
+                    _ => ("", "wilson", String::new()),
+                };
                 let _ = writeln!(
                     out,
-                    "{},{},{},{},{},{},{},{},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{},{},{},{},{},{}",
+                    "{},{},{},{},{},{},{},{},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{},{},{},{},{},{},{:.4},{:.4},{},{},{},{}",
                     r.doc_id,
                     s.source,
                     s.part,
@@ -123,6 +163,12 @@ pub fn render_csv(reports: &[ArticleReport]) -> String {
                     u,
                     a.strongest_pro.as_ref().map_or("", |x| x.unit_id.as_str()),
                     a.strongest_anti.as_ref().map_or("", |x| x.unit_id.as_str()),
+                    a.none_ci[0],
+                    a.none_ci[1],
+                    method,
+                    a.rates.map_or("", |r| r.as_str()),
+                    intervals,
+                    mae,
                 );
             }
         }

@@ -5,6 +5,9 @@ use clap::Parser;
 use stance::eval::{render, render_groups};
 use stance::model::StanceModel;
 use stance::model::evaluate::{cross_validate_with, predict, report};
+use stance::report::quantify::{
+    LabelledPair, Measurement, Protocol, RatesFrom, measure, render_measurement,
+};
 
 use crate::data_args::DataArgs;
 use crate::io::Bars;
@@ -35,8 +38,17 @@ use stance::labels::splits::Split;
 /// temperature never changes a predicted class, so accuracy and F1 are the
 /// same with or without it.
 ///
+/// With --cv and --quantify, measures instead how well each quantification
+/// method of `stance report` estimates per-document stance shares: out-of-fold
+/// probabilities from the cross-validation; per document × target and per
+/// random bag of --bag-size pairs within it, the estimated shares against
+/// the hand-labelled ones; a document's rates come from the other documents,
+/// a bag's from every unit but its own (see
+/// `stance::report::quantify::measure`).
+///
 /// Example: stance eval --model models/default.model --data labels/
 /// Example: stance eval --cv 5 --data ../shared/data/tweeteval-stance/hillary_train.jsonl
+/// Example: stance eval --cv 5 --quantify --split all --kind comment
 #[derive(Parser)]
 pub struct Args {
     /// The model to score (not with --cv).
@@ -59,15 +71,35 @@ pub struct Args {
     /// One JSON object instead of tables.
     #[arg(long)]
     json: bool,
+    /// Measure the quantification methods on the cross-validated data
+    /// instead of the classifier (needs --cv).
+    #[arg(long)]
+    quantify: bool,
+    /// Pairs per bag of --quantify (bags come from document × targets with
+    /// at least twice as many pairs).
+    #[arg(long, default_value_t = Protocol::default().bag_size)]
+    bag_size: usize,
+    /// Bags per document × target of --quantify.
+    #[arg(long, default_value_t = Protocol::default().bags)]
+    bags: usize,
+    /// Bags of --quantify take their error rates from the other documents
+    /// only, not from every unit but their own.
+    #[arg(long)]
+    bag_rates_other_documents: bool,
 }
 
 pub fn run(args: Args) -> stance::Result<ExitCode> {
+    if args.quantify && args.cv.is_none() {
+        return Err(stance::Error::Param(
+            "--quantify measures on cross-validated data: give --cv K".into(),
+        ));
+    }
     let predictions = if let Some(k) = args.cv {
         let params = args.train.params();
         params.check()?;
         let (actors, toml) = args.data.actors()?;
         let data = args.data.load(Split::Train, false)?;
-        cross_validate_with(
+        let p = cross_validate_with(
             &data,
             &args.data.source_names(),
             &actors,
@@ -76,7 +108,46 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
             k,
             args.seed,
             &Bars::new(),
-        )?
+        )?;
+        if args.quantify {
+            // The predictions cover the examples --cv held out, in order.
+            let sources = args.data.source_names();
+            let held: Vec<_> = data
+                .stance
+                .iter()
+                .filter(|e| !sources.contains(&e.source))
+                .collect();
+            let ids: Vec<&str> = held.iter().map(|e| e.id.as_str()).collect();
+            let units: Vec<u64> = held.iter().map(|e| e.group).collect();
+            let pairs = LabelledPair::from_slices(
+                &ids,
+                &units,
+                &p.targets,
+                &p.stance_gold,
+                &p.stance_proba,
+            );
+            let protocol = Protocol {
+                bag_size: args.bag_size,
+                bags: args.bags,
+                seed: args.seed,
+                bag_rates: if args.bag_rates_other_documents {
+                    RatesFrom::OtherDocuments
+                } else {
+                    RatesFrom::OtherUnits
+                },
+            };
+            let m = measure(&pairs, &protocol, &Measurement::VARIANTS);
+            if args.json {
+                println!(
+                    "{}",
+                    serde_json::to_string(&m).expect("measurement serialises")
+                );
+            } else {
+                print!("{}", render_measurement(&m));
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        p
     } else {
         let path = args
             .model

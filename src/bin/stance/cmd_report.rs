@@ -3,14 +3,20 @@ use std::io::{BufReader, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, ValueEnum};
 use stance::Error;
 use stance::actors::ActorSet;
 use stance::corpus::records::JsonLines;
 use stance::corpus::{Unit, UnitKind};
+use stance::error::Location;
 use stance::labels::{LabelRow, label_files, read_labels};
-use stance::model::StanceModel;
-use stance::report::{ArticleReport, build, render_csv, render_html, render_table};
+use stance::model::{ModelData, StanceModel, file};
+use stance::report::quantify::{DEFAULT_METHOD, LabelledPair, Method, Rates};
+use stance::report::{
+    ArticleReport, ShareOptions, build, estimate_shares, measured_error, model_pairs, render_csv,
+    render_html, render_table,
+};
 use stance::score::{Record, ScoreRecord, score_stream};
 
 use crate::cmd_labels::load_corpus;
@@ -29,11 +35,16 @@ pub enum ReportFormat {
 /// Per-article stance distributions from scores and/or hand labels.
 ///
 /// For each article, separately for reader comments and the article's own
-/// paragraphs: units scored; per actor the count and share of pro / anti /
-/// none with Wilson 95% intervals, the net stance (pro − anti share), how
-/// many units mention it, and the strongest pro and anti units; the
-/// sentiment split. Given both --scores and --labels, predicted and
-/// labelled sections are shown side by side.
+/// paragraphs: units scored; per actor the count of units classified pro /
+/// anti / none, the estimated shares with 95% intervals, the net stance
+/// (pro − anti share), how many units mention it, and the strongest pro and
+/// anti units; the sentiment split. Given both --scores and --labels,
+/// predicted and labelled sections are shown side by side.
+///
+/// Predicted shares are estimated by --method, correcting for the
+/// classifier's errors with error rates from the model's out-of-fold data
+/// (give the model that made the scores with --model). The output names the
+/// method and its error measured on that data.
 ///
 /// Example: stance report --scores scores.jsonl --labels labels/
 #[derive(Parser)]
@@ -52,8 +63,38 @@ pub struct ReportArgs {
     /// project's, or labels/actors.toml].
     #[arg(long)]
     actors: Option<PathBuf>,
+    /// The model that made the scores, for its out-of-fold error rates
+    /// [default: models/default.model, when present].
+    #[arg(long)]
+    model: Option<PathBuf>,
+    #[command(flatten)]
+    shares: ShareArgs,
     #[command(flatten)]
     out: OutArgs,
+}
+
+/// How predicted shares are estimated.
+#[derive(clap::Args)]
+pub struct ShareArgs {
+    /// Quantification method: cc (classify and count), pcc (mean
+    /// probability), acc / pacc (adjusted for the classifier's error rates),
+    /// em (Saerens et al. prior adjustment). The default is the measured
+    /// best (models/README.md, "Quantification"). Without out-of-fold data
+    /// in the model, cc.
+    #[arg(
+        long,
+        default_value_t = DEFAULT_METHOD,
+        value_parser = PossibleValuesParser::new(Method::ALL.map(Method::as_str))
+            .map(|s| s.parse::<Method>().expect("a listed method")),
+    )]
+    method: Method,
+    /// Bootstrap rounds of the intervals (units and labelled pairs
+    /// resampled); cc keeps Wilson intervals.
+    #[arg(long, default_value_t = 1000)]
+    bootstrap: usize,
+    /// Seed of the bootstrap.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
 }
 
 #[derive(clap::Args)]
@@ -78,6 +119,8 @@ pub struct RunArgs {
     /// Also show hand labels side by side (label CSVs or folders).
     #[arg(long, num_args = 1..)]
     labels: Vec<PathBuf>,
+    #[command(flatten)]
+    shares: ShareArgs,
     #[command(flatten)]
     out: OutArgs,
 }
@@ -133,6 +176,31 @@ fn unit_maps(units: &[Unit]) -> UnitMaps {
     )
 }
 
+/// Estimates the predicted shares of `reports` with the model's
+/// out-of-fold pairs (`model` is `Err(why)` when there is none to read).
+fn estimate(
+    reports: &mut [ArticleReport],
+    scores: &[ScoreRecord],
+    model: Result<&ModelData, String>,
+    args: &ShareArgs,
+) {
+    let (pairs, note) = match model {
+        Ok(m) => (model_pairs(m), None),
+        Err(why) => (Vec::new(), Some(why)),
+    };
+    let refs: Vec<&LabelledPair> = pairs.iter().collect();
+    let rates = (!pairs.is_empty()).then(|| Rates::new(&refs, true));
+    let opts = ShareOptions {
+        method: args.method,
+        rates: rates.as_ref(),
+        rounds: args.bootstrap,
+        seed: args.seed,
+        measured: measured_error(&pairs, args.method),
+        note,
+    };
+    estimate_shares(reports, scores, &opts);
+}
+
 fn emit(reports: &[ArticleReport], out: &OutArgs) -> stance::Result<ExitCode> {
     let path = out.output.as_deref();
     let mut w = io::output(path)?;
@@ -169,14 +237,33 @@ pub fn report(args: ReportArgs) -> stance::Result<ExitCode> {
         project_ctx::unit_list(&args.corpus, None)?
     };
     let (excerpts, kinds) = unit_maps(&units);
-    emit(
-        &build(&scores, &labels, &actors, &excerpts, &kinds),
-        &args.out,
-    )
+    let mut reports = build(&scores, &labels, &actors, &excerpts, &kinds);
+    if !scores.is_empty() {
+        let default = PathBuf::from("models/default.model");
+        let model = match &args.model {
+            Some(p) => Ok(file::load(p)?),
+            None if default.exists() => Ok(file::load(&default)?),
+            None => Err(format!(
+                "no model given and {} not found",
+                default.display()
+            )),
+        };
+        estimate(
+            &mut reports,
+            &scores,
+            model.as_ref().map_err(String::clone),
+            &args.shares,
+        );
+    }
+    emit(&reports, &args.out)
 }
 
 pub fn run(args: RunArgs) -> stance::Result<ExitCode> {
-    let model = StanceModel::load(&args.model)?;
+    let data = file::load(&args.model)?;
+    let model = StanceModel::from_data(data.clone()).map_err(|e| match e {
+        Error::Param(m) => Error::invalid(Location::of_path(&args.model, None), m),
+        other => other,
+    })?;
     let inputs: Vec<String> = args.inputs.clone();
     let units = load_corpus(&inputs);
     if units.is_empty() {
@@ -198,8 +285,7 @@ pub fn run(args: RunArgs) -> stance::Result<ExitCode> {
     let labels = load_labels(&args.labels)?;
     let actors: Vec<String> = model.actors().codes().map(str::to_string).collect();
     let (excerpts, kinds) = unit_maps(&units);
-    emit(
-        &build(&scores, &labels, &actors, &excerpts, &kinds),
-        &args.out,
-    )
+    let mut reports = build(&scores, &labels, &actors, &excerpts, &kinds);
+    estimate(&mut reports, &scores, Ok(&data), &args.shares);
+    emit(&reports, &args.out)
 }

@@ -9,7 +9,8 @@
 
 use std::fmt::Write;
 
-use super::{ActorStats, ArticleReport, Section, SentimentStats};
+use super::quantify::Method;
+use super::{ActorStats, ArticleReport, Section, SentimentStats, describe};
 
 /// `write!` into a `String`, which cannot fail.
 macro_rules! w {
@@ -105,10 +106,24 @@ pub fn render_html(reports: &[ArticleReport]) -> String {
     w!(
         out,
         "<p class=\"note\" data-articles=\"{n}\">{n} article{plural}. Per actor, bars show the share of units \
-         <b>anti</b> (left) and <b>pro</b> (right) of the centre line; whiskers are Wilson 95% \
-         intervals; the rest of the units are neutral toward the actor. Below each chart: the \
-         sentiment split (negative / neutral / positive, with counts) and a table of the numbers.</p>\n"
+         <b>anti</b> (left) and <b>pro</b> (right) of the centre line; whiskers are 95% \
+         intervals (Wilson for hand labels; for predicted shares as said below); the rest of the \
+         units are neutral toward the actor. Below each chart: the sentiment split (negative / \
+         neutral / positive, with counts) and a table of the numbers.</p>\n"
     );
+    if let Some(m) = super::render::share_method(reports) {
+        let mae = m
+            .measured
+            .map_or(String::new(), |e| format!(" data-mae=\"{:.4}\"", e.mae));
+        w!(
+            out,
+            "<p class=\"note method\" data-method=\"{}\" data-requested=\"{}\" data-intervals=\"{}\"{mae}>{}</p>\n",
+            m.method,
+            m.requested,
+            escape(&m.intervals),
+            escape(&describe(m))
+        );
+    }
     if reports.len() > 1 {
         out.push_str("<nav>\n<ul>\n");
         for (i, r) in reports.iter().enumerate() {
@@ -169,9 +184,13 @@ fn section(out: &mut String, s: &Section) {
     };
     let (hooks, source, n) = (hooks(s), escape(&s.source), s.units);
     let plural = if n == 1 { "" } else { "s" };
+    let method = s
+        .estimate
+        .as_ref()
+        .map_or(String::new(), |e| format!(" data-method=\"{}\"", e.method));
     w!(
         out,
-        "<div class=\"part\" {hooks} data-units=\"{n}\">\n<h3>{part} — {source} ({n} unit{plural})</h3>\n"
+        "<div class=\"part\" {hooks} data-units=\"{n}\"{method}>\n<h3>{part} — {source} ({n} unit{plural})</h3>\n"
     );
     stance_chart(out, s);
     sentiment_chart(out, s);
@@ -241,15 +260,21 @@ fn bar(out: &mut String, a: &ActorStats, n: usize, top: f64, side: (&str, f64, [
     let width = unit(share) * HALF;
     let x = if sign < 0.0 { CX - width } else { CX };
     let (lo, hi) = (unit(ci[0]), unit(ci[1]));
+    // Estimated shares are not k / n: say both.
+    let what = match a.method {
+        Some(m) if m != Method::Cc => {
+            format!("{} by {m} ({k} of {n} classified {side})", pct(share))
+        }
+        _ => format!("{k} of {n} ({})", pct(share)),
+    };
     w!(
         out,
         "<rect class=\"bar {side}\" data-actor=\"{actor}\" data-share=\"{share:.3}\" data-count=\"{k}\" \
          data-ci-lo=\"{:.3}\" data-ci-hi=\"{:.3}\" x=\"{x:.1}\" y=\"{:.1}\" width=\"{width:.1}\" height=\"{BAR}\">\
-         <title>{actor} {side}: {k} of {n} ({}), 95% CI {}</title></rect>\n",
+         <title>{actor} {side}: {what}, 95% CI {}</title></rect>\n",
         ci[0],
         ci[1],
         top + (ROW - BAR) / 2.0,
-        pct(share),
         ci_text(ci),
     );
     let (mid, c0, c1) = (
@@ -350,7 +375,10 @@ fn table(out: &mut String, s: &Section) {
     );
     for a in &s.actors {
         let actor = escape(&a.actor);
-        let mut row = format!("<tr data-actor=\"{actor}\"><th scope=\"row\">{actor}</th>");
+        let method = a
+            .method
+            .map_or(String::new(), |m| format!(" data-method=\"{m}\""));
+        let mut row = format!("<tr data-actor=\"{actor}\"{method}><th scope=\"row\">{actor}</th>");
         for (class, k) in [("pro", a.pro), ("anti", a.anti), ("none", a.none)] {
             w!(row, "<td class=\"{class}\" data-value=\"{k}\">{k}</td>");
         }

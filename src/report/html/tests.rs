@@ -26,6 +26,7 @@ fn actor(code: &str, pro: usize, anti: usize, none: usize) -> ActorStats {
         none_share: share(none),
         pro_ci: crate::report::wilson(pro, n),
         anti_ci: crate::report::wilson(anti, n),
+        none_ci: crate::report::wilson(none, n),
         net: share(pro) - share(anti),
         mentioned: Some(3),
         strongest_pro: (pro > 0).then(|| UnitRef {
@@ -34,6 +35,8 @@ fn actor(code: &str, pro: usize, anti: usize, none: usize) -> ActorStats {
             excerpt: "<script>alert(1)</script> & more".into(),
         }),
         strongest_anti: None,
+        method: None,
+        rates: None,
     }
 }
 
@@ -45,6 +48,7 @@ fn report(actors: Vec<ActorStats>, sentiment: Option<SentimentStats>) -> Vec<Art
         units: 4,
         actors,
         sentiment,
+        estimate: None,
     }];
     let doc_id = "d\"1<b>".into();
     vec![ArticleReport {
