@@ -189,11 +189,11 @@ fn eval_reports_calibration_of_the_shipped_model() {
         &v["sentiment"]["calibration"],
         v["sentiment"]["n"].as_u64().unwrap(),
     );
-    // The shipped model has no temperature: said so, and no cross-fitting
-    // outside cross-validation.
+    // The shipped model is calibrated (`stance train --oof-folds 5`): said
+    // so, and no cross-fitting outside cross-validation.
     let what = v["calibration"]["probabilities"].as_str().unwrap();
     assert!(
-        what.starts_with("uncalibrated softmax of SVM margins"),
+        what.contains("calibrated by temperature") && what.contains("out-of-fold"),
         "{what}"
     );
     assert!(v["calibration"].get("cross_fitted").is_none());
@@ -210,7 +210,7 @@ fn eval_reports_calibration_of_the_shipped_model() {
     ]);
     let text = stdout(&o);
     assert!(
-        text.contains("probabilities: uncalibrated softmax of SVM margins"),
+        text.contains("probabilities: logistic-regression probabilities calibrated by temperature"),
         "{text}"
     );
     assert!(text.contains("ECE") && text.contains("Brier") && text.contains("NLL"));

@@ -12,7 +12,7 @@ pub mod retrain;
 pub mod sources;
 pub mod train;
 
-pub use out_of_fold::fill_out_of_fold;
+pub use out_of_fold::{fill_and_calibrate, fill_out_of_fold, fill_out_of_fold_with};
 pub use predict::{StanceModel, UnitScore};
 pub use train::{TrainParams, train};
 

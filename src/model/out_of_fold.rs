@@ -2,14 +2,17 @@
 //! it was trained on, so quantification has error rates from examples no
 //! fold's model saw.
 //!
-//! A minimal stand-in until training fills [`ModelMeta::out_of_fold`]
-//! itself: `cross_validate` keeps probabilities, not decision values, so the
-//! stored scores are their logarithms. With the default calibration
-//! (temperature 1) `softmax(ln p) = p` gives the probabilities back exactly.
+//! `stance train --oof-folds K` calls [`fill_and_calibrate`]: the
+//! out-of-fold scores are what each task's temperature is fitted on and
+//! what `stance report` takes the classifier's error rates from.
+//! `cross_validate` keeps probabilities, not decision values, so the stored
+//! scores are their logarithms; softmax is shift-invariant, so temperature
+//! scaling of `ln p` is temperature scaling of the decision values.
 //!
 //! [`ModelMeta::out_of_fold`]: super::ModelMeta::out_of_fold
 
-use super::evaluate::cross_validate;
+use super::calibrate::calibrate_task;
+use super::evaluate::cross_validate_with;
 use super::{ModelData, OofPoint, OutOfFold};
 use crate::actors::ActorSet;
 use crate::dataset::Dataset;
@@ -27,10 +30,24 @@ fn ln_floor(p: f32) -> f32 {
 /// in its metadata. Each point's document is the part of the example id
 /// before the first `/` (label CSVs: the doc_id; other data: `""`).
 pub fn fill_out_of_fold(model: &mut ModelData, data: &Dataset, k: usize, seed: u64) -> Result<()> {
+    fill_out_of_fold_with(model, data, &[], k, seed)
+}
+
+/// [`fill_out_of_fold`] where the examples of the sources in
+/// `always_train` (external data sets) train every fold and get no
+/// out-of-fold score: the error rates are the project's own data's.
+pub fn fill_out_of_fold_with(
+    model: &mut ModelData,
+    data: &Dataset,
+    always_train: &[String],
+    k: usize,
+    seed: u64,
+) -> Result<()> {
     let actors = ActorSet::from_toml(&model.actors_toml)
         .map_err(|(_, m)| Error::Param(format!("the model's actors file is invalid: {m}")))?;
-    let p = cross_validate(
+    let p = cross_validate_with(
         data,
+        always_train,
         &actors,
         &model.actors_toml,
         &model.meta.params,
@@ -41,6 +58,7 @@ pub fn fill_out_of_fold(model: &mut ModelData, data: &Dataset, k: usize, seed: u
     let stance = data
         .stance
         .iter()
+        .filter(|e| !always_train.contains(&e.source))
         .zip(&p.stance_proba)
         .zip(&p.stance_gold)
         .map(|((e, proba), &gold)| OofPoint {
@@ -70,6 +88,28 @@ pub fn fill_out_of_fold(model: &mut ModelData, data: &Dataset, k: usize, seed: u
     Ok(())
 }
 
+/// Fills the out-of-fold scores, then fits each task's temperature on
+/// them. Returns the stance and sentiment temperatures.
+pub fn fill_and_calibrate(
+    model: &mut ModelData,
+    data: &Dataset,
+    always_train: &[String],
+    k: usize,
+    seed: u64,
+) -> Result<(Option<f32>, Option<f32>)> {
+    fill_out_of_fold_with(model, data, always_train, k, seed)?;
+    let oof = model.meta.out_of_fold.as_ref().expect("just filled");
+    let t_stance = model
+        .stance
+        .as_mut()
+        .map(|t| calibrate_task(t, &oof.stance));
+    let t_sentiment = model
+        .sentiment
+        .as_mut()
+        .map(|t| calibrate_task(t, &oof.sentiment));
+    Ok((t_stance, t_sentiment))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,6 +136,8 @@ mod tests {
             span: None,
             stance,
             kind: None,
+            probe_type: None,
+            source: "labels".into(),
         }
     }
 
@@ -117,7 +159,9 @@ mod tests {
             (oof.folds, oof.stance.len(), oof.sentiment.len()),
             (3, 36, 0)
         );
-        let cv = cross_validate(&data, &actors, ACTORS, &params, 3, 5, &Silent).unwrap();
+        let cv =
+            crate::model::evaluate::cross_validate(&data, &actors, ACTORS, &params, 3, 5, &Silent)
+                .unwrap();
         let cal = model.stance.as_ref().unwrap().calibration;
         for (i, p) in oof.stance.iter().enumerate() {
             assert_eq!(p.doc, if i < 18 { "d1" } else { "d2" });
