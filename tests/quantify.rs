@@ -166,7 +166,9 @@ fn report_pacc_corrects_shares_and_says_how() {
 fn every_format_names_the_method_and_carries_the_intervals() {
     let model = model_with_oof();
     let table = report(model, "pacc", "table", "2");
-    let first = table.lines().next().unwrap();
+    // The model's measured quality comes first, then the method.
+    assert!(table.starts_with("model quality"), "{table}");
+    let first = table.lines().nth(1).unwrap();
     assert!(
         first.starts_with("shares: pacc (probabilistic adjusted"),
         "{first}"
@@ -211,7 +213,7 @@ fn without_out_of_fold_data_the_report_falls_back_to_cc_and_says_so() {
     model.meta.out_of_fold = None;
     file::save(&model, &shipped).unwrap();
     let table = report(&shipped, "pacc", "table", "2");
-    let first = table.lines().next().unwrap();
+    let first = table.lines().nth(1).unwrap();
     assert!(
         first.starts_with("shares: cc (classify and count)"),
         "{first}"

@@ -180,6 +180,15 @@ impl Lexicon {
         }
     }
 
+    /// How many token forms have a valence.
+    pub fn len(&self) -> usize {
+        self.valence.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.valence.is_empty()
+    }
+
     /// The valence of a token hash, if the lexicon has it.
     pub fn valence(&self, hash: u64) -> Option<f32> {
         self.valence.get(&hash).copied()
@@ -323,7 +332,7 @@ mod tests {
         assert!(lex.valence(h("love")).unwrap() > 2.0);
         assert!(lex.valence(h("loving")).unwrap() > 2.0);
         assert!(lex.valence(h("terrorists")).unwrap() < -2.0);
-        assert!(lex.len_words() > 3000, "{}", lex.len_words());
+        assert!(lex.len() > 3000, "{}", lex.len());
     }
 
     #[test]
@@ -364,12 +373,5 @@ mod tests {
             first.contains(&seq(CLAUSE_SIGN, &[2])),
             "pro toward Afghanistan"
         );
-    }
-}
-
-#[cfg(test)]
-impl Lexicon {
-    fn len_words(&self) -> usize {
-        self.valence.len()
     }
 }

@@ -39,6 +39,37 @@ pub struct ModelData {
     pub sentiment: Option<TaskModel>,
 }
 
+impl ModelData {
+    /// One line on how well the model did on the data it was validated on
+    /// (`stance train --validate`, stored in the model), for reports and
+    /// `stance run` to show beside the numbers they print.
+    pub fn quality(&self) -> String {
+        let parsed = self
+            .meta
+            .metrics_json
+            .as_deref()
+            .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok());
+        let Some(v) = parsed else {
+            return "model quality: not measured (trained without --validate)".into();
+        };
+        let r = &v["report"];
+        let data: Vec<&str> = v["data"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
+            .unwrap_or_default();
+        let f = |k: &str| r[k].as_f64().map_or("-".into(), |x| format!("{x:.3}"));
+        format!(
+            "model quality on {} held-out labelled pairs ({}; evaluation split of label CSVs): \
+             stance F_avg {}, macro-F1 {}, accuracy {}",
+            r["n"].as_u64().unwrap_or(0),
+            data.join(", "),
+            f("f_avg"),
+            f("macro_f1"),
+            f("accuracy")
+        )
+    }
+}
+
 /// One task (stance or sentiment): its classes, vocabulary and heads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaskModel {

@@ -55,6 +55,10 @@ pub struct ShareMethod {
     /// not used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The model that made the scores and its measured quality
+    /// ([`ModelData::quality`](crate::model::ModelData::quality)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
 }
 
 /// What [`estimate_shares`] is asked to do.
@@ -69,6 +73,8 @@ pub struct ShareOptions<'a> {
     pub measured: Option<MeasuredError>,
     /// Said in the output, e.g. where the rates come from.
     pub note: Option<String>,
+    /// The model and its measured quality, shown above the shares.
+    pub model: Option<String>,
 }
 
 impl ShareOptions<'_> {
@@ -106,6 +112,7 @@ pub fn estimate_shares(reports: &mut [ArticleReport], scores: &[ScoreRecord], op
         labelled_pairs: rates.map_or(0, Rates::len),
         measured: opts.measured,
         note,
+        model: opts.model.clone(),
     };
     // doc → part → actor → probabilities of its units, in score order.
     type ByActor<'s> = BTreeMap<&'s str, Vec<[f64; 3]>>;
@@ -179,7 +186,8 @@ pub fn estimate_shares(reports: &mut [ArticleReport], scores: &[ScoreRecord], op
 /// One line naming the method, the intervals and the measured error, for
 /// the table and HTML renderers.
 pub fn describe(m: &ShareMethod) -> String {
-    let mut out = format!("shares: {} ({})", m.method, m.method.describe());
+    let mut out = m.model.as_ref().map_or(String::new(), |q| format!("{q}\n"));
+    out += &format!("shares: {} ({})", m.method, m.method.describe());
     if m.labelled_pairs > 0 {
         out += &format!(
             "; error rates from {} labelled out-of-fold pairs (a target's own where it has \

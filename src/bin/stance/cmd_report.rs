@@ -184,9 +184,9 @@ fn estimate(
     model: Result<&ModelData, String>,
     args: &ShareArgs,
 ) {
-    let (pairs, note) = match model {
-        Ok(m) => (model_pairs(m), None),
-        Err(why) => (Vec::new(), Some(why)),
+    let (pairs, note, quality) = match model {
+        Ok(m) => (model_pairs(m), None, Some(m.quality())),
+        Err(why) => (Vec::new(), Some(why), None),
     };
     let refs: Vec<&LabelledPair> = pairs.iter().collect();
     let rates = (!pairs.is_empty()).then(|| Rates::new(&refs, true));
@@ -197,6 +197,7 @@ fn estimate(
         seed: args.seed,
         measured: measured_error(&pairs, args.method),
         note,
+        model: quality,
     };
     estimate_shares(reports, scores, &opts);
 }
@@ -282,6 +283,7 @@ pub fn run(args: RunArgs) -> stance::Result<ExitCode> {
         |_| {},
     )?;
     eprintln!("run: {summary} with {}", args.model.display());
+    eprintln!("run: {}", data.quality());
     let labels = load_labels(&args.labels)?;
     let actors: Vec<String> = model.actors().codes().map(str::to_string).collect();
     let (excerpts, kinds) = unit_maps(&units);
