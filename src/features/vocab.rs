@@ -235,7 +235,12 @@ impl FeatureTable {
     /// If the vocabulary has more than [`MAX_FEATURES`] features or a group
     /// over 3 (a model's vocabularies are checked before this).
     pub fn new(vocab: &Vocabulary) -> FeatureTable {
-        let d = &vocab.data;
+        FeatureTable::from_data(&vocab.data)
+    }
+
+    /// [`FeatureTable::new`] straight from a model's stored vocabulary, so
+    /// loading a model builds no hash-map index it would throw away.
+    pub fn from_data(d: &VocabularyData) -> FeatureTable {
         assert!(d.keys.len() <= MAX_FEATURES, "vocabulary too large");
         let bits = (2 * d.keys.len())
             .max(16)

@@ -11,7 +11,7 @@ use crate::error::{Error, Location, Result, display_path, read_file, write_atomi
 
 const MAGIC: &[u8; 8] = b"STANCEM\0";
 /// Bump whenever [`ModelData`] changes shape.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 pub fn encode(model: &ModelData) -> Result<Vec<u8>> {
     let payload = postcard::to_allocvec(model)

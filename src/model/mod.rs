@@ -11,6 +11,7 @@ pub mod registry;
 pub mod retrain;
 pub mod sources;
 pub mod train;
+pub mod tune;
 
 pub use out_of_fold::{fill_and_calibrate, fill_out_of_fold, fill_out_of_fold_with};
 pub use predict::{StanceModel, UnitScore};
@@ -131,6 +132,9 @@ pub struct ModelMeta {
     /// classifier's error rates from. `None` when training did not
     /// cross-validate.
     pub out_of_fold: Option<OutOfFold>,
+    /// The `stance train --tune` search that chose the settings (trials
+    /// and scores as JSON), when there was one.
+    pub tuning_json: Option<String>,
 }
 
 /// Scores that models which never saw an example gave it, from K-fold

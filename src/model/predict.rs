@@ -22,11 +22,13 @@ struct Task {
 }
 
 impl Task {
-    fn new(t: &TaskModel) -> Task {
+    /// Takes the heads out of `t` (a model's weights are held once, here)
+    /// and builds the vocabulary's lookup table.
+    fn new(t: &mut TaskModel) -> Task {
         Task {
             labels: t.labels.clone(),
-            table: FeatureTable::new(&Vocabulary::from_data(t.vocab.clone())),
-            heads: t.heads.clone(),
+            table: FeatureTable::from_data(&t.vocab),
+            heads: std::mem::take(&mut t.heads),
             calibration: t.calibration,
         }
     }
@@ -199,13 +201,14 @@ impl StanceModel {
     /// A model ready to score, after checking that `data` is consistent
     /// (shapes, labels, vocabularies, feature settings); an inconsistent
     /// model is an [`Error::Param`].
-    pub fn from_data(data: ModelData) -> Result<StanceModel> {
+    pub fn from_data(mut data: ModelData) -> Result<StanceModel> {
         validate(&data)?;
         let actors = ActorSet::from_toml(&data.actors_toml)
             .map_err(|(_, m)| Error::Param(format!("the model's actors file is invalid: {m}")))?;
         let extractor = Extractor::new(data.features.clone(), data.tokenizer.clone());
         let rows = RowFeaturizer::new(data.features.clone(), extractor.lexicon().cloned());
-        let stance = data.stance.as_ref().map(Task::new);
+        let stance = data.stance.as_mut().map(Task::new);
+        let sentiment = data.sentiment.as_mut().map(Task::new);
         let (actor_keys, actor_heads) = match &stance {
             Some(t) => actors
                 .actors()
@@ -216,7 +219,7 @@ impl StanceModel {
         };
         Ok(StanceModel {
             stance,
-            sentiment: data.sentiment.as_ref().map(Task::new),
+            sentiment,
             actors,
             extractor,
             rows,
@@ -226,6 +229,10 @@ impl StanceModel {
         })
     }
 
+    /// What the model file held, except the heads' weights: those moved
+    /// into the scoring tasks (held once), so `stance`/`sentiment` here
+    /// have empty `heads`. Load the file with [`file::load`] for a complete
+    /// [`ModelData`].
     pub fn data(&self) -> &ModelData {
         &self.data
     }

@@ -197,6 +197,7 @@ pub fn train(
             sentiment_counts,
             metrics_json: None,
             out_of_fold: None,
+            tuning_json: None,
         },
         actors_toml: actors_toml.to_string(),
         tokenizer: params.tokenizer.clone(),

@@ -3,7 +3,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use stance::model::evaluate::{predict, report};
-use stance::model::{StanceModel, file, train};
+use stance::model::{StanceModel, file, train, tune};
 
 use crate::data_args::DataArgs;
 use crate::io::Bars;
@@ -34,7 +34,19 @@ pub struct Args {
     /// head's probabilities on them by temperature scaling. 0 = off.
     #[arg(long, default_value_t = 0)]
     oof_folds: usize,
-    /// Seed of the out-of-fold folds.
+    /// Choose model kind and C, word/char n-grams, window, pooled vs
+    /// per-target heads, class weights and the external sources' weight by
+    /// grouped K-fold cross-validation of the training data (coordinate
+    /// descent from the flags given, --tune-folds folds, --seed), print the
+    /// trials, train with the best and store the search in the model.
+    #[arg(long)]
+    tune: bool,
+    #[arg(long, default_value_t = 5)]
+    tune_folds: usize,
+    /// What --tune maximises.
+    #[arg(long, value_enum, default_value = "f-avg")]
+    tune_metric: TuneMetric,
+    /// Seed of the out-of-fold and --tune folds.
     #[arg(long, default_value_t = 42)]
     seed: u64,
     /// Fail on any rejected data row instead of skipping it.
@@ -45,12 +57,46 @@ pub struct Args {
     output: PathBuf,
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum TuneMetric {
+    FAvg,
+    MacroF1,
+}
+
 pub fn run(args: Args) -> stance::Result<ExitCode> {
-    let params = args.model.params();
+    let mut params = args.model.params();
     params.check()?;
     let (actors, actors_toml) = args.data.actors()?;
     let data = args.data.load(Split::Train, args.strict)?;
     print_counts(&data);
+    let mut tuning_json = None;
+    if args.tune {
+        let metric = match args.tune_metric {
+            TuneMetric::FAvg => tune::Metric::FAvg,
+            TuneMetric::MacroF1 => tune::Metric::MacroF1,
+        };
+        let started = std::time::Instant::now();
+        let search = tune::tune(
+            &data,
+            &args.data.source_names(),
+            &actors,
+            &actors_toml,
+            &params,
+            args.tune_folds,
+            args.seed,
+            metric,
+            &Bars::new(),
+        )?;
+        eprint!("{}", search.table());
+        eprintln!(
+            "tuned in {:.1} s: {} trials, {}-fold CV grouped by unit",
+            started.elapsed().as_secs_f64(),
+            search.trials.len(),
+            search.folds
+        );
+        params = search.best.clone();
+        tuning_json = Some(serde_json::to_string(&search).expect("search serialises"));
+    }
     let files = args
         .data
         .inputs()?
@@ -59,6 +105,7 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
         .collect();
     let started = std::time::Instant::now();
     let mut model = train(&data, &actors, &actors_toml, &params, files, &Bars::new())?;
+    model.meta.tuning_json = tuning_json;
     eprintln!("trained in {:.2} s", started.elapsed().as_secs_f64());
     if args.oof_folds > 0 {
         let (ts, tm) = stance::model::fill_and_calibrate(
