@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use stance::actors::ActorSet;
 use stance::dataset::{Dataset, Example, read_data};
 use stance::eval::SplitMix64;
-use stance::linear::{ClassWeight, LinearParams, Loss};
+use stance::linear::Loss;
 use stance::model::evaluate::{predict, report};
 use stance::model::predict::Scratch;
 use stance::model::{StanceModel, TrainParams, train};
@@ -105,20 +105,10 @@ fn main() {
 /// `--logistic` multinomial logistic regression (C = 1), whose
 /// probabilities are calibrated rather than a softmax of SVM margins.
 fn settings(logistic: bool) -> TrainParams {
-    let head = LinearParams {
-        loss: if logistic {
-            Loss::Logistic
-        } else {
-            Loss::SquaredHinge
-        },
-        c: if logistic { 1.0 } else { 0.1 },
-        class_weight: ClassWeight::Balanced,
-        ..LinearParams::default()
-    };
-    TrainParams {
-        stance: head.clone(),
-        sentiment: head,
-        ..TrainParams::default()
+    if logistic {
+        TrainParams::linear(Loss::Logistic, 1.0)
+    } else {
+        TrainParams::linear(Loss::SquaredHinge, 0.1)
     }
 }
 

@@ -19,7 +19,7 @@
 use stance::dataset::{Dataset, read_data};
 use stance::eval::{BINS, CalibrationScores, calibration_scores};
 use stance::labels::splits::Split;
-use stance::linear::{ClassWeight, LinearParams, Loss};
+use stance::linear::Loss;
 use stance::model::TrainParams;
 use stance::model::calibrate::{cross_fit, fit_temperature, log_scores, rescale};
 use stance::model::evaluate::cross_validate;
@@ -44,22 +44,14 @@ fn main() -> stance::Result<()> {
     let data = read_data(std::slice::from_ref(&project.labels), &units.units, &opts);
     let actors = stance::actors::ActorSet::from_file(&project.actors)?;
     let toml = std::fs::read_to_string(&project.actors).expect("actors file");
-    let head = LinearParams {
-        loss: if logistic {
-            Loss::Logistic
-        } else {
-            Loss::SquaredHinge
-        },
-        c: if logistic { 1.0 } else { 0.1 },
-        class_weight: ClassWeight::Balanced,
-        ..LinearParams::default()
+    let (loss, c) = if logistic {
+        (Loss::Logistic, 1.0)
+    } else {
+        (Loss::SquaredHinge, 0.1)
     };
     // As `stance eval --cv --model-kind svm --c 0.1`: --sentiment-c stays 1.
-    let params = TrainParams {
-        stance: head.clone(),
-        sentiment: LinearParams { c: 1.0, ..head },
-        ..TrainParams::default()
-    };
+    let mut params = TrainParams::linear(loss, c);
+    params.sentiment.c = 1.0;
     eprintln!(
         "{} stance, {} sentiment examples; {k}-fold outer and inner",
         data.stance.len(),

@@ -10,7 +10,7 @@ use stance::corpus::ingest::{Ingest, Input};
 use stance::dataset::Dataset;
 use stance::dataset::readers::{DataOptions, read_data};
 use stance::eval::{BINS, calibration_scores};
-use stance::linear::{ClassWeight, LinearParams, Loss};
+use stance::linear::Loss;
 use stance::model::calibrate::{calibrate_task, log_scores, rescale};
 use stance::model::evaluate::{argmax, cross_validate};
 use stance::model::predict::Scratch;
@@ -32,17 +32,7 @@ fn seed_paragraphs() -> (Dataset, ActorSet, String) {
 }
 
 fn svm() -> TrainParams {
-    let head = LinearParams {
-        loss: Loss::SquaredHinge,
-        c: 0.1,
-        class_weight: ClassWeight::Balanced,
-        ..LinearParams::default()
-    };
-    TrainParams {
-        stance: head.clone(),
-        sentiment: head,
-        ..TrainParams::default()
-    }
+    TrainParams::linear(Loss::SquaredHinge, 0.1)
 }
 
 /// Out-of-fold points from cross-validation, as training will store them:

@@ -35,6 +35,23 @@ pub struct TrainParams {
 }
 
 impl TrainParams {
+    /// Default features with `head` for both tasks; `loss` `Logistic` or
+    /// `SquaredHinge` at inverse strength `c`, balanced classes (the
+    /// settings the CLI's `--model-kind K --c C` give).
+    pub fn linear(loss: crate::linear::Loss, c: f32) -> TrainParams {
+        let head = LinearParams {
+            loss,
+            c,
+            class_weight: crate::linear::ClassWeight::Balanced,
+            ..LinearParams::default()
+        };
+        TrainParams {
+            stance: head.clone(),
+            sentiment: head,
+            ..TrainParams::default()
+        }
+    }
+
     pub fn check(&self) -> Result<()> {
         self.features.check()?;
         self.sources.check()?;
