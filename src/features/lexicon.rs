@@ -357,6 +357,37 @@ mod tests {
         assert_eq!(*p.clause.last().unwrap(), 1);
     }
 
+    proptest::proptest! {
+        /// Over arbitrary text: one polarity and clause per token, clauses
+        /// never go back, values finite; a free target's spans lie on char
+        /// boundaries, in order, without overlap, and spell the target's
+        /// words (ignoring ASCII case).
+        #[test]
+        fn annotate_and_target_spans_hold_on_any_text(
+            text in "[a-zA-Zé ,.!?'’-]{0,80}|\\PC{0,40}",
+            target in "[A-Za-z]{1,8}( [A-Z][a-z]{3,6})?",
+        ) {
+            let p = annotate(&text);
+            proptest::prop_assert_eq!(p.pol.len(), p.clause.len());
+            proptest::prop_assert!(p.clause.windows(2).all(|w| w[0] <= w[1]));
+            proptest::prop_assert!(p.pol.iter().all(|v| v.is_finite()));
+            let mut spans = Vec::new();
+            crate::actors::target_phrase_spans(&text, &target, &mut spans);
+            let mut end = 0;
+            for &(a, b) in &spans {
+                proptest::prop_assert!(a >= end && a < b);
+                proptest::prop_assert!(text.is_char_boundary(a) && text.is_char_boundary(b));
+                let found = &text[a..b];
+                proptest::prop_assert!(
+                    target.split_whitespace().chain([target.as_str()])
+                        .any(|w| w.eq_ignore_ascii_case(found)),
+                    "{found:?} is not in {target:?}"
+                );
+                end = b;
+            }
+        }
+    }
+
     #[test]
     fn a_contrasted_clause_takes_the_opposite_polarity() {
         let p = annotate("Afghanistan is a true friend, unlike Pakistan");
