@@ -152,3 +152,43 @@ fn eval_json_reports_per_type_scores() {
         "{out}"
     );
 }
+
+/// The four comments issue 11 opened with, scored as a user would
+/// (`stance score` of `{text, target}` lines with the shipped model): the
+/// old model called the first two anti and the last two none.
+#[test]
+fn the_issue_table_comes_out_right() {
+    let cases = [
+        ("I love India.", "IND", "pro"),
+        (
+            "India is a wonderful democracy and a great friend.",
+            "IND",
+            "pro",
+        ),
+        ("I hate Pakistan, it is a terrorist state.", "PAK", "anti"),
+        (
+            "Russia is a brutal aggressor and Putin is a war criminal.",
+            "RUS",
+            "anti",
+        ),
+    ];
+    let input: String = cases
+        .iter()
+        .map(|(text, target, _)| {
+            serde_json::json!({"text": text, "target": target}).to_string() + "\n"
+        })
+        .collect();
+    let o = stance_stdin(
+        &["score", "--model", "models/default.model", "-"],
+        input.as_bytes(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let got = json_lines(&stdout(&o));
+    assert_eq!(got.len(), cases.len());
+    for (line, (text, target, want)) in got.iter().zip(cases) {
+        let a = &line["actors"][0];
+        assert_eq!(a["actor"], target, "{text}");
+        assert_eq!(a["stance"], want, "{text}: {line}");
+        assert_eq!(a["mentioned"], true, "{text}");
+    }
+}
