@@ -111,6 +111,33 @@ impl ActorSet {
                     return Err(format!("actor {} has an empty name", a.code));
                 }
             }
+            // A name under two actors would send every mention to whichever
+            // comes first, silently. Folded names match any case, so they
+            // clash with a name of another actor that is equal ignoring case.
+            for n in &a.names {
+                if let Some(b) = actors[..i].iter().find(|b| {
+                    b.names
+                        .iter()
+                        .chain(&b.exact)
+                        .any(|m| m.eq_ignore_ascii_case(n))
+                }) {
+                    return Err(format!(
+                        "the name {n:?} is listed under both {} and {}",
+                        b.code, a.code
+                    ));
+                }
+            }
+            for n in &a.exact {
+                if let Some(b) = actors[..i].iter().find(|b| {
+                    b.exact.iter().any(|m| m == n)
+                        || b.names.iter().any(|m| m.eq_ignore_ascii_case(n))
+                }) {
+                    return Err(format!(
+                        "the name {n:?} is listed under both {} and {}",
+                        b.code, a.code
+                    ));
+                }
+            }
             folded_pats.extend(a.names.iter().cloned());
             folded_owner.extend(std::iter::repeat_n(i, a.names.len()));
             exact_pats.extend(a.exact.iter().cloned());
@@ -285,6 +312,26 @@ mod tests {
             "/labels/actors.toml"
         )))
         .unwrap()
+    }
+
+    #[test]
+    fn a_name_under_two_actors_is_refused_naming_both() {
+        let toml = "[[actor]]\ncode = \"PAK\"\nname = \"Pakistan\"\nnames = [\"Pakistan\", \"Russia\"]\n\n\
+                    [[actor]]\ncode = \"RUS\"\nname = \"Russia\"\nnames = [\"russia\"]\n";
+        let Err((_, err)) = ActorSet::from_toml(toml) else {
+            panic!("a name under two actors was accepted");
+        };
+        assert!(
+            err.contains("PAK") && err.contains("RUS") && err.contains("russia"),
+            "{err}"
+        );
+        let exact = "[[actor]]\ncode = \"A\"\nname = \"A\"\nexact = [\"US\"]\n\n\
+                     [[actor]]\ncode = \"B\"\nname = \"B\"\nexact = [\"US\"]\n";
+        assert!(ActorSet::from_toml(exact).is_err());
+        // Different case under `exact` is two different names.
+        let fine = "[[actor]]\ncode = \"A\"\nname = \"A\"\nexact = [\"US\"]\n\n\
+                    [[actor]]\ncode = \"B\"\nname = \"B\"\nexact = [\"Us\"]\n";
+        assert!(ActorSet::from_toml(fine).is_ok());
     }
 
     #[test]

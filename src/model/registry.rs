@@ -313,6 +313,27 @@ fn utc_from_unix(secs: u64) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// Registry metrics survive any number of load/save cycles exactly
+    /// (issue 12, row 10: without serde_json's `float_roundtrip`, values
+    /// drifted by an ulp per cycle).
+    #[test]
+    fn metric_floats_round_trip_exactly() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let v = (x >> 11) as f64 / (1u64 << 53) as f64;
+            let json = serde_json::json!({ "f_avg": v }).to_string();
+            let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+            assert_eq!(
+                back["f_avg"].as_f64().unwrap().to_bits(),
+                v.to_bits(),
+                "{json}"
+            );
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -102,7 +102,25 @@ pub(crate) fn actors_accepted(actors: &[ActorSpec], top_extra: bool) -> bool {
                 && actors[..i].iter().all(|b| b.code != a.code)
                 && !names.is_empty()
                 && names.iter().all(|n| !n.trim().is_empty())
+                && no_name_clash(&actors[..i], a)
         })
+}
+
+/// A name of `a` is not also a name of an earlier actor: folded names clash
+/// ignoring ASCII case with any name, exact names with an equal exact name.
+fn no_name_clash(earlier: &[ActorSpec], a: &ActorSpec) -> bool {
+    let folded = |x: &ActorSpec| x.names.iter().flatten().cloned().collect::<Vec<String>>();
+    let exact = |x: &ActorSpec| x.exact.iter().flatten().cloned().collect::<Vec<String>>();
+    earlier.iter().all(|b| {
+        folded(a).iter().all(|n| {
+            !folded(b)
+                .iter()
+                .chain(&exact(b))
+                .any(|m| m.eq_ignore_ascii_case(n))
+        }) && exact(a)
+            .iter()
+            .all(|n| !exact(b).contains(n) && !folded(b).iter().any(|m| m.eq_ignore_ascii_case(n)))
+    })
 }
 
 pub(crate) fn mention_text() -> impl Strategy<Value = String> {

@@ -138,12 +138,12 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
             };
             let m = measure(&pairs, &protocol, &Measurement::VARIANTS);
             if args.json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string(&m).expect("measurement serialises")
-                );
+                )?;
             } else {
-                print!("{}", render_measurement(&m));
+                out!("{}", render_measurement(&m))?;
             }
             return Ok(ExitCode::SUCCESS);
         }
@@ -161,26 +161,26 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
     };
     let r = report(&predictions, args.bootstrap, args.seed);
     if args.json {
-        println!("{}", serde_json::to_string(&r).expect("report serialises"));
+        outln!("{}", serde_json::to_string(&r).expect("report serialises"))?;
     } else {
-        print!("{}", render(&r.stance, "stance (all targets pooled)"));
+        out!("{}", render(&r.stance, "stance (all targets pooled)"))?;
         for (t, s) in &r.per_target {
-            println!();
-            print!("{}", render(s, &format!("stance toward {t}")));
+            outln!()?;
+            out!("{}", render(s, &format!("stance toward {t}")))?;
         }
         if !r.per_type.is_empty() {
-            println!();
-            print!(
+            outln!()?;
+            out!(
                 "{}",
                 render_groups(
                     &r.per_type,
                     "stance per probe type (rows of the confusion = gold)"
                 )
-            );
+            )?;
         }
         if let Some(s) = &r.sentiment {
-            println!();
-            print!("{}", render(s, "sentiment"));
+            outln!()?;
+            out!("{}", render(s, "sentiment"))?;
         }
     }
     Ok(ExitCode::SUCCESS)

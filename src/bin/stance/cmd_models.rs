@@ -61,10 +61,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if args.json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&registry).expect("serialises")
-        );
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let actual = registry
@@ -77,10 +77,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    outln!(
         "  {:<28} {:<20} {:>8} {:>9} {:>8} {:>6}  note",
-        "name", "created", "examples", "macro_f1", "f_avg", "kind"
-    );
+        "name",
+        "created",
+        "examples",
+        "macro_f1",
+        "f_avg",
+        "kind"
+    )?;
     for e in &registry.models {
         let mark = if actual.as_deref() == Some(e.name.as_str()) {
             "*"
@@ -88,7 +93,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             " "
         };
         let (f1, favg) = held_out_scores(e);
-        println!(
+        outln!(
             "{mark} {:<28} {:<20} {:>8} {:>9} {:>8} {:>6}  {}",
             e.name,
             e.created,
@@ -97,7 +102,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             favg,
             kind(e),
             e.note.as_deref().unwrap_or("")
-        );
+        )?;
     }
     if actual.is_none() {
         eprintln!(

@@ -135,12 +135,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
         None => None,
     };
     if args.json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string(&comparison).expect("serialises")
-        );
+        )?;
     } else if let Some(c) = &comparison {
-        print!("{}", render(c));
+        out!("{}", render(c))?;
     }
 
     let (promote, mut note) = match &comparison {

@@ -20,7 +20,7 @@ pub fn output(path: Option<&Path>) -> stance::Result<Box<dyn Write>> {
 }
 
 pub fn write_err(path: Option<&Path>, e: std::io::Error) -> Error {
-    let name = path.map_or("-".to_string(), |p| p.display().to_string());
+    let name = path.map_or("standard output".to_string(), |p| p.display().to_string());
     Error::Io {
         path: name,
         source: e,

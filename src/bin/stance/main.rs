@@ -1,6 +1,24 @@
 //! The `stance` command line: argument parsing and output only; all the work
 //! is in the library.
 
+/// `println!` that returns the write error instead of panicking: every
+/// command prints through it, so `stance … | head` ends quietly and a full
+/// disk is an error with exit 2 (see `main`).
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*).map_err(|e| crate::io::write_err(None, e))
+    }};
+}
+
+/// `print!` counterpart of [`outln!`].
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*).map_err(|e| crate::io::write_err(None, e))
+    }};
+}
+
 mod cmd_actors;
 mod cmd_agree;
 mod cmd_eval;
@@ -74,8 +92,18 @@ fn main() -> ExitCode {
         Command::Models(a) => cmd_models::run(a),
         Command::Suggest(a) => cmd_suggest::run(a),
     };
-    match result {
+    // Everything printed is flushed before the exit code is decided, so
+    // a write error at the very end still counts.
+    let flushed = std::io::Write::flush(&mut std::io::stdout()).map_err(|e| io::write_err(None, e));
+    match result.and_then(|code| flushed.map(|()| code)) {
         Ok(code) => code,
+        // The reader went away (`stance … | head`): not an error (ripgrep's
+        // convention).
+        Err(stance::Error::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             io::report_error(&e);
             ExitCode::from(2)

@@ -1,0 +1,69 @@
+//! One output policy for every command (issue 12, row 5): a reader that
+//! goes away (`stance … | head`) ends the command quietly with exit 0; any
+//! other write error (`> /dev/full`) is a clear error with exit 2 — never
+//! a panic ("failed printing to stdout", exit 101).
+
+mod common;
+
+use common::*;
+use std::process::{Command, Stdio};
+
+/// Commands that print to stdout, each with what it needs.
+const PRINTERS: [&[&str]; 5] = [
+    &["models"],
+    &[
+        "eval",
+        "--model",
+        "models/default.model",
+        "--data",
+        "tests/fixtures/checklist/probes.jsonl",
+    ],
+    &["run", "seeds"],
+    &["labels", "stats"],
+    &["models", "--json"],
+];
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_exit_0() {
+    for args in PRINTERS {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_stance"))
+            .args(args)
+            .current_dir(root())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the read end before the command writes anything.
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        let err = stderr(&o);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn a_full_disk_is_an_error_with_exit_2() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("skipped: no /dev/full on this system");
+        return;
+    };
+    for args in PRINTERS {
+        let o = Command::new(env!("CARGO_BIN_EXE_stance"))
+            .args(args)
+            .current_dir(root())
+            .stdin(Stdio::null())
+            .stdout(full.try_clone().unwrap())
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        let err = stderr(&o);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("standard output") && err.contains("No space"),
+            "{args:?}: {err}"
+        );
+    }
+}
