@@ -20,6 +20,7 @@ pub mod project;
 pub mod report;
 pub mod score;
 pub mod sparse;
+pub mod spreadsheet;
 pub mod suggest;
 pub mod text;
 

@@ -67,3 +67,26 @@ fn a_full_disk_is_an_error_with_exit_2() {
         );
     }
 }
+
+/// Spreadsheet-safe CSV (issue 12, row 7): text cells that a spreadsheet
+/// would run as a formula are prefixed with `'`; numbers stay numbers.
+#[test]
+fn csv_for_people_defuses_formula_cells() {
+    let input = br#"{"doc_id":"=HYPERLINK(\"http://x\",\"y\")","unit_id":"@SUM(1)","text":"-Pakistan is fine"}
+"#;
+    let o = stance_stdin(&["score", "--format", "csv", "-"], input);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let row = out.lines().nth(1).expect("a data row");
+    assert!(
+        row.starts_with("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",'@SUM(1),"),
+        "{row}"
+    );
+    for cell in row.split(',') {
+        let c = cell.trim_start_matches('"');
+        assert!(
+            !c.starts_with('=') && !c.starts_with('@') && !c.starts_with('+'),
+            "{row}"
+        );
+    }
+}

@@ -4,6 +4,8 @@ use std::fmt::Write;
 
 use super::{ArticleReport, Section, ShareMethod, describe};
 
+use crate::spreadsheet::cell;
+
 fn pct(x: f64) -> String {
     format!("{:.0}%", x * 100.0)
 }
@@ -141,8 +143,8 @@ pub fn render_csv(reports: &[ArticleReport]) -> String {
                 let _ = writeln!(
                     out,
                     "{},{},{},{},{},{},{},{},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{},{},{},{},{},{},{:.4},{:.4},{},{},{},{}",
-                    r.doc_id,
-                    s.source,
+                    cell(&r.doc_id),
+                    cell(&s.source),
                     s.part,
                     s.units,
                     a.actor,
@@ -161,8 +163,8 @@ pub fn render_csv(reports: &[ArticleReport]) -> String {
                     p,
                     n,
                     u,
-                    a.strongest_pro.as_ref().map_or("", |x| x.unit_id.as_str()),
-                    a.strongest_anti.as_ref().map_or("", |x| x.unit_id.as_str()),
+                    cell(a.strongest_pro.as_ref().map_or("", |x| x.unit_id.as_str())),
+                    cell(a.strongest_anti.as_ref().map_or("", |x| x.unit_id.as_str())),
                     a.none_ci[0],
                     a.none_ci[1],
                     method,

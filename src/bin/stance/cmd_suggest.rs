@@ -16,6 +16,7 @@ use stance::suggest::{Candidate, SPREAD, Uncertainty, most_uncertain_first, pick
 use crate::io;
 use crate::project_ctx;
 use stance::labels::splits::Split;
+use stance::spreadsheet::defuse;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Measure {
@@ -192,17 +193,19 @@ pub fn run(args: Args) -> Result<ExitCode> {
             }
             let guess = model.stance_labels().map_or("", |l| l[argmax(p)].as_str());
             let uncertainty = format!("{:.4}", measure.of(p));
+            // People open this sheet in a spreadsheet: the comment's text
+            // is defused (ids come back through `labels add`, unchanged).
             out.write_record([
-                &u.doc_id,
-                &u.unit_id,
-                code,
+                u.doc_id.as_str(),
+                u.unit_id.as_str(),
+                code.as_str(),
                 "",
                 "",
                 u.kind.as_str(),
-                &c.actor,
+                c.actor.as_str(),
                 guess,
-                &uncertainty,
-                &u.text,
+                uncertainty.as_str(),
+                defuse(&u.text).as_ref(),
             ])
             .map_err(werr)?;
             rows += 1;

@@ -328,11 +328,7 @@ pub fn write_csv_header(w: &mut dyn Write, layout: &CsvLayout) -> std::io::Resul
 }
 
 fn csv_field(w: &mut dyn Write, s: &str) -> std::io::Result<()> {
-    if s.contains([',', '"', '\n', '\r']) {
-        write!(w, ",\"{}\"", s.replace('"', "\"\""))
-    } else {
-        write!(w, ",{s}")
-    }
+    write!(w, ",{}", crate::spreadsheet::cell(s))
 }
 
 /// Writes one record as JSON (one line) or as a CSV row in `layout`. Units
@@ -347,12 +343,7 @@ pub fn write_record(
         return writeln!(w);
     };
     let opt = |o: &Option<String>| o.clone().unwrap_or_default();
-    let mut first = String::new();
-    first.push_str(&opt(&r.doc_id));
-    if first.contains([',', '"', '\n']) {
-        first = format!("\"{}\"", first.replace('"', "\"\""));
-    }
-    write!(w, "{first}")?;
+    write!(w, "{}", crate::spreadsheet::cell(&opt(&r.doc_id)))?;
     csv_field(w, &opt(&r.unit_id))?;
     csv_field(w, r.kind.map(|k| k.as_str()).unwrap_or(""))?;
     csv_field(w, &opt(&r.id))?;
