@@ -90,3 +90,24 @@ fn csv_for_people_defuses_formula_cells() {
         );
     }
 }
+
+/// Honest display (issue 12, row 9): a comment with a right-to-left
+/// override, an isolate, NUL or ESC reaches neither the HTML report nor the
+/// terminal table raw; it is shown escaped.
+#[test]
+fn bidi_and_control_characters_are_shown_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let units = dir.path().join("units.jsonl");
+    let hostile = "I hate Pakistan \u{202E}!detarepo\u{2066} x\u{0}\u{1b}[31m";
+    let line = serde_json::json!({"doc_id": "d\u{202E}1", "unit_id": "c1", "kind": "comment", "text": hostile});
+    std::fs::write(&units, format!("{line}\n")).unwrap();
+    for format in ["html", "table"] {
+        let o = stance(&["run", units.to_str().unwrap(), "--format", format]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let out = stdout(&o);
+        for raw in ['\u{202E}', '\u{2066}', '\u{0}', '\u{1b}'] {
+            assert!(!out.contains(raw), "{format}: raw {raw:?} in output");
+        }
+        assert!(out.contains("\\u{202e}"), "{format}: {out}");
+    }
+}

@@ -9,6 +9,7 @@ mod html;
 pub mod quantify;
 mod render;
 mod shares;
+pub mod visible;
 
 pub use html::render_html;
 pub use render::{render_csv, render_table};

@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use super::{ArticleReport, Section, ShareMethod, describe};
 
+use super::visible::visible;
 use crate::spreadsheet::cell;
 
 fn pct(x: f64) -> String {
@@ -72,7 +73,10 @@ fn section_table(out: &mut String, s: &Section) {
                 let _ = writeln!(
                     out,
                     "    strongest {label:<4} {}: {} ({:.2}) {}",
-                    a.actor, u.unit_id, u.p, u.excerpt
+                    a.actor,
+                    visible(&u.unit_id),
+                    u.p,
+                    visible(&u.excerpt)
                 );
             }
         }
@@ -97,8 +101,8 @@ pub fn render_table(reports: &[ArticleReport]) -> String {
     }
     for r in reports {
         match &r.title {
-            Some(t) => writeln!(out, "{}  {t}", r.doc_id),
-            None => writeln!(out, "{}", r.doc_id),
+            Some(t) => writeln!(out, "{}  {}", visible(&r.doc_id), visible(t)),
+            None => writeln!(out, "{}", visible(&r.doc_id)),
         }
         .expect("writing to a String");
         for s in &r.sections {

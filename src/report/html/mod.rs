@@ -23,6 +23,7 @@ macro_rules! w {
 /// Doc ids, unit ids and above all reader-comment excerpts are untrusted
 /// input, so nothing reaches the page without passing through here.
 fn escape(s: &str) -> String {
+    let s = super::visible::visible(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
