@@ -39,10 +39,26 @@ pub fn parse_date(s: &str) -> Option<String> {
     let m = month(parts.next()?)?;
     let day: u32 = parts.next()?.trim_end_matches(',').parse().ok()?;
     let year: u32 = parts.next()?.parse().ok()?;
-    if parts.next().is_some() || !(1..=31).contains(&day) || !(1000..=9999).contains(&year) {
+    if parts.next().is_some() || !(1000..=9999).contains(&year) {
+        return None;
+    }
+    if !(1..=days_in_month(year, m)).contains(&day) {
         return None;
     }
     Some(format!("{year:04}-{m:02}-{day:02}"))
+}
+
+/// Days of month `m` (1–12) of `year` in the Gregorian calendar, so
+/// "February 30" or "April 31" are not dates.
+fn days_in_month(year: u32, m: u32) -> u32 {
+    match m {
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 /// `Apr 3, 2017 - 9:01AM` → `2017-04-03T09:01:00` (local time of the site; the
@@ -82,6 +98,14 @@ mod tests {
         assert_eq!(parse_date("Sep 30, 2020").as_deref(), Some("2020-09-30"));
         assert_eq!(parse_date("Foo 3, 2017"), None);
         assert_eq!(parse_date("April 32, 2017"), None);
+        // Issue 12, row 12: days the month does not have.
+        assert_eq!(parse_date("February 30, 2017"), None);
+        assert_eq!(parse_date("April 31, 2017"), None);
+        assert_eq!(parse_date("Feb 29, 2017"), None);
+        assert_eq!(parse_date("Feb 29, 2016").as_deref(), Some("2016-02-29"));
+        assert_eq!(parse_date("Feb 29, 2000").as_deref(), Some("2000-02-29"));
+        assert_eq!(parse_date("Feb 29, 1900"), None);
+        assert_eq!(parse_date("Dec 31, 2017").as_deref(), Some("2017-12-31"));
     }
 
     #[test]

@@ -170,7 +170,15 @@ pub fn parse_seed(doc_id: &str, text: &str) -> Result<Document, SeedError> {
         match state {
             State::Header => {
                 if let Some(d) = line.strip_prefix("Published:") {
-                    doc.published = parse_date(d.trim());
+                    // A date the calendar lacks ("February 30") is an error
+                    // with its line, never a made-up 2017-02-30.
+                    doc.published = Some(parse_date(d.trim()).ok_or_else(|| SeedError {
+                        line: Some(no),
+                        message: format!(
+                            "`Published:` {:?} is not a date (expected e.g. April 3, 2017)",
+                            d.trim()
+                        ),
+                    })?);
                     continue;
                 }
                 if let Some(b) = byline(line) {
@@ -287,6 +295,16 @@ mod tests {
         assert_eq!(c2.posted_at.as_deref(), Some("2017-04-04T00:50:00"));
         assert_eq!(c2.text, "Line one\nline two.\nSecond para.");
         assert_eq!(d.units[4].text, "Great move.");
+    }
+
+    #[test]
+    fn an_impossible_published_date_is_an_error_with_its_line() {
+        let page = "Title\n\nPublished: February 30, 2017\n\nA paragraph about Pakistan.\n";
+        let e = parse_seed("d", page).err().expect("refused");
+        assert_eq!(e.line, Some(3));
+        assert!(e.message.contains("February 30, 2017"), "{}", e.message);
+        let ok = parse_seed("d", &page.replace("February 30", "February 28")).unwrap();
+        assert_eq!(ok.published.as_deref(), Some("2017-02-28"));
     }
 
     #[test]
