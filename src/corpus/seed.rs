@@ -300,7 +300,9 @@ mod tests {
     #[test]
     fn an_impossible_published_date_is_an_error_with_its_line() {
         let page = "Title\n\nPublished: February 30, 2017\n\nA paragraph about Pakistan.\n";
-        let e = parse_seed("d", page).err().expect("refused");
+        let Err(e) = parse_seed("d", page) else {
+            panic!("an impossible date was accepted");
+        };
         assert_eq!(e.line, Some(3));
         assert!(e.message.contains("February 30, 2017"), "{}", e.message);
         let ok = parse_seed("d", &page.replace("February 30", "February 28")).unwrap();
