@@ -6,9 +6,7 @@ mod common;
 
 use common::*;
 use stance::actors::ActorSet;
-use stance::corpus::ingest::{Ingest, Input};
 use stance::dataset::Dataset;
-use stance::dataset::readers::{DataOptions, read_data};
 use stance::eval::{BINS, calibration_scores};
 use stance::linear::Loss;
 use stance::model::calibrate::{calibrate_task, log_scores, rescale};
@@ -17,15 +15,7 @@ use stance::model::predict::Scratch;
 use stance::model::{OofPoint, StanceModel, TrainParams, train};
 
 fn seed_paragraphs() -> (Dataset, ActorSet, String) {
-    let units: Vec<_> = Ingest::new(&[Input::parse(root().join("seeds").to_str().unwrap())])
-        .filter_map(Result::ok)
-        .collect();
-    let opts = DataOptions {
-        kinds: vec![stance::corpus::UnitKind::Paragraph],
-        ..DataOptions::default()
-    };
-    let data = read_data(&[root().join("labels")], &units, &opts);
-    assert!(data.stance.len() > 1000, "{} rows", data.stance.len());
+    let data = seed_paragraph_data();
     let path = root().join("labels/actors.toml");
     let toml = std::fs::read_to_string(&path).unwrap();
     (data, ActorSet::from_file(&path).unwrap(), toml)

@@ -15,7 +15,9 @@
 //! (weighted `DatasetBase` → `fit` → `predict`), and our evaluation scores
 //! against linfa's confusion matrix.
 
-use std::path::PathBuf;
+mod common;
+
+use common::{root, seed_paragraph_data};
 use std::time::Instant;
 
 use linfa::metrics::ToConfusionMatrix;
@@ -24,8 +26,6 @@ use linfa::{Dataset, DatasetBase};
 use linfa_logistic::MultiLogisticRegression;
 use ndarray::{Array1, Array2};
 use stance::actors::ActorSet;
-use stance::corpus::ingest::{Ingest, Input};
-use stance::dataset::readers::{DataOptions, read_data};
 use stance::eval::{ClassScores, SplitMix64, score};
 use stance::features::{Extractor, FeatureParams};
 use stance::linear::{ClassWeight, LinearModel, LinearParams, Loss};
@@ -34,21 +34,9 @@ use stance::sparse::CsrMatrix;
 
 const C: f64 = 1.0;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// Stance rows of the seed paragraphs as a sparse matrix and labels.
 fn seed_paragraphs() -> (CsrMatrix, Vec<usize>) {
-    let units: Vec<_> = Ingest::new(&[Input::parse(root().join("seeds").to_str().unwrap())])
-        .filter_map(Result::ok)
-        .collect();
-    let opts = DataOptions {
-        kinds: vec![stance::corpus::UnitKind::Paragraph],
-        ..DataOptions::default()
-    };
-    let data = read_data(&[root().join("labels")], &units, &opts);
-    assert!(data.stance.len() > 1000, "{} rows", data.stance.len());
+    let data = seed_paragraph_data();
     let actors = ActorSet::from_file(&root().join("labels/actors.toml")).unwrap();
     let params = FeatureParams {
         word_ngrams: 1,

@@ -118,3 +118,21 @@ pub fn assert_same_files(
         );
     }
 }
+
+/// The hand-labelled seed paragraphs (every split) as a data set, with
+/// their units ingested from `seeds/`: the in-repo data the classifier
+/// tests train on.
+pub fn seed_paragraph_data() -> stance::dataset::Dataset {
+    use stance::corpus::{Ingest, Input};
+    use stance::dataset::{DataOptions, read_data};
+    let units: Vec<_> = Ingest::new(&[Input::parse(root().join("seeds").to_str().unwrap())])
+        .filter_map(Result::ok)
+        .collect();
+    let opts = DataOptions {
+        kinds: vec![stance::corpus::UnitKind::Paragraph],
+        ..DataOptions::default()
+    };
+    let data = read_data(&[root().join("labels")], &units, &opts);
+    assert!(data.stance.len() > 1000, "{} rows", data.stance.len());
+    data
+}
