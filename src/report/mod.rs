@@ -223,7 +223,10 @@ pub fn build(
     type Acc<'a> =
         BTreeMap<(String, &'static str, &'static str), (Vec<Obs<'a>>, Vec<Sentiment>, usize)>;
     let mut acc: Acc = BTreeMap::new();
+    // Documents in first-seen order; the set makes "seen?" O(1), so the
+    // report stays linear in the number of documents (issue 12, row 8).
     let mut order: Vec<String> = Vec::new();
+    let mut seen_docs: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut titles: BTreeMap<String, String> = kinds
         .iter()
         .filter(|(_, k)| **k == UnitKind::Title)
@@ -236,7 +239,7 @@ pub fn build(
         if r.kind == Some(UnitKind::Title) {
             titles.insert(doc.clone(), r.excerpt.clone());
         }
-        if !order.contains(doc) {
+        if seen_docs.insert(doc.clone()) {
             order.push(doc.clone());
         }
         let e = acc
@@ -264,7 +267,7 @@ pub fn build(
     }
     let mut seen_units: BTreeMap<(String, String), ()> = BTreeMap::new();
     for l in labels {
-        if !order.contains(&l.doc_id) {
+        if seen_docs.insert(l.doc_id.clone()) {
             order.push(l.doc_id.clone());
         }
         let key = (l.doc_id.clone(), l.unit_id.clone());
