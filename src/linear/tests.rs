@@ -109,28 +109,33 @@ fn gradient_matches_finite_differences() {
         for intercept in [false, true] {
             let cw = class_weights(ClassWeight::Balanced, &y, 3);
             let mut obj = Objective::new(&x, &y, 3, cw, loss, 0.7, intercept);
-            let n = obj.n_params();
             let mut rng = Rng(11);
-            let w: Vec<f64> = (0..n).map(|_| rng.unit() - 0.5).collect();
-            let mut g = vec![0.0; n];
-            obj.value_and_gradient(&w, &mut g);
-            let mut scratch = vec![0.0; n];
-            let h = 1e-6;
-            for j in 0..n {
-                let (mut wp, mut wm) = (w.clone(), w.clone());
-                wp[j] += h;
-                wm[j] -= h;
-                let fd = (obj.value_and_gradient(&wp, &mut scratch)
-                    - obj.value_and_gradient(&wm, &mut scratch))
-                    / (2.0 * h);
-                let tol = 1e-5 * (1.0 + fd.abs());
-                assert!(
-                    (fd - g[j]).abs() < tol,
-                    "{loss:?} {intercept} param {j}: fd {fd} vs {}",
-                    g[j]
-                );
-            }
+            assert_gradient_matches(&mut obj, &mut rng, &format!("{loss:?} {intercept}"));
         }
+    }
+}
+
+/// Checks the objective's gradient at a random point against central
+/// finite differences, parameter by parameter.
+pub(super) fn assert_gradient_matches(obj: &mut Objective, rng: &mut Rng, what: &str) {
+    let n = obj.n_params();
+    let w: Vec<f64> = (0..n).map(|_| rng.unit() - 0.5).collect();
+    let (mut g, mut scratch) = (vec![0.0; n], vec![0.0; n]);
+    obj.value_and_gradient(&w, &mut g);
+    let h = 1e-6;
+    for j in 0..n {
+        let (mut wp, mut wm) = (w.clone(), w.clone());
+        wp[j] += h;
+        wm[j] -= h;
+        let fd = (obj.value_and_gradient(&wp, &mut scratch)
+            - obj.value_and_gradient(&wm, &mut scratch))
+            / (2.0 * h);
+        let tol = 1e-5 * (1.0 + fd.abs());
+        assert!(
+            (fd - g[j]).abs() < tol,
+            "{what} param {j}: fd {fd} vs {}",
+            g[j]
+        );
     }
 }
 

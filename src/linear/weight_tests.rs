@@ -3,7 +3,7 @@
 //! dropped, bad weights are refused, and weighted training stays
 //! independent of the thread count.
 
-use super::tests::{Rng, random_problem, row};
+use super::tests::{Rng, assert_gradient_matches, random_problem, row};
 use super::*;
 
 fn bits(m: &LinearModel) -> Vec<u32> {
@@ -120,24 +120,7 @@ fn gradient_with_sample_weights_matches_finite_differences() {
     for loss in [Loss::Logistic, Loss::SquaredHinge] {
         let cw = class_weights(ClassWeight::Balanced, &y, 3);
         let mut obj = Objective::new(&x, &y, 3, cw, loss, 0.7, true).with_sample_weights(&sw);
-        let n = obj.n_params();
-        let w: Vec<f64> = (0..n).map(|_| rng.unit() - 0.5).collect();
-        let (mut g, mut scratch) = (vec![0.0; n], vec![0.0; n]);
-        obj.value_and_gradient(&w, &mut g);
-        let h = 1e-6;
-        for j in 0..n {
-            let (mut wp, mut wm) = (w.clone(), w.clone());
-            wp[j] += h;
-            wm[j] -= h;
-            let fd = (obj.value_and_gradient(&wp, &mut scratch)
-                - obj.value_and_gradient(&wm, &mut scratch))
-                / (2.0 * h);
-            assert!(
-                (fd - g[j]).abs() < 1e-5 * (1.0 + fd.abs()),
-                "{loss:?} param {j}: fd {fd} vs {}",
-                g[j]
-            );
-        }
+        assert_gradient_matches(&mut obj, &mut rng, &format!("{loss:?}"));
     }
 }
 
