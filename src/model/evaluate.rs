@@ -257,6 +257,12 @@ pub fn cross_validate(
     cross_validate_with(data, &[], actors, actors_toml, params, k, seed, progress)
 }
 
+/// Whether [`cross_validate_with`] holds `e` out (and so predicts it):
+/// its source is not one that always trains.
+pub fn is_held(e: &crate::dataset::Example, always_train: &[String]) -> bool {
+    !always_train.contains(&e.source)
+}
+
 /// [`cross_validate`] where the stance examples of the sources named in
 /// `always_train` are never held out: they join every fold's training
 /// data, and the predictions cover the other examples only (in order).
@@ -277,7 +283,7 @@ pub fn cross_validate_with(
         .stance
         .iter()
         .cloned()
-        .partition(|e| always_train.contains(&e.source));
+        .partition(|e| !is_held(e, always_train));
     let held = Dataset {
         stance: held,
         sentiment: data.sentiment.clone(),

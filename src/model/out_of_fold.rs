@@ -12,7 +12,7 @@
 //! [`ModelMeta::out_of_fold`]: super::ModelMeta::out_of_fold
 
 use super::calibrate::calibrate_task;
-use super::evaluate::cross_validate_with;
+use super::evaluate::{cross_validate_with, is_held};
 use super::{ModelData, OofPoint, OutOfFold};
 use crate::actors::ActorSet;
 use crate::dataset::Dataset;
@@ -58,7 +58,7 @@ pub fn fill_out_of_fold_with(
     let stance = data
         .stance
         .iter()
-        .filter(|e| !always_train.contains(&e.source))
+        .filter(|e| is_held(e, always_train))
         .zip(&p.stance_proba)
         .zip(&p.stance_gold)
         .map(|((e, proba), &gold)| OofPoint {

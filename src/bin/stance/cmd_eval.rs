@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use stance::eval::{render, render_groups};
 use stance::model::StanceModel;
-use stance::model::evaluate::{cross_validate_with, predict, report};
+use stance::model::evaluate::{cross_validate_with, is_held, predict, report};
 use stance::report::quantify::{
     LabelledPair, Measurement, Protocol, RatesFrom, measure, render_measurement,
 };
@@ -115,7 +115,7 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
             let held: Vec<_> = data
                 .stance
                 .iter()
-                .filter(|e| !sources.contains(&e.source))
+                .filter(|e| is_held(e, &sources))
                 .collect();
             let ids: Vec<&str> = held.iter().map(|e| e.id.as_str()).collect();
             let units: Vec<u64> = held.iter().map(|e| e.group).collect();
