@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use super::clauses;
 use super::hashing::{mix, seq, token};
 use super::lexicon::{self, Lexicon, Polarity};
 use super::{FeatureParams, Group};
@@ -71,9 +72,14 @@ impl<'a> Marks<'a> {
 /// The keys of the context features around target position `i` of
 /// `hashes`: each token within `window` left and right, and the two-token
 /// n-grams touching the target on either side.
-pub(crate) fn window_keys(hashes: &[u64], i: usize, window: usize, mut push: impl FnMut(u64)) {
-    let lo = i.saturating_sub(window);
-    let hi = (i + 1 + window).min(hashes.len());
+pub(crate) fn window_keys(
+    hashes: &[u64],
+    i: usize,
+    window: usize,
+    clause: Option<&[u32]>,
+    mut push: impl FnMut(u64),
+) {
+    let (lo, hi) = window_bounds(i, window, hashes.len(), clause);
     for &h in &hashes[lo..i] {
         push(seq(TAG_LEFT, &[h]));
     }
@@ -85,6 +91,29 @@ pub(crate) fn window_keys(hashes: &[u64], i: usize, window: usize, mut push: imp
     }
     if i + 3 <= hashes.len() {
         push(seq(TAG_RIGHT + 1, &hashes[i + 1..i + 3]));
+    }
+}
+
+/// The context window of sequence position `i`: `window` positions either
+/// side, and, when the clauses are known (lexicon features on), not beyond
+/// `i`'s clause. Comments set actors against each other clause by clause
+/// ("<o> betrays its friends, while <t> stands by them"); a window that
+/// crosses the comma gives both actors the same context words, so only the
+/// clause's own words can tell their stances apart.
+pub(crate) fn window_bounds(
+    i: usize,
+    window: usize,
+    n: usize,
+    clause: Option<&[u32]>,
+) -> (usize, usize) {
+    let lo = i.saturating_sub(window);
+    let hi = (i + 1 + window).min(n);
+    match clause {
+        Some(c) => {
+            let r = clauses::clause_range(c, i);
+            (lo.max(r.start), hi.min(r.end))
+        }
+        _ => (lo, hi),
     }
 }
 
@@ -100,6 +129,7 @@ pub struct Scratch {
     raw: Vec<u64>,
     tok_pol: Polarity,
     seq_pol: Polarity,
+    foreign: Vec<bool>,
     pub indices: Vec<u32>,
 }
 
@@ -220,8 +250,17 @@ impl Extractor {
             }
         }
 
+        s.foreign.clear();
+        if self.lexicon.is_some() && target.is_some() && p.mask_targets {
+            let (h, own) = (&s.hashes, &s.is_target);
+            let (own, other) = (|i: usize| own[i], |i: usize| h[i] == o_hash);
+            clauses::foreign_clauses(&s.seq_pol.clause, own, other, &mut s.foreign);
+        }
         for n in 1..=p.word_ngrams {
-            for w in s.hashes.windows(n) {
+            for (at, w) in s.hashes.windows(n).enumerate() {
+                if clauses::any_foreign(&s.foreign, at, n) {
+                    continue;
+                }
                 out.push((seq(TAG_WORD + n as u64, w), Group::Word));
             }
         }
@@ -229,12 +268,17 @@ impl Extractor {
         if let Some(t) = target {
             if p.window > 0 {
                 for (i, _) in s.is_target.iter().enumerate().filter(|(_, t)| **t) {
-                    window_keys(&s.hashes, i, p.window, |k| out.push((k, Group::Context)));
+                    let clause = self.lexicon.as_ref().map(|_| &s.seq_pol.clause[..]);
+                    window_keys(&s.hashes, i, p.window, clause, |k| {
+                        out.push((k, Group::Context))
+                    });
                 }
             }
             if self.lexicon.is_some() {
                 for (q, _) in s.is_target.iter().enumerate().filter(|(_, t)| **t) {
-                    lexicon::target_keys(&s.seq_pol, q, |k| out.push((k, Group::Lexicon)));
+                    lexicon::target_keys(&s.seq_pol, q, &s.foreign, |k| {
+                        out.push((k, Group::Lexicon))
+                    });
                 }
             }
             let bucket = target_mentions.min(3) as u64;

@@ -14,12 +14,23 @@
 //! Polarity of a token follows VADER's rules where our tokens allow:
 //! negated tokens (inside a negation scope) flip and shrink (× −0.74), a
 //! booster word before a polar word adds ±0.293, and a clause that starts
-//! with a contrast word ("unlike <t>", "but <t> …") and has no polarity of
-//! its own takes the opposite of the clause before it — "X is a true
-//! friend, unlike <t>" is anti toward <t>.
+//! with a contrast word ("unlike <t>", "but <t> …", "while <t> …") and has
+//! no polarity of its own takes the opposite of the clause it is set
+//! against — the one before it, or, when it opens the text ("Unlike <t>,
+//! they …"), the one after — so "X is a true friend, unlike <t>" is anti
+//! toward <t>.
+//!
+//! One rule goes beyond VADER: a negation that meets a *negative* word
+//! ends there (litotes). "never doubted the good intentions", "nobody can
+//! deny that <t> is great", "never fails to help": the negation is spent on
+//! the negative predicate, and what follows is asserted, not denied. VADER
+//! flips every polar word within three tokens of the cue, which turns
+//! these into criticism; a negation meeting a positive word ("does not
+//! care about peace") still runs to the clause end, as before.
 
 use std::collections::{HashMap, HashSet};
 
+use super::clauses::clause_range;
 use super::hashing::{BuildIdentity, seq, token};
 use crate::text::{Token, TokenKind, Tokenizer, ends_clause};
 
@@ -88,6 +99,7 @@ const CONTRAST: &[&str] = &[
     "whereas",
     "although",
     "though",
+    "while",
     "yet",
     "nevertheless",
 ];
@@ -202,6 +214,8 @@ impl Lexicon {
         let mut clause = 0u32;
         let mut contrast = false;
         let mut boost = 0.0f32;
+        // Set when a negation scope has been spent on a negative word.
+        let mut spent = false;
         let mut prev_end = 0usize;
         for (tok, &h) in tokens.iter().zip(raw) {
             let gap = text.get(prev_end..tok.start).unwrap_or("");
@@ -219,9 +233,13 @@ impl Lexicon {
                 TokenKind::Word | TokenKind::Hashtag => self.valence(h).unwrap_or(0.0),
                 _ => 0.0,
             };
+            // A token outside any scope (the cue itself among them)
+            // re-arms the next scope.
+            spent &= tok.negated;
             if v != 0.0 {
                 v += boost * v.signum();
-                if tok.negated {
+                if tok.negated && !spent {
+                    spent = v < 0.0;
                     v *= NEGATION_SCALAR;
                 }
             }
@@ -259,29 +277,21 @@ fn sign(s: f32) -> u64 {
     }
 }
 
-/// The positions of `q`'s clause in a sequence of clause ids.
-fn clause_range(clause: &[u32], q: usize) -> std::ops::Range<usize> {
-    let c = clause[q];
-    let lo = clause[..q]
-        .iter()
-        .rposition(|&x| x != c)
-        .map_or(0, |i| i + 1);
-    let hi = clause[q..]
-        .iter()
-        .position(|&x| x != c)
-        .map_or(clause.len(), |i| q + i);
-    lo..hi
-}
-
 /// The lexicon keys of a target mentioned at sequence position `q` (`p`
 /// is per sequence position: mentions have polarity 0).
-pub(crate) fn target_keys(p: &Polarity, q: usize, mut push: impl FnMut(u64)) {
+pub(crate) fn target_keys(p: &Polarity, q: usize, foreign: &[bool], mut push: impl FnMut(u64)) {
     let range = clause_range(&p.clause, q);
     let mut s: f32 = p.pol[range.clone()].iter().sum();
-    if p.contrast[q] && s.abs() < 0.5 && range.start > 0 {
-        let before = clause_range(&p.clause, range.start - 1);
-        s = -p.pol[before].iter().sum::<f32>();
-        push(seq(CONTRASTED, &[bin(s)]));
+    if p.contrast[q] && s.abs() < 0.5 {
+        let other = if range.start > 0 {
+            Some(clause_range(&p.clause, range.start - 1))
+        } else {
+            (range.end < p.clause.len()).then(|| clause_range(&p.clause, range.end))
+        };
+        if let Some(other) = other {
+            s = -p.pol[other].iter().sum::<f32>();
+            push(seq(CONTRASTED, &[bin(s)]));
+        }
     }
     push(seq(CLAUSE_BIN, &[bin(s)]));
     push(seq(CLAUSE_SIGN, &[sign(s)]));
@@ -293,7 +303,17 @@ pub(crate) fn target_keys(p: &Polarity, q: usize, mut push: impl FnMut(u64)) {
             push(seq(CLAUSE_WORD, &[sign(v), (v.abs() >= 2.0) as u64]));
         }
     }
-    push(seq(TEXT_BIN, &[bin(p.pol.iter().sum())]));
+    let text: f32 = if foreign.is_empty() {
+        p.pol.iter().sum()
+    } else {
+        p.pol
+            .iter()
+            .zip(foreign)
+            .filter(|(_, f)| !**f)
+            .map(|(v, _)| v)
+            .sum()
+    };
+    push(seq(TEXT_BIN, &[bin(text)]));
 }
 
 /// The lexicon keys of a target-blind row (sentiment): the whole text's
@@ -347,6 +367,17 @@ mod tests {
     }
 
     #[test]
+    fn a_negation_spent_on_a_negative_word_leaves_the_rest_asserted() {
+        let sum = |t: &str| annotate(t).pol.iter().sum::<f32>();
+        assert!(sum("I have never doubted their good intentions") > 1.0);
+        assert!(sum("nobody can deny that they are great") > 1.0);
+        // Meeting a positive word first, the scope runs on.
+        assert!(sum("they do not care about peace") < -1.0);
+        // A new cue re-arms the scope.
+        assert!(sum("I never doubted them but I do not trust them") < 0.5);
+    }
+
+    #[test]
     fn clauses_split_at_punctuation_and_contrast() {
         let p = annotate("Afghanistan is a true friend, unlike Pakistan");
         let last = p.clause.len() - 1;
@@ -393,16 +424,24 @@ mod tests {
         let p = annotate("Afghanistan is a true friend, unlike Pakistan");
         let last = p.clause.len() - 1;
         let mut keys = Vec::new();
-        target_keys(&p, last, |k| keys.push(k));
+        target_keys(&p, last, &[], |k| keys.push(k));
         assert!(
             keys.contains(&seq(CLAUSE_SIGN, &[0])),
             "anti toward Pakistan"
         );
         let mut first = Vec::new();
-        target_keys(&p, 0, |k| first.push(k));
+        target_keys(&p, 0, &[], |k| first.push(k));
         assert!(
             first.contains(&seq(CLAUSE_SIGN, &[2])),
             "pro toward Afghanistan"
+        );
+        // A contrast clause that opens the text is set against the next.
+        let p = annotate("Unlike Pakistan, Afghanistan is a true friend");
+        let mut keys = Vec::new();
+        target_keys(&p, 1, &[], |k| keys.push(k));
+        assert!(
+            keys.contains(&seq(CLAUSE_SIGN, &[0])),
+            "anti toward Pakistan"
         );
     }
 }

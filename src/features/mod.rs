@@ -11,6 +11,7 @@
 //! fitted on training data with its IDF, so scoring never refits and never
 //! builds n-gram strings.
 
+mod clauses;
 mod extract;
 mod hashing;
 pub mod lexicon;

@@ -10,8 +10,11 @@ use crate::digest::sha256_hex;
 use crate::error::{Error, Location, Result, display_path, read_file, write_atomic};
 
 const MAGIC: &[u8; 8] = b"STANCEM\0";
-/// Bump whenever [`ModelData`] changes shape.
-pub const FORMAT_VERSION: u32 = 3;
+/// Bump whenever [`ModelData`] changes shape, or the features a stored
+/// setting stands for change meaning (4: the lexicon's litotes rule and
+/// clause-aware context, `features::clauses`), so an old model is refused
+/// rather than scored with features it was not trained on.
+pub const FORMAT_VERSION: u32 = 4;
 
 pub fn encode(model: &ModelData) -> Result<Vec<u8>> {
     let payload = postcard::to_allocvec(model)

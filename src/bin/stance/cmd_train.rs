@@ -31,8 +31,9 @@ pub struct Args {
     /// Cross-validate the training data in K folds grouped by unit (--source
     /// data trains every fold), store the out-of-fold scores in the model
     /// (the error rates `stance report` corrects with) and calibrate every
-    /// head's probabilities on them by temperature scaling. 0 = off.
-    #[arg(long, default_value_t = 0)]
+    /// head's probabilities on them by temperature scaling. 0 = off (the
+    /// probabilities are then the softmax of the raw scores).
+    #[arg(long, default_value_t = 5)]
     oof_folds: usize,
     /// Choose model kind and C, word/char n-grams, window, pooled vs
     /// per-target heads, class weights and the external sources' weight by

@@ -22,14 +22,21 @@ pub enum Weighting {
 
 #[derive(Args)]
 pub struct TrainArgs {
-    /// One stance head per target (plus a pooled fallback) instead of one
-    /// pooled head with target features.
+    /// One pooled stance head with target features instead of one head per
+    /// target (the default: one per target, plus a pooled fallback for
+    /// targets that training never saw).
+    #[arg(long, conflicts_with = "per_target")]
+    pub pooled: bool,
+    /// One stance head per target, plus a pooled fallback (the default; the
+    /// flag is kept for scripts that name it).
     #[arg(long)]
     pub per_target: bool,
-    #[arg(long, value_enum, default_value = "logistic")]
+    /// The defaults (SVM, C 0.1, word 1–2 + char 2–5, per target) are the
+    /// best documented settings of the two public benchmarks (models/README.md).
+    #[arg(long, value_enum, default_value = "svm")]
     pub model_kind: ModelKind,
     /// Inverse L2 regularisation strength of the stance heads.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 0.1)]
     pub c: f32,
     /// Inverse L2 regularisation strength of the sentiment head.
     #[arg(long, default_value_t = 1.0)]
@@ -40,9 +47,12 @@ pub struct TrainArgs {
     /// Longest word n-gram.
     #[arg(long, default_value_t = 2)]
     pub word_ngrams: usize,
-    /// Add character n-grams of lengths MIN..=MAX within words, e.g. 2-5.
-    #[arg(long, value_parser = parse_range)]
-    pub char_ngrams: Option<(usize, usize)>,
+    /// Character n-grams of lengths MIN..=MAX within words.
+    #[arg(long, value_parser = parse_range, default_value = "2-5")]
+    pub char_ngrams: (usize, usize),
+    /// No character n-grams (word n-grams only: smaller, faster models).
+    #[arg(long)]
+    pub no_char_ngrams: bool,
     /// Tokens either side of a target mention used as context (0 = off).
     #[arg(long, default_value_t = 10)]
     pub window: usize,
@@ -115,7 +125,7 @@ impl TrainArgs {
         TrainParams {
             features: FeatureParams {
                 word_ngrams: self.word_ngrams,
-                char_ngrams: self.char_ngrams,
+                char_ngrams: (!self.no_char_ngrams).then_some(self.char_ngrams),
                 window: self.window,
                 mask_targets: !self.no_mask,
                 target_identity: !self.no_target_identity,
@@ -127,7 +137,7 @@ impl TrainArgs {
             tokenizer: Default::default(),
             stance: head(self.c),
             sentiment: head(self.sentiment_c),
-            per_target: self.per_target,
+            per_target: !self.pooled,
             sources: SourceParams {
                 weights: self.source_weights.clone(),
                 augment: self.augment,

@@ -26,10 +26,12 @@
 //!   norm and values.
 
 use super::extract::{
-    Mark, Marks, NEG, TAG_CHAR, TAG_COUNT, TAG_LEFT, TAG_RIGHT, TAG_TARGET, TAG_WORD, window_keys,
+    Mark, Marks, NEG, TAG_CHAR, TAG_COUNT, TAG_LEFT, TAG_RIGHT, TAG_TARGET, TAG_WORD,
+    window_bounds, window_keys,
 };
 use std::sync::Arc;
 
+use super::clauses;
 use super::hashing::{mix, seq, token};
 use super::lexicon::{self, Lexicon, Polarity};
 use super::vocab::{Feature, FeatureTable, feature_group, feature_idf, feature_index};
@@ -195,20 +197,30 @@ impl RowFeaturizer {
 
         // All the row's keys, then all their lookups.
         s.keys.clear();
+        s.foreign.clear();
+        if lex && target.is_some() && p.mask_targets {
+            let (sq, o_hash, own) = (&s.seq, self.o_hash, &s.is_target);
+            let (own, other) = (|i: usize| own[i], |i: usize| sq[i] == o_hash);
+            clauses::foreign_clauses(&s.seq_pol.clause, own, other, &mut s.foreign);
+        }
         for n in 1..=p.word_ngrams {
-            for w in s.seq.windows(n) {
+            for (at, w) in s.seq.windows(n).enumerate() {
+                if clauses::any_foreign(&s.foreign, at, n) {
+                    continue;
+                }
                 s.keys.push(seq(TAG_WORD + n as u64, w));
             }
         }
         if let Some(t) = target {
             if p.window > 0 {
                 for (i, _) in s.is_target.iter().enumerate().filter(|(_, t)| **t) {
-                    window_keys(&s.seq, i, p.window, |k| s.keys.push(k));
+                    let clause = lex.then_some(&s.seq_pol.clause[..]);
+                    window_keys(&s.seq, i, p.window, clause, |k| s.keys.push(k));
                 }
             }
             if lex {
                 for (q, _) in s.is_target.iter().enumerate().filter(|(_, t)| **t) {
-                    lexicon::target_keys(&s.seq_pol, q, |k| s.keys.push(k));
+                    lexicon::target_keys(&s.seq_pol, q, &s.foreign, |k| s.keys.push(k));
                 }
             }
             let bucket = target_mentions.min(3) as u64;
@@ -414,9 +426,16 @@ impl RowFeaturizer {
         s.seq_a.extend_from_slice(&s.seq);
         // New keys to look up (all added when found).
         s.keys.clear();
+        s.foreign.clear();
         if p.mask_targets {
             for &j in &s.own {
                 s.seq_a[j] = self.t_hash;
+            }
+            if self.lexicon.is_some() {
+                let (own, kept) = (&s.own, &s.kept_mention);
+                let is_own = |i: usize| own.binary_search(&i).is_ok();
+                let other = |i: usize| kept[i] != NONE && !is_own(i);
+                clauses::foreign_clauses(&s.seq_pol.clause, is_own, other, &mut s.foreign);
             }
             for n in 1..=p.word_ngrams.min(n_kept) {
                 let base = &s.base_word[s.word_start[n - 1]..][..n_kept - n + 1];
@@ -429,9 +448,21 @@ impl RowFeaturizer {
                         if f != MISSING {
                             s.removes.push(f);
                         }
-                        s.keys.push(seq(TAG_WORD + n as u64, &s.seq_a[j..j + n]));
+                        if !clauses::any_foreign(&s.foreign, j, n) {
+                            s.keys.push(seq(TAG_WORD + n as u64, &s.seq_a[j..j + n]));
+                        }
                     }
                     next = next.max(to + 1);
+                }
+                // The other windows inside a foreign clause leave the row.
+                if !s.foreign.is_empty() {
+                    let touches_own = |j: usize| s.own.iter().any(|&q| j <= q && q < j + n);
+                    for (j, &f) in base.iter().enumerate() {
+                        if f != MISSING && clauses::any_foreign(&s.foreign, j, n) && !touches_own(j)
+                        {
+                            s.removes.push(f);
+                        }
+                    }
                 }
             }
         }
@@ -457,9 +488,9 @@ impl RowFeaturizer {
                 }
             }
             let n = n_kept;
+            let clause = self.lexicon.is_some().then_some(&s.seq_pol.clause[..]);
             for &q in &s.own {
-                let lo = q.saturating_sub(p.window);
-                let hi = (q + 1 + p.window).min(n);
+                let (lo, hi) = window_bounds(q, p.window, n, clause);
                 for j in (lo..q).chain(q + 1..hi) {
                     let left = j < q;
                     let f = if s.is_own[j] {
@@ -493,7 +524,7 @@ impl RowFeaturizer {
         }
         if self.lexicon.is_some() {
             for &q in &s.own {
-                lexicon::target_keys(&s.seq_pol, q, |k| s.keys.push(k));
+                lexicon::target_keys(&s.seq_pol, q, &s.foreign, |k| s.keys.push(k));
             }
         }
         let bucket = s.own.len().min(3) as u64;

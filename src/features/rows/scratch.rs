@@ -16,6 +16,7 @@ pub struct RowScratch {
     /// Lexicon features: polarity per token and per kept position.
     pub(super) tok_pol: Polarity,
     pub(super) seq_pol: Polarity,
+    pub(super) foreign: Vec<bool>,
     /// The hash sequence of the row being built (one per kept token) and
     /// which positions are the target.
     pub(super) seq: Vec<u64>,
