@@ -111,7 +111,7 @@ fn parallel_conflicting_adds_write_one_and_refuse_the_other() {
         fields[0], fields[1], fields[2], fields[4]
     );
     let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
-    write_input(&a, &[first.clone()]);
+    write_input(&a, std::slice::from_ref(&first));
     write_input(&b, &[other]);
     let store = labels.display().to_string();
     let children: Vec<Child> = [&a, &b]

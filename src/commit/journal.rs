@@ -1,12 +1,12 @@
 //! The journal's format. One line per file the commit replaces or creates,
 //! then a `commit` line holding the count and the SHA-256 of everything
-//! before it:
+//! before it (fields separated by a tab, shown here as `→`):
 //!
 //! ```text
 //! stance-journal 1
-//! replace	002_7e72c071a9cad5df.csv
-//! new	005_1a2b3c4d5e6f7a8b.csv
-//! commit	2	<sha256 of the lines above>
+//! replace→002_7e72c071a9cad5df.csv
+//! new→005_1a2b3c4d5e6f7a8b.csv
+//! commit→2→<sha256 of the lines above>
 //! ```
 //!
 //! A journal is *complete* only when that last line checks out; a journal

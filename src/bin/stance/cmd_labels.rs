@@ -49,9 +49,11 @@ pub struct CheckArgs {
 /// places. Conflicts stop the merge unless --prefer says which side wins.
 /// Nothing is written while any problem remains. Rows for a document go into
 /// the file that holds it, or a new `<doc_id>.csv`; files keep document
-/// order and actor order, and untouched rows keep their bytes. All changed
-/// files are written to temporary files first and then renamed over the old
-/// ones. Exits 1 when anything was refused.
+/// order and actor order, and untouched rows keep their bytes. The store is
+/// locked from reading to writing (another writer waits; --no-wait fails),
+/// and all changed files are written as one journaled commit: a crash
+/// leaves the old or the new store, never a mix (reliability.md). Exits 1
+/// when anything was refused.
 ///
 /// Example: stance labels add new.csv --labels labels/
 #[derive(ClapArgs)]
