@@ -85,6 +85,12 @@ pub enum Error {
     /// Several problems found by a validation pass, all reported at once.
     #[error("{} problem(s) found", .0.len())]
     Many(Vec<Rejection>),
+    /// Another process holds the lock of a folder this command writes, and
+    /// the caller chose not to wait (`--no-wait`).
+    #[error(
+        "{dir}: locked by another stance process that is writing there; not waiting (--no-wait)"
+    )]
+    Locked { dir: String },
 }
 
 impl Error {

@@ -6,6 +6,8 @@
 //! measured against.
 
 pub mod actors;
+pub mod commit;
+pub mod confine;
 pub mod corpus;
 pub mod dataset;
 pub mod digest;

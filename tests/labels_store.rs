@@ -13,20 +13,7 @@ const D2: &str = "002_7e72c071a9cad5df";
 const D3: &str = "003_634046a7062ad050";
 const HEADER: &str = "doc_id,unit_id,actor,stance,sentiment,note";
 
-/// A temp dir holding `labels/`, a copy of the shipped label store.
-/// A copy of the seeds' label store (the pool's label files left out, so
-/// the counts below are the seeds' whether or not ../shared/data is here).
-fn store_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let labels = dir.path().join("labels");
-    copy_files(&root().join("labels"), &labels);
-    for (name, _) in snapshot(&labels) {
-        if name.ends_with(".csv") && !name.starts_with("00") {
-            fs::remove_file(labels.join(name)).unwrap();
-        }
-    }
-    dir
-}
+use common::seed_store_copy as store_copy;
 
 /// Label rows and distinct units of the shipped store.
 fn shipped_counts() -> (u64, u64) {

@@ -86,7 +86,7 @@ fn bytes_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut v: Vec<_> = fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file())
+        .filter(|p| p.is_file() && !p.ends_with(stance::commit::LOCK_FILE))
         .map(|p| (p.display().to_string(), fs::read(&p).unwrap()))
         .collect();
     v.sort();

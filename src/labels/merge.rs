@@ -9,9 +9,10 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use super::check::check_rows;
-use super::store::{LabelFile, Parsed, write_all_atomic};
+use super::store::{LabelFile, Parsed};
 use super::{COLUMNS, LabelRow, Sentiment, Stance, label_files};
 use crate::actors::ActorSet;
+use crate::commit::DirLock;
 use crate::corpus::Unit;
 use crate::error::{Error, Location, Rejection, Result};
 
@@ -86,17 +87,18 @@ impl MergePlan {
         self.problems.is_empty()
     }
 
-    /// Writes every changed file, all or none (see [`write_all_atomic`]).
-    pub fn write(&self) -> Result<()> {
+    /// Writes every changed file, all or none, as one commit into the
+    /// store (see [`crate::commit`]); `store` is the store's lock, held
+    /// since the plan read the store, so no other writer came between.
+    pub fn write(&self, store: &DirLock) -> Result<()> {
         if !self.is_ok() {
             return Err(Error::Many(self.problems.clone()));
         }
-        let files: Vec<(&Path, &[u8])> = self
-            .changes
-            .iter()
-            .map(|c| (c.path.as_path(), c.bytes.as_slice()))
-            .collect();
-        write_all_atomic(&files)
+        let mut tx = store.begin();
+        for c in &self.changes {
+            tx.stage_path(&c.path, c.bytes.clone())?;
+        }
+        tx.run()
     }
 }
 

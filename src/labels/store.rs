@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{COLUMNS, LabelRow, is_unfilled, parse_fields};
-use crate::error::{Error, Location, Rejection, display_path};
+use crate::error::{Location, Rejection, display_path};
 
 /// One label CSV, header and records, with the bytes it was read from.
 #[derive(Debug, Clone)]
@@ -295,64 +295,6 @@ impl LineCounter {
     }
 }
 
-/// Replaces several files so that no file is touched before every new
-/// version is safely on disk: all temporary files are written and synced
-/// first, and only then renamed over their targets one by one. A crash
-/// during the renames leaves each file either wholly old or wholly new.
-pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> Result<(), Error> {
-    use std::io::Write;
-    let mut temps: Vec<PathBuf> = Vec::with_capacity(files.len());
-    let cleanup = |temps: &[PathBuf]| {
-        for t in temps {
-            let _ = std::fs::remove_file(t);
-        }
-    };
-    for (path, bytes) in files {
-        let tmp = temp_path(path);
-        let written = (|| {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(bytes)?;
-            f.sync_all()
-        })();
-        if let Err(e) = written {
-            let _ = std::fs::remove_file(&tmp);
-            cleanup(&temps);
-            return Err(Error::io(path, e));
-        }
-        temps.push(tmp);
-    }
-    for (i, ((path, _), tmp)) in files.iter().zip(&temps).enumerate() {
-        if let Err(e) = std::fs::rename(tmp, path) {
-            cleanup(&temps[i..]);
-            return Err(Error::io(path, e));
-        }
-    }
-    // Make the renames themselves durable where the platform allows it.
-    let mut dirs: Vec<PathBuf> = files.iter().map(|(p, _)| parent(p)).collect();
-    dirs.dedup();
-    for d in dirs {
-        if let Ok(f) = std::fs::File::open(&d) {
-            let _ = f.sync_all();
-        }
-    }
-    Ok(())
-}
-
-fn parent(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
-
-fn temp_path(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "labels".into());
-    parent(path).join(format!(".{name}.tmp{}", std::process::id()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -410,20 +352,5 @@ mod tests {
         assert!(f.to_bytes().ends_with(b"neutral\nd,,,,\n"));
         let bad = LabelFile::parse(Path::new("l.csv"), b"doc_id,unit_id\n").unwrap_err();
         assert!(bad.to_string().contains("lacks the column `actor`"));
-    }
-
-    #[test]
-    fn a_failed_temp_write_renames_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let a = dir.path().join("a.csv");
-        std::fs::write(&a, "old").unwrap();
-        let missing = dir.path().join("no/such/dir/b.csv");
-        let err = write_all_atomic(&[(&a, b"new"), (&missing, b"new")]).unwrap_err();
-        assert!(err.to_string().contains("b.csv"));
-        assert_eq!(std::fs::read(&a).unwrap(), b"old");
-        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(left.len(), 1, "only a.csv, no temp file: {left:?}");
-        write_all_atomic(&[(&a, b"new")]).unwrap();
-        assert_eq!(std::fs::read(&a).unwrap(), b"new");
     }
 }

@@ -14,8 +14,10 @@ use serde::{Deserialize, Serialize};
 
 use super::ModelData;
 use super::train::TrainParams;
+use crate::commit::Commit;
+use crate::confine;
 use crate::digest::sha256_hex;
-use crate::error::{Error, Location, Result, display_path, read_file, write_atomic};
+use crate::error::{Error, Location, Result, display_path, read_file};
 
 pub const REGISTRY_FILE: &str = "registry.json";
 pub const DEFAULT_FILE: &str = "default.model";
@@ -37,7 +39,8 @@ pub struct Registry {
 #[serde(default)]
 pub struct RetrainConfig {
     /// External labelled data trained on besides the label store (e.g.
-    /// NewsMTSC lines); paths relative to the working directory.
+    /// NewsMTSC lines); paths relative to the project folder, and confined
+    /// to it (see [`RetrainConfig::external_paths`]).
     pub external_data: Vec<String>,
     /// Percentage of labelled *comments* held out for the comparison,
     /// chosen by a stable hash of the unit id, so a unit never moves
@@ -51,6 +54,18 @@ pub struct RetrainConfig {
     /// The agreed metric: a candidate is promoted only when it is not worse
     /// on the held-out split by this metric.
     pub metric: Metric,
+}
+
+impl RetrainConfig {
+    /// The external data files, resolved against `root` (the project
+    /// folder), each checked to stay inside it (`registry` is the file the
+    /// list was read from, named in errors).
+    pub fn external_paths(&self, root: &Path, registry: &Path) -> Result<Vec<PathBuf>> {
+        self.external_data
+            .iter()
+            .map(|p| confine::resolve(root, p, registry, "retrain.external_data entry"))
+            .collect()
+    }
 }
 
 impl Default for RetrainConfig {
@@ -89,7 +104,8 @@ impl Metric {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
     pub name: String,
-    /// File name inside the models directory.
+    /// File name inside the models directory (confined to it: see
+    /// [`Registry::file_of`]).
     pub file: String,
     /// UTC, `YYYY-MM-DDTHH:MM:SSZ`.
     pub created: String,
@@ -126,19 +142,53 @@ impl Registry {
     /// Parses registry JSON read from `path` (named in errors). People edit
     /// this file by hand, so a mistake is an error with its line, never a
     /// panic.
+    /// Paths are checked by their text here, so a registry naming
+    /// `/etc/shadow` or `../x` is refused before anything is opened.
     pub fn parse(bytes: &[u8], path: &Path) -> Result<Registry> {
-        serde_json::from_slice(bytes).map_err(|e| {
+        let registry: Registry = serde_json::from_slice(bytes).map_err(|e| {
             Error::invalid(
                 Location::of_path(path, Some(e.line() as u64)),
                 format!("not a model registry: {e}"),
             )
-        })
+        })?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        for e in &registry.models {
+            let what = format!("model {:?}: file", e.name);
+            confine::check_lexical(path, &what, &e.file, dir)?;
+        }
+        for p in &registry.retrain.external_data {
+            let what = "retrain.external_data entry";
+            confine::check_lexical(path, what, p, Path::new("the project folder"))?;
+        }
+        Ok(registry)
     }
 
-    pub fn save(&self, dir: &Path) -> Result<()> {
+    /// Stages the registry file into `tx` (a commit of the models folder).
+    pub fn stage(&self, tx: &mut Commit) -> Result<()> {
         let mut json = serde_json::to_vec_pretty(self).expect("registry serialises");
         json.push(b'\n');
-        write_atomic(&Registry::path(dir), &json)
+        tx.stage(REGISTRY_FILE, json)
+    }
+
+    /// The path of `entry`'s model file in `dir`, refused if it would lead
+    /// outside `dir` (a symbolic link out included).
+    pub fn file_of(dir: &Path, entry: &Entry) -> Result<PathBuf> {
+        let what = format!("model {:?}: file", entry.name);
+        confine::resolve(dir, &entry.file, &Registry::path(dir), &what)
+    }
+
+    /// `file` as staged in `tx`, else as read from the models folder.
+    fn read_staged(tx: &Commit, entry: &Entry, file: &str) -> Result<Option<Vec<u8>>> {
+        if let Some(b) = tx.staged(file) {
+            return Ok(Some(b.to_vec()));
+        }
+        let what = format!("model {:?}: file", entry.name);
+        let path = confine::resolve(tx.dir(), file, &Registry::path(tx.dir()), &what)?;
+        match std::fs::read(&path) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(&path, e)),
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&Entry> {
@@ -156,14 +206,14 @@ impl Registry {
         Ok(self.models.iter().find(|e| e.sha256 == sha))
     }
 
-    /// Stores `bytes` (the encoding of `model`) as `<name>.model`, its
+    /// Stages `bytes` (the encoding of `model`) as `<name>.model` and its
     /// metadata as `<name>.meta.json` (what `stance train` writes beside a
-    /// model), and adds its entry. Refuses a name already kept: kept models
-    /// are immutable.
+    /// model) into `tx`, and adds its entry. Refuses a name already kept:
+    /// kept models are immutable.
     #[allow(clippy::too_many_arguments)]
     pub fn keep(
         &mut self,
-        dir: &Path,
+        tx: &mut Commit,
         name: &str,
         bytes: &[u8],
         model: &ModelData,
@@ -175,14 +225,14 @@ impl Registry {
         if self.get(name).is_some() {
             return Err(Error::Param(format!(
                 "a model named `{name}` is already kept in {}",
-                display_path(&Registry::path(dir))
+                display_path(&Registry::path(tx.dir()))
             )));
         }
         let file = format!("{name}.model");
-        write_atomic(&dir.join(&file), bytes)?;
+        tx.stage(&file, bytes.to_vec())?;
         let meta = &model.meta;
         let json = serde_json::to_vec_pretty(meta).expect("meta serialises");
-        write_atomic(&dir.join(&file).with_extension("meta.json"), &json)?;
+        tx.stage(&meta_name(&file), json)?;
         self.models.push(Entry {
             name: name.to_string(),
             file,
@@ -204,29 +254,35 @@ impl Registry {
     /// `default.model` holds, it is recorded as the default.
     pub fn keep_file(
         &mut self,
-        dir: &Path,
+        tx: &mut Commit,
         name: &str,
         file: &Path,
         model: &ModelData,
         note: Option<String>,
     ) -> Result<()> {
         let bytes = read_file(file)?;
+        let dir = tx.dir().to_path_buf();
         let metrics = model
             .meta
             .metrics_json
             .as_deref()
             .and_then(|m| serde_json::from_str(m).ok())
             .unwrap_or(serde_json::Value::Null);
-        self.keep(dir, name, &bytes, model, metrics, now_utc(), note)?;
-        if self.actual_default(dir)?.is_some_and(|e| e.name == name) {
+        self.keep(tx, name, &bytes, model, metrics, now_utc(), note)?;
+        if self.actual_default(&dir)?.is_some_and(|e| e.name == name) {
             self.default = Some(name.to_string());
         }
         Ok(())
     }
 
-    /// Makes `name` the default: checks its file is intact, copies it over
-    /// `default.model` (atomically), then records the choice.
-    pub fn use_model(&mut self, dir: &Path, name: &str) -> Result<()> {
+    /// Makes `name` the default: checks its file (as staged in `tx`, or
+    /// kept in the folder) is intact, stages it over `default.model` and its
+    /// metadata over `default.meta.json`, and records the choice. The
+    /// caller stages the registry and runs the commit, so the default model
+    /// and the registry change together.
+    pub fn use_model(&mut self, tx: &mut Commit, name: &str) -> Result<()> {
+        let dir = tx.dir().to_path_buf();
+        let dir = dir.as_path();
         let entry = self.get(name).ok_or_else(|| {
             let known: Vec<&str> = self.models.iter().map(|e| e.name.as_str()).collect();
             Error::Param(format!(
@@ -239,8 +295,9 @@ impl Registry {
                 }
             ))
         })?;
-        let path = dir.join(&entry.file);
-        let bytes = read_file(&path)?;
+        let path = Registry::file_of(dir, entry)?;
+        let bytes = Registry::read_staged(tx, entry, &entry.file)?
+            .ok_or_else(|| Error::io(&path, std::io::ErrorKind::NotFound.into()))?;
         if sha256_hex(&bytes) != entry.sha256 {
             return Err(Error::invalid(
                 Location::of_path(&path, None),
@@ -253,14 +310,23 @@ impl Registry {
                 format!("unusable model: {e:?}"),
             )
         })?;
-        write_atomic(&dir.join(DEFAULT_FILE), &bytes)?;
-        let meta = dir.join(&entry.file).with_extension("meta.json");
-        if let Ok(m) = std::fs::read(&meta) {
-            write_atomic(&dir.join("default.meta.json"), &m)?;
+        let meta = Registry::read_staged(tx, entry, &meta_name(&entry.file))?;
+        tx.stage(DEFAULT_FILE, bytes)?;
+        if let Some(m) = meta {
+            tx.stage(&meta_name(DEFAULT_FILE), m)?;
         }
         self.default = Some(name.to_string());
-        self.save(dir)
+        Ok(())
     }
+}
+
+/// `x.model` → `x.meta.json`, the metadata `stance train` writes beside a
+/// model.
+fn meta_name(model_file: &str) -> String {
+    Path::new(model_file)
+        .with_extension("meta.json")
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// Names become file names: keep them to a safe alphabet.

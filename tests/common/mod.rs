@@ -73,12 +73,28 @@ pub fn copy_files(src: &Path, dst: &Path) {
     }
 }
 
-/// Every plain file of a directory, by name, with its bytes.
+/// A temp dir holding `labels/`, a copy of the seeds' label store (the
+/// pool's label files left out, so counts are the seeds' whether or not
+/// ../shared/data is here).
+pub fn seed_store_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let labels = dir.path().join("labels");
+    copy_files(&root().join("labels"), &labels);
+    for (name, _) in snapshot(&labels) {
+        if name.ends_with(".csv") && !name.starts_with("00") {
+            std::fs::remove_file(labels.join(name)).unwrap();
+        }
+    }
+    dir
+}
+
+/// Every plain file of a directory, by name, with its bytes; the lock file
+/// a writer leaves (empty, never content) is not counted.
 pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file())
+        .filter(|p| p.is_file() && !p.ends_with(stance::commit::LOCK_FILE))
         .map(|p| {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
             (name, std::fs::read(&p).unwrap())
@@ -135,4 +151,63 @@ pub fn seed_paragraph_data() -> stance::dataset::Dataset {
     let data = read_data(&[root().join("labels")], &units, &opts);
     assert!(data.stance.len() > 1000, "{} rows", data.stance.len());
     data
+}
+
+/// A folder to retrain in (run the binary with it as the working folder):
+/// `seeds/`, the seeds' label store in `labels/`, the shipped default model
+/// untracked in `models/`, and a registry whose retrain settings (2 folds,
+/// 20 bootstrap rounds) make a run take well under a second.
+pub fn retrain_workspace() -> tempfile::TempDir {
+    let dir = seed_store_copy();
+    let w = dir.path();
+    copy_files(&root().join("seeds"), &w.join("seeds"));
+    std::fs::create_dir(w.join("models")).unwrap();
+    for f in ["default.model", "default.meta.json"] {
+        std::fs::copy(root().join("models").join(f), w.join("models").join(f)).unwrap();
+    }
+    let registry =
+        r#"{"default": null, "retrain": {"cv_folds": 2, "bootstrap": 20}, "models": []}"#;
+    std::fs::write(w.join("models/registry.json"), registry).unwrap();
+    dir
+}
+
+/// Checks a models folder is consistent: every entry's file holds the bytes
+/// its checksum names, `default.model` is the default entry's, and no
+/// temporary file or journal is left. Returns the registry.
+pub fn assert_models_consistent(models: &Path) -> serde_json::Value {
+    let reg: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(models.join("registry.json")).unwrap()).unwrap();
+    let sha = |p: &Path| stance::digest::sha256_hex(&std::fs::read(p).unwrap());
+    for e in reg["models"].as_array().unwrap() {
+        let file = models.join(e["file"].as_str().unwrap());
+        assert_eq!(sha(&file), e["sha256"].as_str().unwrap(), "{e}");
+    }
+    if let Some(name) = reg["default"].as_str() {
+        let entry = reg["models"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == name)
+            .unwrap_or_else(|| panic!("default {name} has no entry: {reg}"));
+        let kept = models.join(entry["file"].as_str().unwrap());
+        assert_eq!(
+            std::fs::read(models.join("default.model")).unwrap(),
+            std::fs::read(&kept).unwrap(),
+            "default.model is not {name}'s"
+        );
+    }
+    for name in snapshot(models).keys() {
+        assert!(!name.starts_with('.'), "left behind: {name}");
+    }
+    reg
+}
+
+/// The names of the kept models, in registry order.
+pub fn kept_names(reg: &serde_json::Value) -> Vec<String> {
+    reg["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap().to_string())
+        .collect()
 }

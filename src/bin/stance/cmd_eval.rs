@@ -153,6 +153,7 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
             .model
             .as_ref()
             .expect("clap requires --model without --cv");
+        crate::store_ctx::recover_parent(path)?;
         let model = StanceModel::load(path)?;
         let (actors, _) = args.data.actors()?;
         model.require_actors(&actors, &args.data.actors_path())?;

@@ -9,7 +9,7 @@ use stance::labels::stats::{KindCounts, label_stats};
 use stance::labels::{LabelRow, check::check_with, label_files, read_labels};
 use stance::project::ProjectUnits;
 
-use crate::project_ctx;
+use crate::{project_ctx, store_ctx};
 
 /// Work with hand-label files.
 #[derive(Subcommand)]
@@ -49,9 +49,11 @@ pub struct CheckArgs {
 /// places. Conflicts stop the merge unless --prefer says which side wins.
 /// Nothing is written while any problem remains. Rows for a document go into
 /// the file that holds it, or a new `<doc_id>.csv`; files keep document
-/// order and actor order, and untouched rows keep their bytes. All changed
-/// files are written to temporary files first and then renamed over the old
-/// ones. Exits 1 when anything was refused.
+/// order and actor order, and untouched rows keep their bytes. The store is
+/// locked from reading to writing (another writer waits; --no-wait fails),
+/// and all changed files are written as one journaled commit: a crash
+/// leaves the old or the new store, never a mix (reliability.md). Exits 1
+/// when anything was refused.
 ///
 /// Example: stance labels add new.csv --labels labels/
 #[derive(ClapArgs)]
@@ -142,6 +144,7 @@ pub fn run(cmd: Command) -> stance::Result<ExitCode> {
 
 /// Label rows of files or folders; unreadable rows are warned about.
 pub fn load_labels(inputs: &[PathBuf]) -> stance::Result<(usize, Vec<LabelRow>)> {
+    store_ctx::recover_all(inputs)?;
     let files = label_files(inputs).map_err(stance::Error::Invalid)?;
     if files.is_empty() {
         return Err(stance::Error::Param(format!(
@@ -161,9 +164,17 @@ pub fn load_labels(inputs: &[PathBuf]) -> stance::Result<(usize, Vec<LabelRow>)>
 }
 
 fn run_add(args: AddArgs) -> stance::Result<ExitCode> {
+    let store = project_ctx::labels(args.labels.as_ref());
+    // Held from reading the store to writing it: a second `labels add`
+    // waits and then merges into what this one wrote.
+    let lock = if args.dry_run {
+        store_ctx::recover(&store)?;
+        None
+    } else {
+        Some(store_ctx::lock(&store)?)
+    };
     let (actors, units) = args.corpus.load()?;
     let units = units.units;
-    let store = project_ctx::labels(args.labels.as_ref());
     let prefer = args.prefer.map(|p| match p {
         PreferArg::New => Prefer::New,
         PreferArg::Old => Prefer::Old,
@@ -182,8 +193,10 @@ fn run_add(args: AddArgs) -> stance::Result<ExitCode> {
         );
     }
     let verb = if args.dry_run { "would write" } else { "wrote" };
-    if plan.is_ok() && !args.dry_run {
-        plan.write()?;
+    if let Some(lock) = &lock
+        && plan.is_ok()
+    {
+        plan.write(lock)?;
     }
     if plan.is_ok() {
         for c in &plan.changes {
@@ -326,6 +339,7 @@ pub fn load_corpus(inputs: &[String]) -> Vec<Unit> {
 fn run_check(args: CheckArgs) -> stance::Result<ExitCode> {
     let (actors, units) = args.corpus.load()?;
     let inputs = label_inputs(&args.labels);
+    store_ctx::recover_all(&inputs)?;
     let files = label_files(&inputs).map_err(stance::Error::Invalid)?;
     if files.is_empty() {
         eprintln!("error: no label files (*.csv) found in {inputs:?}");

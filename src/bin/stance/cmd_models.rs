@@ -44,22 +44,38 @@ enum Action {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
+    if args.action.is_none() {
+        return list(&args);
+    }
+    // Both actions rewrite the registry: locked from reading it to the
+    // commit of the registry, the model files and the default together.
+    let lock = crate::store_ctx::lock(&args.models)?;
     let mut registry = Registry::load(&args.models)?;
+    let mut tx = lock.begin();
     if let Some(Action::Use { name }) = &args.action {
-        registry.use_model(&args.models, name)?;
+        registry.use_model(&mut tx, name)?;
+        registry.stage(&mut tx)?;
+        tx.run()?;
         eprintln!("default model is now `{name}`");
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(Action::Keep { file, name }) = &args.action {
         let model = StanceModel::load(file)?;
-        registry.keep_file(&args.models, name, file, model.data(), None)?;
-        registry.save(&args.models)?;
+        registry.keep_file(&mut tx, name, file, model.data(), None)?;
+        registry.stage(&mut tx)?;
+        tx.run()?;
         eprintln!(
             "kept `{name}` in {}",
             Registry::path(&args.models).display()
         );
         return Ok(ExitCode::SUCCESS);
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list(args: &Args) -> Result<ExitCode> {
+    crate::store_ctx::recover(&args.models)?;
+    let registry = Registry::load(&args.models)?;
     if args.json {
         outln!(
             "{}",

@@ -152,6 +152,7 @@ fn load_labels(paths: &[PathBuf]) -> stance::Result<Vec<LabelRow>> {
     if paths.is_empty() {
         return Ok(Vec::new());
     }
+    crate::store_ctx::recover_all(paths)?;
     let files = label_files(paths).map_err(Error::Invalid)?;
     let (rows, bad) = read_labels(&files);
     if !bad.is_empty() {
@@ -242,7 +243,10 @@ pub fn report(args: ReportArgs) -> stance::Result<ExitCode> {
     if !scores.is_empty() {
         let default = PathBuf::from("models/default.model");
         let model = match &args.model {
-            Some(p) => Ok(file::load(p)?),
+            Some(p) => {
+                crate::store_ctx::recover_parent(p)?;
+                Ok(file::load(p)?)
+            }
             None if default.exists() => Ok(file::load(&default)?),
             None => Err(format!(
                 "no model given and {} not found",
@@ -260,6 +264,7 @@ pub fn report(args: ReportArgs) -> stance::Result<ExitCode> {
 }
 
 pub fn run(args: RunArgs) -> stance::Result<ExitCode> {
+    crate::store_ctx::recover_parent(&args.model)?;
     let data = file::load(&args.model)?;
     let model = StanceModel::from_data(data.clone()).map_err(|e| match e {
         Error::Param(m) => Error::invalid(Location::of_path(&args.model, None), m),

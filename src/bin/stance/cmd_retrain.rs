@@ -3,6 +3,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use stance::actors::ActorSet;
+use stance::commit::Commit;
 use stance::dataset::{DataOptions, Dataset, read_data};
 use stance::error::{Error, Result, read_file};
 use stance::eval::{Difference, PairedScores};
@@ -11,8 +12,8 @@ use stance::model::retrain::{Comparison, Configs, compare, hold_out};
 use stance::model::{ModelData, StanceModel, TrainParams, file, train};
 
 use crate::io::Bars;
-use crate::project_ctx;
 use crate::train_args::ModelKind;
+use crate::{project_ctx, store_ctx};
 use stance::labels::splits::SplitRule;
 
 /// Retrain on all current labels; promote only if not worse.
@@ -65,24 +66,33 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
+    std::fs::create_dir_all(&args.models).map_err(|e| Error::io(&args.models, e))?;
+    // Held from reading the registry to the one commit of everything this
+    // run keeps: a second retrain waits, then compares with what this one
+    // promoted and adds its entry to this one's registry.
+    let lock = store_ctx::lock(&args.models)?;
+    let mut tx = lock.begin();
     let mut registry = Registry::load(&args.models)?;
     let cfg = registry.retrain.clone();
+    let root = project_ctx::project().map_or(Path::new("."), |p| p.root.as_path());
+    let external = cfg.external_paths(root, &Registry::path(&args.models))?;
     let actors_path = project_ctx::actors(args.actors.as_ref());
     let labels = project_ctx::labels(args.labels.as_ref());
+    store_ctx::recover(&labels)?;
     let actors = ActorSet::from_file(&actors_path)?;
     let actors_toml = String::from_utf8_lossy(&read_file(&actors_path)?).into_owned();
     let default_path = args.models.join(DEFAULT_FILE);
     let default = if default_path.exists() {
         let m = StanceModel::load(&default_path)?;
         m.require_actors(&actors, &actors_path)?;
-        adopt_untracked_default(&mut registry, &args, m.data())?;
+        adopt_untracked_default(&mut registry, &mut tx, m.data())?;
         Some(m)
     } else {
         None
     };
 
     let rule = project_ctx::split_rule()?;
-    let data = load(&args, &labels, &rule, &cfg.external_data)?;
+    let data = load(&args, &labels, &rule, &external)?;
     let (parts, held) = hold_out(data, &rule, cfg.holdout_percent);
     eprintln!(
         "training pool: {} stance / {} sentiment examples; held out ({held}): {} / {}",
@@ -164,13 +174,16 @@ pub fn run(args: Args) -> Result<ExitCode> {
     });
     let metrics = serde_json::to_value(&comparison).expect("serialises");
     let kept = Some(note.clone());
-    registry.keep(&args.models, &name, &bytes, &model, metrics, created, kept)?;
+    registry.keep(&mut tx, &name, &bytes, &model, metrics, created, kept)?;
     if promoted {
-        registry.use_model(&args.models, &name)?;
+        registry.use_model(&mut tx, &name)?;
+    }
+    registry.stage(&mut tx)?;
+    tx.run()?;
+    if promoted {
         eprintln!("promoted `{name}` to {}: {note}", default_path.display());
         Ok(ExitCode::SUCCESS)
     } else {
-        registry.save(&args.models)?;
         eprintln!(
             "NOT promoted; kept `{name}` in {}: {note}",
             Registry::path(&args.models).display()
@@ -180,7 +193,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
 }
 
 /// Reads the label store (all unit kinds, both splits) and the external data.
-fn load(args: &Args, labels: &Path, rule: &SplitRule, external: &[String]) -> Result<Dataset> {
+fn load(args: &Args, labels: &Path, rule: &SplitRule, external: &[PathBuf]) -> Result<Dataset> {
     let units = project_ctx::units(&args.corpus, None)?;
     let opts = DataOptions {
         splits: rule.clone(),
@@ -189,9 +202,8 @@ fn load(args: &Args, labels: &Path, rule: &SplitRule, external: &[String]) -> Re
     };
     let mut data = read_data(&[labels.to_path_buf()], &units.units, &opts);
     project_ctx::note_set_aside(data.set_aside, &units);
-    let ext: Vec<PathBuf> = external.iter().map(PathBuf::from).collect();
-    if !ext.is_empty() {
-        let more = read_data(&ext, &[], &DataOptions::default());
+    if !external.is_empty() {
+        let more = read_data(external, &[], &DataOptions::default());
         data.stance.extend(more.stance);
         data.sentiment.extend(more.sentiment);
         data.rejected.extend(more.rejected);
@@ -239,18 +251,22 @@ fn overridden(base: &TrainParams, args: &Args) -> TrainParams {
 
 /// A default.model that no registry entry describes (the shipped one, or
 /// one copied in by hand) is kept under a name first, so a rollback to it
-/// stays possible after a promotion.
-fn adopt_untracked_default(registry: &mut Registry, args: &Args, data: &ModelData) -> Result<()> {
-    if registry.actual_default(&args.models)?.is_some() {
+/// stays possible after a promotion. Staged in the run's one commit.
+fn adopt_untracked_default(
+    registry: &mut Registry,
+    tx: &mut Commit,
+    data: &ModelData,
+) -> Result<()> {
+    if registry.actual_default(tx.dir())?.is_some() {
         return Ok(());
     }
-    let path = args.models.join(DEFAULT_FILE);
+    let path = tx.dir().join(DEFAULT_FILE);
     let sha = stance::digest::sha256_hex(&read_file(&path)?);
     let name = format!("adopted-{}", &sha[..8]);
     let note = "adopted: the default.model found untracked; metrics from its training run";
-    registry.keep_file(&args.models, &name, &path, data, Some(note.into()))?;
-    eprintln!("note: kept the untracked default model as `{name}`");
-    registry.save(&args.models)
+    registry.keep_file(tx, &name, &path, data, Some(note.into()))?;
+    eprintln!("note: keeps the untracked default model as `{name}`");
+    Ok(())
 }
 
 fn render(c: &Comparison) -> String {

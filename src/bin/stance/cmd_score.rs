@@ -54,6 +54,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> stance::Result<ExitCode> {
+    crate::store_ctx::recover_parent(&args.model)?;
     let model = StanceModel::load(&args.model)?;
     if let Some(a) = &args.actors {
         model.require_actors(&ActorSet::from_file(a)?, a)?;

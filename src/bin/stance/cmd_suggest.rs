@@ -80,6 +80,7 @@ pub struct Args {
 const BATCH: usize = 8192;
 
 pub fn run(args: Args) -> Result<ExitCode> {
+    crate::store_ctx::recover_parent(&args.model)?;
     let model = StanceModel::load(&args.model)?;
     let codes: Vec<String> = model.actors().codes().map(str::to_string).collect();
     let labelled = labelled_pairs(&project_ctx::labels(args.labels.as_ref()))?;
@@ -255,6 +256,7 @@ fn labelled_pairs(dir: &std::path::Path) -> Result<HashSet<(String, String, Stri
     if !dir.exists() {
         return Ok(HashSet::new());
     }
+    crate::store_ctx::recover(dir)?;
     let files = label_files(&[dir.to_path_buf()]).map_err(Error::Invalid)?;
     let (rows, bad) = read_labels(&files);
     if !bad.is_empty() {

@@ -154,6 +154,18 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
         });
         model.meta.metrics_json = Some(json.to_string());
     }
+    // Into a models folder with a registry (e.g. -o models/default.model):
+    // under that folder's lock, so no retrain or `models use` commit there
+    // interleaves with these writes.
+    let dir = match args.output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let _lock = if stance::model::registry::Registry::path(dir).exists() {
+        Some(crate::store_ctx::lock(dir)?)
+    } else {
+        None
+    };
     file::save(&model, &args.output)?;
     let meta_path = meta_path(&args.output);
     let meta = serde_json::to_vec_pretty(&model.meta).expect("meta serialises");

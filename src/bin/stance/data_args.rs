@@ -138,6 +138,7 @@ impl DataArgs {
             splits: project_ctx::split_rule()?,
             set_aside_unknown_docs: !units.absent.is_empty(),
         };
+        crate::store_ctx::recover_all(&inputs)?;
         let mut data = read_data(&inputs, &units.units, &opts);
         for (name, path) in &self.sources {
             let mut more = read_data(std::slice::from_ref(path), &units.units, &opts);

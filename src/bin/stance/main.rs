@@ -33,6 +33,7 @@ mod cmd_train;
 mod data_args;
 mod io;
 mod project_ctx;
+mod store_ctx;
 mod train_args;
 
 use std::process::ExitCode;
@@ -51,6 +52,10 @@ struct Cli {
     /// the nearest stance.toml in this folder or above].
     #[arg(long, global = true)]
     project: Option<std::path::PathBuf>,
+    /// Fail (exit 2) instead of waiting when another stance process is
+    /// writing the label store or models/ this command locks.
+    #[arg(long, global = true)]
+    no_wait: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -74,7 +79,14 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Err(e) = project_ctx::init(cli.project.as_deref()) {
+    store_ctx::set_no_wait(cli.no_wait);
+    // The default label store and models folder are recovered from an
+    // interrupted commit before any command reads them; commands given
+    // other folders recover those themselves.
+    let started = project_ctx::init(cli.project.as_deref())
+        .and_then(|()| store_ctx::recover(&project_ctx::labels(None)))
+        .and_then(|()| store_ctx::recover(std::path::Path::new("models")));
+    if let Err(e) = started {
         io::report_error(&e);
         return ExitCode::from(2);
     }

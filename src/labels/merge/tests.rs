@@ -30,6 +30,13 @@ impl Fixture {
         Fixture { dir }
     }
 
+    /// Writes `plan` under the store's lock, as `stance labels add` does.
+    fn write(&self, plan: &MergePlan) -> Result<()> {
+        let store = self.dir.path().join("store");
+        let lock = DirLock::acquire(&store, crate::commit::Wait::Fail, || {}).unwrap();
+        plan.write(&lock)
+    }
+
     fn input(&self, name: &str, text: &str) -> PathBuf {
         let p = self.dir.path().join(name);
         std::fs::write(&p, text).unwrap();
@@ -86,7 +93,7 @@ fn new_rows_are_added_in_document_and_actor_order() {
     );
     assert_eq!(plan.changes.len(), 1);
     assert_eq!((plan.changes[0].added, plan.changes[0].created), (3, false));
-    plan.write().unwrap();
+    f.write(&plan).unwrap();
     assert_eq!(
         f.store("d.csv"),
         "doc_id,unit_id,actor,stance,sentiment,note\n\
@@ -115,7 +122,7 @@ fn a_new_document_gets_its_own_file_with_the_store_columns_only() {
     assert_eq!(plan.changes.len(), 1);
     assert!(plan.changes[0].created);
     assert!(plan.changes[0].path.ends_with("store/e.csv"));
-    plan.write().unwrap();
+    f.write(&plan).unwrap();
     assert_eq!(
         f.store("e.csv"),
         "doc_id,unit_id,actor,stance,sentiment,note\ne,p1,A,none,positive,\ne,p1,B,pro,positive,\n"
@@ -161,7 +168,7 @@ fn bad_rows_are_listed_with_file_and_line_and_nothing_is_planned() {
     assert!(msgs[6].ends_with("store/d.csv:4 (use --prefer new or --prefer old)"));
     assert_eq!(plan.counts.rejected, 8);
     assert!(plan.changes.is_empty());
-    assert!(plan.write().is_err());
+    assert!(f.write(&plan).is_err());
     assert_eq!(f.store("d.csv"), STORE);
 }
 
@@ -194,7 +201,7 @@ fn conflicts_need_a_preference() {
     assert_eq!(plan.counts.replaced, 2);
     // Both stored rows of p1 were replaced: no other row to update.
     assert_eq!(plan.counts.sentiment_updated, 0);
-    plan.write().unwrap();
+    f.write(&plan).unwrap();
     assert_eq!(
         f.store("d.csv"),
         "doc_id,unit_id,actor,stance,sentiment,note\n\
@@ -216,7 +223,7 @@ fn a_preferred_sentiment_is_set_on_every_row_of_the_unit() {
         (plan.counts.replaced, plan.counts.sentiment_updated),
         (1, 1)
     );
-    plan.write().unwrap();
+    f.write(&plan).unwrap();
     // The note of the untouched actor's row survives; the input had none.
     assert!(
         f.store("d.csv")
