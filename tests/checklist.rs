@@ -22,43 +22,45 @@ const PROBES: &str = "tests/fixtures/checklist/probes.jsonl";
 ///
 /// The targets (issue 11) are 0.90 on every plain type, 0.75 on negation
 /// and on contrast, 0.90 when the target is not named. The shipped model
-/// (pruned to features seen in 3+ training texts, to stay within the
-/// scoring memory budget) meets them on 8 of the 15 floored types; where it
-/// does not, the floor sits just under what it measures (so a regression
-/// fails) and [`TARGETS`] keeps the goal in view: plain_pro_name and
-/// plain_anti_name and plain_neutral_name 0.875 (6 of 48 wrong each),
-/// plain_pro_capital 0.83, plain_neutral_leader 0.33 (neutral news about a
-/// leader read as pro: NewsMTSC's leader sentences), negation 0.43 (double
-/// negation, "no better friend than X", negated facts), contrast 0.625.
-/// Informal comments sit at 0.60: fused hashtags (`#StandWithPakistan`, 6
-/// of 60 probes) are invisible to whole-word mention matching. Zero-shot
-/// plain statements (`Nepal`, in no training set and not in the actors
-/// file) get 0.75.
+/// (`mixed-lexicon-logistic-v2`: clause-aware context, the litotes rule)
+/// meets them on 8 of the 13 floored types that have one (5 of 9 plain
+/// types, contrast at 0.75, both not-mentioned types; the pooled 342 plain
+/// probes: 0.918);
+/// where it does not, the floor sits just under what it measures (so a
+/// regression fails) and [`TARGETS`] keeps the goal in view:
+/// plain_pro_name, plain_anti_name and plain_neutral_name 0.875 (6 of 48
+/// wrong each: "Long live X!", "Down with X!", "The national football team
+/// of X plays"), plain_neutral_leader 0.67 (neutral news about a leader
+/// read as pro or anti: NewsMTSC's leader sentences), negation 0.71
+/// ("no better friend than X", "can't thank X enough", negated facts read
+/// as anti). Informal comments sit at 0.80: fused hashtags
+/// (`#StandWithPakistan`) are invisible to whole-word mention matching.
+/// Zero-shot plain statements (`Nepal`, in no training set and not in the
+/// actors file) get 0.875.
 const FLOORS: [(&str, f64); 15] = [
     ("plain_pro_name", 0.85),
     ("plain_anti_name", 0.85),
     ("plain_neutral_name", 0.85),
-    ("plain_pro_capital", 0.80),
+    ("plain_pro_capital", 0.90),
     ("plain_anti_capital", 0.90),
     ("plain_neutral_capital", 0.90),
     ("plain_pro_leader", 0.90),
     ("plain_anti_leader", 0.90),
-    ("plain_neutral_leader", 0.30),
-    ("negation", 0.40),
-    ("contrast", 0.60),
+    ("plain_neutral_leader", 0.60),
+    ("negation", 0.68),
+    ("contrast", 0.72),
     ("not_mentioned", 0.90),
-    ("informal", 0.60),
-    ("zero_shot_plain", 0.75),
+    ("informal", 0.75),
+    ("zero_shot_plain", 0.80),
     ("zero_shot_not_mentioned", 0.90),
 ];
 
 /// The issue's targets where the floors above are lower: printed beside
 /// the measured accuracy, so the gap is visible in every test run.
-const TARGETS: [(&str, f64); 7] = [
+const TARGETS: [(&str, f64); 6] = [
     ("plain_pro_name", 0.90),
     ("plain_anti_name", 0.90),
     ("plain_neutral_name", 0.90),
-    ("plain_pro_capital", 0.90),
     ("plain_neutral_leader", 0.90),
     ("negation", 0.75),
     ("contrast", 0.75),
