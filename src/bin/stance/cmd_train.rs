@@ -19,6 +19,9 @@ use stance::labels::splits::Split;
 /// scored on that data and the metrics are stored in the model.
 ///
 /// Example: stance train --data ../shared/data/newsmtsc/train.jsonl -o newsmtsc.model
+/// Out-of-fold folds when `--oof-folds` is not given.
+const DEFAULT_OOF_FOLDS: usize = 5;
+
 #[derive(Parser)]
 pub struct Args {
     #[command(flatten)]
@@ -32,9 +35,10 @@ pub struct Args {
     /// data trains every fold), store the out-of-fold scores in the model
     /// (the error rates `stance report` corrects with) and calibrate every
     /// head's probabilities on them by temperature scaling. 0 = off (the
-    /// probabilities are then the softmax of the raw scores).
-    #[arg(long, default_value_t = 5)]
-    oof_folds: usize,
+    /// probabilities are then the softmax of the raw scores). [default: 5,
+    /// skipped with a note when the data has fewer units than folds]
+    #[arg(long)]
+    oof_folds: Option<usize>,
     /// Choose model kind and C, word/char n-grams, window, pooled vs
     /// per-target heads, class weights and the external sources' weight by
     /// grouped K-fold cross-validation of the training data (coordinate
@@ -108,18 +112,34 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
     let mut model = train(&data, &actors, &actors_toml, &params, files, &Bars::new())?;
     model.meta.tuning_json = tuning_json;
     eprintln!("trained in {:.2} s", started.elapsed().as_secs_f64());
-    if args.oof_folds > 0 {
+    let folds = args.oof_folds.unwrap_or(DEFAULT_OOF_FOLDS);
+    let units = data
+        .stance
+        .iter()
+        .map(|e| e.group)
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    let folds = if args.oof_folds.is_none() && units < folds {
+        eprintln!(
+            "note: {units} unit(s) are too few for {folds} out-of-fold folds: probabilities \
+             left uncalibrated (--oof-folds K to insist)"
+        );
+        0
+    } else {
+        folds
+    };
+    if folds > 0 {
         let (ts, tm) = stance::model::fill_and_calibrate(
             &mut model,
             &data,
             &args.data.source_names(),
-            args.oof_folds,
+            folds,
             args.seed,
         )?;
         let t = |x: Option<f32>| x.map_or("-".to_string(), |t| format!("{t:.3}"));
         eprintln!(
             "out-of-fold scores ({} folds) stored; temperature: stance {}, sentiment {} ({:.1} s in all)",
-            args.oof_folds,
+            folds,
             t(ts),
             t(tm),
             started.elapsed().as_secs_f64()
