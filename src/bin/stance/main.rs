@@ -51,6 +51,13 @@ struct Cli {
     /// the nearest stance.toml in this folder or above].
     #[arg(long, global = true)]
     project: Option<std::path::PathBuf>,
+    /// The longest input line (unit, label, data and score records, page
+    /// lines) in bytes; a longer one is rejected with its line number and
+    /// reading goes on, so memory stays bounded.
+    #[arg(long, global = true, default_value_t = stance::limits::DEFAULT_MAX_LINE_BYTES,
+          value_parser = clap::builder::TypedValueParser::map(
+              clap::value_parser!(u64).range(1..), |n| n as usize))]
+    max_line_bytes: usize,
     #[command(subcommand)]
     command: Command,
 }
@@ -74,6 +81,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    stance::limits::set_max_line_bytes(cli.max_line_bytes);
     if let Err(e) = project_ctx::init(cli.project.as_deref()) {
         io::report_error(&e);
         return ExitCode::from(2);
