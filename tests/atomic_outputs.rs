@@ -199,10 +199,13 @@ fn an_output_that_is_an_input_is_refused_before_any_work() {
     std::fs::hard_link(&units, &hard).unwrap();
     let page = dir.path().join("page.txt");
     let scores = dir.path().join("scores.jsonl");
+    // The model by absolute path, so that only the refusal stops the run.
+    let model = root().join("models/default.model");
+    let m = model.to_str().unwrap();
     let cases: Vec<Vec<&str>> = vec![
-        vec!["score", u, "-o", u],
-        vec!["score", u, "--rejects", u],
-        vec!["score", u, "-o", hard.to_str().unwrap()],
+        vec!["score", u, "--model", m, "-o", u],
+        vec!["score", u, "--model", m, "--rejects", u],
+        vec!["score", u, "--model", m, "-o", hard.to_str().unwrap()],
         vec!["score", "-", "-o", "out.jsonl", "--rejects", "out.jsonl"],
         vec!["ingest", u, "-o", u],
         vec![
@@ -219,8 +222,8 @@ fn an_output_that_is_an_input_is_refused_before_any_work() {
             "-o",
             scores.to_str().unwrap(),
         ],
-        vec!["run", u, "-o", u],
-        vec!["suggest", "--units", u, "-o", u],
+        vec!["run", u, "--model", m, "-o", u],
+        vec!["suggest", "--units", u, "--model", m, "-o", u],
         vec!["train", "--data", u, "-o", u],
     ];
     for case in cases {
@@ -236,7 +239,8 @@ fn an_output_that_is_an_input_is_refused_before_any_work() {
     {
         let link = dir.path().join("link.jsonl");
         std::os::unix::fs::symlink(&units, &link).unwrap();
-        let o = stance_env(dir.path(), &["score", link.to_str().unwrap(), "-o", u], &[]);
+        let args = ["score", link.to_str().unwrap(), "--model", m, "-o", u];
+        let o = stance_env(dir.path(), &args, &[]);
         assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
         assert_eq!(std::fs::read(&units).unwrap(), kept);
     }
