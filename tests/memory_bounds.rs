@@ -129,6 +129,16 @@ fn max_line_bytes_sets_the_limit_for_json_lines_and_csv() {
     );
     assert!(err.contains("rest of this CSV file is skipped"), "{err}");
     assert!(err.contains("read 4, kept 2, rejected 2"), "{err}");
+    // A page is parsed whole: a long line rejects the page, naming it.
+    let page = dir.path().join("page.txt");
+    std::fs::write(&page, format!("Title\n\nFirst paragraph.\n{long}\n")).unwrap();
+    let o = stance(&["ingest", "--max-line-bytes", "1000", page.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("page.txt:4: line longer than 1000 bytes"),
+        "{err}"
+    );
+    std::fs::remove_file(&page).unwrap();
     // Without the flag, 2,000 bytes is fine.
     let o = stance(&["ingest", jsonl.to_str().unwrap(), csv.to_str().unwrap()]);
     assert!(
