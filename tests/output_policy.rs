@@ -9,7 +9,14 @@ use common::*;
 use std::process::{Command, Stdio};
 
 /// Commands that print to stdout, each with what it needs.
-const PRINTERS: [&[&str]; 5] = [
+const PRINTERS: [&[&str]; 12] = [
+    &["ingest", "seeds"],
+    &["actors", "seeds"],
+    &["actors", "seeds", "--json"],
+    &["score", "tests/fixtures/stance_small.jsonl"],
+    &["report", "--labels", "labels"],
+    &["suggest", "--units", "seeds", "-n", "2"],
+    &["agree", "labels", "labels/second_pass"],
     &["models"],
     &[
         "eval",

@@ -28,7 +28,13 @@ fn tune_prints_stores_and_repeats_its_search() {
     assert!(o.status.success(), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(err.contains("setting") && err.contains("base"), "{err}");
-    assert!(err.contains("svm, C 0.1") && err.contains("per-target heads"));
+    // From the defaults (per-target SVM, C 0.1, char 2-5), the other values
+    // of each dimension are tried.
+    assert!(
+        err.contains("logistic, C 1") && err.contains("pooled head"),
+        "{err}"
+    );
+    assert!(err.contains("no char n-grams"), "{err}");
 
     let meta: serde_json::Value =
         serde_json::from_slice(&fs::read(a.with_extension("meta.json")).unwrap()).unwrap();

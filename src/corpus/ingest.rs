@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use super::records::{csv_units, json_units};
 use super::{Unit, parse_seed};
 use crate::error::{Location, Rejection, display_path};
+use crate::limits::{max_line_bytes, max_page_bytes};
 
 /// One thing named on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,17 +191,54 @@ pub fn open_with<T: Send + 'static>(
     }
 }
 
+/// Reads a page whole (it is parsed whole), within the memory bounds:
+/// at most [`max_page_bytes`], no line longer than [`max_line_bytes`], no
+/// NUL bytes (binary data such as `/dev/zero` is no page). The error is
+/// the line it is at, if any, and why.
+fn read_page(reader: impl Read, bytes: &mut Vec<u8>) -> Result<(), (Option<u64>, String)> {
+    let max = max_page_bytes();
+    let mut limited = reader.take(max as u64 + 1);
+    let mut piece = vec![0u8; 1 << 16];
+    loop {
+        let n = match limited.read(&mut piece) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err((None, format!("cannot read: {e}"))),
+        };
+        // Checked piece by piece, so `/dev/zero` stops at once.
+        if piece[..n].contains(&0) {
+            return Err((None, "binary data (NUL bytes), not a text page".into()));
+        }
+        bytes.extend_from_slice(&piece[..n]);
+    }
+    if bytes.len() > max {
+        return Err((
+            None,
+            format!("larger than {max} bytes: not an article page (give units as JSON lines)"),
+        ));
+    }
+    let max_line = max_line_bytes();
+    let long = bytes
+        .split(|&b| b == b'\n')
+        .position(|l| l.strip_suffix(b"\r").unwrap_or(l).len() > max_line);
+    match long {
+        Some(i) => Err((
+            Some(i as u64 + 1),
+            format!("line longer than {max_line} bytes (--max-line-bytes)"),
+        )),
+        None => Ok(()),
+    }
+}
+
 fn page_units(
-    mut reader: impl Read,
+    reader: impl Read,
     name: String,
     input: &Input,
 ) -> Vec<Result<(Location, Unit), Rejection>> {
     let mut bytes = Vec::new();
-    if let Err(e) = reader.read_to_end(&mut bytes) {
-        return vec![Err(Rejection::new(
-            Location::new(name, None),
-            format!("cannot read: {e}"),
-        ))];
+    if let Err(reason) = read_page(reader, &mut bytes) {
+        return vec![Err(Rejection::new(Location::new(name, reason.0), reason.1))];
     }
     let text = match std::str::from_utf8(&bytes) {
         Ok(t) => t,

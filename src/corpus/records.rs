@@ -11,16 +11,21 @@ use serde_json::{Map, Value};
 use super::lines::{LineCounted, LineIndex};
 use super::{Unit, UnitKind};
 use crate::error::{Location, Rejection};
+use crate::limits::{LineCapped, LineRead, LineTooLong, max_line_bytes, read_line_bounded};
 
 /// The lines of a JSON-lines input as every reader of one sees them:
 /// numbered from 1, a byte-order mark and surrounding whitespace trimmed,
-/// blank lines skipped, invalid UTF-8 rejected with its line, and an I/O
-/// error reported once, ending the input.
+/// blank lines skipped, invalid UTF-8 rejected with its line, a line
+/// longer than [`max_line_bytes`] rejected with its line (without being
+/// held in memory), and an I/O error or binary data reported once, ending
+/// the input.
 pub struct TextLines<R> {
     reader: R,
     file: String,
     line: u64,
     buf: Vec<u8>,
+    max: usize,
+    done: bool,
 }
 
 impl<R: BufRead> TextLines<R> {
@@ -30,6 +35,8 @@ impl<R: BufRead> TextLines<R> {
             file: file.into(),
             line: 0,
             buf: Vec::with_capacity(1024),
+            max: max_line_bytes(),
+            done: false,
         }
     }
 
@@ -44,26 +51,38 @@ impl<R: BufRead> TextLines<R> {
         f: impl FnOnce(Location, &str) -> Result<T, Rejection>,
     ) -> Option<Result<T, Rejection>> {
         loop {
-            self.buf.clear();
-            match self.reader.read_until(b'\n', &mut self.buf) {
-                Ok(0) => return None,
-                Ok(_) => {}
-                Err(e) => {
-                    self.line += 1;
-                    let r = Rejection::new(self.here(), format!("read error: {e}"));
-                    // An I/O error mid-stream ends this input: report it once.
-                    self.buf.clear();
-                    while self
-                        .reader
-                        .read_until(b'\n', &mut self.buf)
-                        .is_ok_and(|n| n > 0)
-                    {
-                        self.buf.clear();
-                    }
-                    return Some(Err(r));
-                }
+            if self.done {
+                return None;
+            }
+            let read = read_line_bounded(&mut self.reader, &mut self.buf, self.max);
+            if matches!(read, Ok(LineRead::Eof)) {
+                return None;
             }
             self.line += 1;
+            let reason = match read {
+                Ok(LineRead::Eof | LineRead::Line) => None,
+                Ok(LineRead::TooLong) => Some(format!(
+                    "line longer than {} bytes (--max-line-bytes); skipped",
+                    self.max
+                )),
+                // An I/O error or binary data ends this input: reported
+                // once, not once per line.
+                Ok(LineRead::Binary) => {
+                    self.done = true;
+                    Some(format!(
+                        "binary data: a line longer than {} bytes holding NUL bytes; \
+                         the rest of this input is skipped",
+                        self.max
+                    ))
+                }
+                Err(e) => {
+                    self.done = true;
+                    Some(format!("read error: {e}"))
+                }
+            };
+            if let Some(reason) = reason {
+                return Some(Err(Rejection::new(self.here(), reason)));
+            }
             let at = self.here();
             let text = match std::str::from_utf8(&self.buf) {
                 Ok(t) => t,
@@ -144,8 +163,28 @@ pub fn field_str(map: &Map<String, Value>, key: &str) -> Result<Option<String>, 
     }
 }
 
+/// A field holding text (a unit's `text`, a stance line's `text`, a
+/// NewsMTSC `sentence`): a JSON string only. Ids may be integers
+/// (`"unit_id": 3`), but a number where text belongs is a broken export,
+/// not a comment that reads "42".
+pub fn field_text(map: &Map<String, Value>, key: &str) -> Result<Option<String>, String> {
+    match map.get(key) {
+        Some(Value::Number(_)) => Err(format!("field `{key}` must be a string, found a number")),
+        _ => field_str(map, key),
+    }
+}
+
 pub fn require_str(map: &Map<String, Value>, key: &str) -> Result<String, String> {
-    match field_str(map, key)? {
+    present(key, field_str(map, key)?)
+}
+
+/// [`field_text`], present and not blank.
+pub fn require_text(map: &Map<String, Value>, key: &str) -> Result<String, String> {
+    present(key, field_text(map, key)?)
+}
+
+fn present(key: &str, value: Option<String>) -> Result<String, String> {
+    match value {
         Some(s) if !s.trim().is_empty() => Ok(s),
         Some(_) => Err(format!("field `{key}` is empty")),
         None => Err(format!("missing field `{key}`")),
@@ -155,11 +194,7 @@ pub fn require_str(map: &Map<String, Value>, key: &str) -> Result<String, String
 /// Builds a unit from named fields, however they were stored. `get` returns
 /// the field's text or an error for a field of the wrong type.
 fn unit_from_fields(get: impl Fn(&str) -> Result<Option<String>, String>) -> Result<Unit, String> {
-    let required = |key: &str| match get(key)? {
-        Some(s) if !s.trim().is_empty() => Ok(s),
-        Some(_) => Err(format!("field `{key}` is empty")),
-        None => Err(format!("missing field `{key}`")),
-    };
+    let required = |key: &str| present(key, get(key)?);
     let optional = |key: &str| -> Result<Option<String>, String> {
         Ok(get(key)?.filter(|s| !s.trim().is_empty()))
     };
@@ -181,7 +216,10 @@ fn unit_from_fields(get: impl Fn(&str) -> Result<Option<String>, String>) -> Res
 /// A unit from a JSON object (`doc_id`, `unit_id`, `text`; optional `kind`
 /// — `comment` when absent —, `author`, `posted_at`).
 pub fn unit_from_json(map: &Map<String, Value>) -> Result<Unit, String> {
-    unit_from_fields(|k| field_str(map, k))
+    unit_from_fields(|k| match k {
+        "text" => field_text(map, k),
+        _ => field_str(map, k),
+    })
 }
 
 /// Streams units from JSON lines.
@@ -201,7 +239,7 @@ pub fn json_units<R: BufRead>(
 /// CSV with a header row; each record yields its fields by column name, or a
 /// rejection with the record's line.
 pub struct CsvRows<R: std::io::Read> {
-    reader: csv::Reader<LineCounted<R>>,
+    reader: csv::Reader<LineCounted<LineCapped<R>>>,
     lines: Arc<Mutex<LineIndex>>,
     file: String,
     header: Result<Vec<String>, Rejection>,
@@ -212,7 +250,8 @@ pub struct CsvRows<R: std::io::Read> {
 impl<R: std::io::Read> CsvRows<R> {
     pub fn new(reader: R, file: impl Into<String>) -> Self {
         let file = file.into();
-        let (reader, lines) = LineCounted::new(reader);
+        // The csv crate holds a whole record in memory: lines are capped.
+        let (reader, lines) = LineCounted::new(LineCapped::new(reader, max_line_bytes()));
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
         let header = match reader.byte_headers() {
             Ok(h) => h
@@ -227,7 +266,8 @@ impl<R: std::io::Read> CsvRows<R> {
                             )
                         })
                 })
-                .collect(),
+                .collect::<Result<Vec<String>, Rejection>>()
+                .and_then(|names| unique_columns(names, &file)),
             Err(e) => Err(Rejection::new(
                 Location::new(file.clone(), Some(1)),
                 format!("cannot read CSV header: {e}"),
@@ -257,6 +297,21 @@ impl<R: std::io::Read> CsvRows<R> {
         });
         Location::new(self.file.clone(), line)
     }
+}
+
+/// The header's names, unless a name (other than blank, as spreadsheets
+/// export for unused columns) is given twice: which of two `text` columns
+/// is meant cannot be guessed, and taking the first silently loses data.
+fn unique_columns(names: Vec<String>, file: &str) -> Result<Vec<String>, Rejection> {
+    for (i, name) in names.iter().enumerate() {
+        if !name.is_empty() && names[..i].contains(name) {
+            return Err(Rejection::new(
+                Location::new(file.to_string(), Some(1)),
+                format!("the header names the column `{name}` twice"),
+            ));
+        }
+    }
+    Ok(names)
 }
 
 /// One CSV record keyed by column name.
@@ -306,6 +361,17 @@ impl<R: std::io::Read> Iterator for CsvRows<R> {
                 }
                 Err(e) => {
                     self.done = !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. });
+                    if let csv::ErrorKind::Io(io) = e.kind()
+                        && let Some(long) = LineTooLong::of(io)
+                    {
+                        let at = Location::new(self.file.clone(), Some(long.line));
+                        let reason = format!(
+                            "line longer than {} bytes (--max-line-bytes); a quoted field \
+                             may span lines, so the rest of this CSV file is skipped",
+                            long.max
+                        );
+                        return Some(Err(Rejection::new(at, reason)));
+                    }
                     let at = self.location(e.position());
                     return Some(Err(Rejection::new(at, format!("malformed CSV: {e}"))));
                 }
@@ -371,57 +437,4 @@ pub fn csv_units<R: std::io::Read>(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn json_units_report_each_bad_line() {
-        let input = b"{\"doc_id\":\"d\",\"unit_id\":\"c1\",\"text\":\"hi\"}\n\n[1,2]\n{\"doc_id\":\"d\",\"unit_id\":\"c2\"}\nnot json\n\xff\xfe\n{\"doc_id\":\"d\",\"unit_id\":3,\"text\":\"x\",\"kind\":\"paragraph\"}\n";
-        let out: Vec<_> = json_units(&input[..], "f.jsonl").collect();
-        assert_eq!(out.len(), 6);
-        assert_eq!(out[0].as_ref().unwrap().1.kind, UnitKind::Comment);
-        let errs: Vec<String> = out
-            .iter()
-            .filter_map(|r| r.as_ref().err())
-            .map(|r| r.to_string())
-            .collect();
-        assert_eq!(errs.len(), 4);
-        assert!(errs[0].starts_with("f.jsonl:3: expected a JSON object, found an array"));
-        assert!(errs[1].starts_with("f.jsonl:4: missing field `text`"));
-        assert!(errs[2].starts_with("f.jsonl:5: invalid JSON"));
-        assert!(errs[3].starts_with("f.jsonl:6: invalid UTF-8"));
-        let last = &out[5].as_ref().unwrap().1;
-        assert_eq!(
-            (last.unit_id.as_str(), last.kind),
-            ("3", UnitKind::Paragraph)
-        );
-    }
-
-    #[test]
-    fn csv_units_with_bad_rows() {
-        let input =
-            "doc_id,unit_id,text,author\nd,c1,hello,ann\nd,c2,,bob\nd,c3\nd,c4,\"multi\nline\",\n";
-        let out: Vec<_> = csv_units(input.as_bytes(), "f.csv").collect();
-        assert_eq!(out.len(), 4);
-        assert_eq!(out[0].as_ref().unwrap().1.author.as_deref(), Some("ann"));
-        assert_eq!(
-            out[1].as_ref().unwrap_err().to_string(),
-            "f.csv:3: field `text` is empty"
-        );
-        assert!(
-            out[2]
-                .as_ref()
-                .unwrap_err()
-                .to_string()
-                .starts_with("f.csv:4: 2 fields")
-        );
-        assert_eq!(out[3].as_ref().unwrap().1.text, "multi\nline");
-    }
-
-    #[test]
-    fn csv_without_text_column() {
-        let out: Vec<_> = csv_units("doc_id,unit_id\nd,1\n".as_bytes(), "x.csv").collect();
-        assert_eq!(out.len(), 1);
-        assert!(out[0].as_ref().unwrap_err().reason.contains("`text`"));
-    }
-}
+mod tests;

@@ -51,22 +51,34 @@ fn is_footer(line: &str) -> bool {
         || l == "related articles"
 }
 
-fn comments_banner(line: &str) -> Option<Option<usize>> {
+/// The comment-section banner: `Some(None)` without a count, `Some(Some(n))`
+/// with one. A count of digits too large for a number is an error: read as
+/// a paragraph, the banner would turn every comment after it into article
+/// text.
+fn comments_banner(line: &str) -> Result<Option<Option<usize>>, String> {
     let l = line.trim();
-    let rest = l
+    let Some(rest) = l
         .strip_prefix("Reader Comments")
-        .or_else(|| l.strip_prefix("Comments"))?;
+        .or_else(|| l.strip_prefix("Comments"))
+    else {
+        return Ok(None);
+    };
     let rest = rest.trim();
     if rest.is_empty() {
-        return Some(None);
+        return Ok(Some(None));
     }
-    let n = rest
-        .strip_prefix('(')?
-        .strip_suffix(')')?
-        .trim()
+    let Some(count) = rest
+        .strip_prefix('(')
+        .and_then(|r| r.strip_suffix(')'))
+        .map(str::trim)
+        .filter(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()))
+    else {
+        return Ok(None);
+    };
+    count
         .parse()
-        .ok()?;
-    Some(Some(n))
+        .map(|n| Some(Some(n)))
+        .map_err(|_| format!("comment count {count} in {l:?} is too large"))
 }
 
 fn is_ignorable_banner(line: &str) -> bool {
@@ -159,7 +171,11 @@ pub fn parse_seed(doc_id: &str, text: &str) -> Result<Document, SeedError> {
         if is_footer(line) {
             break;
         }
-        if let Some(n) = comments_banner(line) {
+        let banner = comments_banner(line).map_err(|message| SeedError {
+            line: Some(no),
+            message,
+        })?;
+        if let Some(n) = banner {
             doc.announced_comments = n;
             state = State::Comments;
             continue;
@@ -307,6 +323,29 @@ mod tests {
         assert!(e.message.contains("February 30, 2017"), "{}", e.message);
         let ok = parse_seed("d", &page.replace("February 30", "February 28")).unwrap();
         assert_eq!(ok.published.as_deref(), Some("2017-02-28"));
+    }
+
+    #[test]
+    fn an_overflowing_comment_count_is_an_error_with_its_line() {
+        let page = PAGE.replace(
+            "Reader Comments (2)",
+            "Reader Comments (99999999999999999999999)",
+        );
+        let Err(e) = parse_seed("d", &page) else {
+            panic!("the comments were read as something else");
+        };
+        assert_eq!(e.line, Some(14));
+        assert!(
+            e.message.contains("99999999999999999999999"),
+            "{}",
+            e.message
+        );
+        // Not a count: still text (a subheading here), as before.
+        let words = parse_seed(
+            "d",
+            &PAGE.replace("Facebook Conversations", "Comments (see below)"),
+        );
+        assert_eq!(words.unwrap().comments().count(), 2);
     }
 
     #[test]

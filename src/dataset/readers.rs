@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use super::{Dataset, Example, SentimentExample, fnv1a};
-use crate::corpus::records::{JsonLines, field_str, json_kind, require_str};
+use crate::corpus::records::{JsonLines, field_str, json_kind, require_str, require_text};
 use crate::corpus::{Unit, UnitKind};
 use crate::error::{Location, Rejection, display_path};
 use crate::labels::splits::{Split, SplitRule};
@@ -185,7 +185,7 @@ pub fn example_from_json(map: &Map<String, Value>) -> Result<Example, String> {
 }
 
 fn stance_example(map: &Map<String, Value>) -> Result<Example, String> {
-    let text = require_str(map, "text")?;
+    let text = require_text(map, "text")?;
     let target = require_str(map, "target")?;
     let label = require_str(map, "label")?;
     let stance = Stance::parse(&label).ok_or_else(|| {
@@ -229,7 +229,7 @@ fn id_of_text(text: &str) -> String {
 }
 
 fn newsmtsc_example(map: &Map<String, Value>) -> Result<Example, String> {
-    let sentence = require_str(map, "sentence")?;
+    let sentence = require_text(map, "sentence")?;
     let mention = require_str(map, "mention")?;
     let int = |k: &str| match map.get(k) {
         Some(Value::Number(n)) => n

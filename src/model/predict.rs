@@ -242,7 +242,11 @@ impl StanceModel {
     }
 
     /// Fails unless `other` is the actors file this model was trained with.
-    pub fn require_actors(&self, other: &ActorSet, path: &Path) -> Result<()> {
+    /// `remedy` says what to do in the caller's own terms: the way out
+    /// differs between commands (`score` can use the model's own actors,
+    /// `retrain` cannot), and advice naming a flag or step the command
+    /// lacks sends the user nowhere.
+    pub fn require_actors(&self, other: &ActorSet, path: &Path, remedy: &str) -> Result<()> {
         if other.digest() == self.actors.digest() {
             return Ok(());
         }
@@ -250,7 +254,7 @@ impl StanceModel {
             Location::new(display_path(path), None),
             format!(
                 "this actors file differs from the one the model was trained with \
-                 (model actors: {}); retrain, or drop --actors to use the model's own",
+                 (model actors: {}); {remedy}",
                 self.actors.codes().collect::<Vec<_>>().join(", ")
             ),
         ))

@@ -34,15 +34,20 @@ pub enum Record {
 }
 
 /// Units or target lines from a JSON object: `doc_id`/`unit_id`/`text` is a
-/// unit; `target` or `sentence`+`mention` is a target line (a gold label, if
-/// present, is ignored).
+/// unit; `target` or `sentence`+`mention` is a target line.
+///
+/// The rule for what scoring does not use: it is not checked. A target
+/// line's gold label (`label`, `polarity`) and probe `type` are neither
+/// read nor written by `score`, so a missing or invalid one never rejects
+/// the line (it would in `train` and `eval`, which use them).
 pub fn record_from_json(mut map: Map<String, Value>) -> Result<Record, String> {
     if map.contains_key("sentence") && map.contains_key("mention") {
-        map.entry("polarity").or_insert(Value::from(0));
+        map.insert("polarity".into(), Value::from(0));
         return example_from_json(&map).map(Record::Target);
     }
     if map.contains_key("target") {
-        map.entry("label").or_insert(Value::from("none"));
+        map.insert("label".into(), Value::from("none"));
+        map.remove("type");
         return example_from_json(&map).map(Record::Target);
     }
     crate::corpus::records::unit_from_json(&map).map(Record::Unit)
@@ -107,9 +112,58 @@ impl std::fmt::Display for ScoreSummary {
 /// enough that memory does not depend on the input size.
 pub const CHUNK: usize = 8192;
 
+/// Bytes a chunk may hold, in and out: rows are not all alike (a 4 MiB
+/// comment, a model of 10,000 actors writing ~1 MB a row), and 8,192 of
+/// the largest would need gigabytes.
+pub const CHUNK_BYTES: usize = 64 << 20;
+
 /// Records per parallel task within a chunk: each task writes the output of its
 /// records into one buffer.
 const GRAIN: usize = 256;
+
+/// What one row's score record takes, about: an actor's entry is under
+/// 128 bytes of JSON or CSV, the ids and excerpt under 512.
+fn output_bytes(actors: usize) -> usize {
+    512 + 128 * actors
+}
+
+/// Rows per chunk for a model with `actors` actors: [`CHUNK`], or fewer
+/// when their output would pass [`CHUNK_BYTES`].
+pub fn chunk_rows(actors: usize) -> usize {
+    (CHUNK_BYTES / output_bytes(actors)).clamp(1, CHUNK)
+}
+
+/// The memory a row holds while it waits to be scored, about.
+fn input_bytes(row: &Result<Record, Rejection>) -> usize {
+    let held = match row {
+        Ok(Record::Unit(u)) => u.text.len() + u.doc_id.len() + u.unit_id.len(),
+        Ok(Record::Target(e)) => e.text.len() + e.target.len() + e.id.len(),
+        Err(r) => r.reason.len() + r.at.file.len(),
+    };
+    held + 128
+}
+
+/// The next chunk of `input`: up to `rows` rows and, past the first row,
+/// up to [`CHUNK_BYTES`] of them. Empty at the end.
+pub fn take_chunk(
+    input: &mut impl Iterator<Item = Result<Record, Rejection>>,
+    rows: usize,
+) -> Vec<Result<Record, Rejection>> {
+    let mut chunk = Vec::new();
+    let mut bytes = 0;
+    while chunk.len() < rows && bytes < CHUNK_BYTES {
+        let Some(row) = input.next() else { break };
+        bytes += input_bytes(&row);
+        chunk.push(row);
+    }
+    chunk
+}
+
+/// Rows per parallel task for a chunk of `rows`: [`GRAIN`], or fewer so a
+/// small chunk still spreads across the threads.
+fn grain(rows: usize) -> usize {
+    (rows / (4 * rayon::current_num_threads())).clamp(1, GRAIN)
+}
 
 /// What a task makes of its slice of a chunk: the output of the scored
 /// records back to back, and per input row, in order, where its output
@@ -195,12 +249,13 @@ pub fn score_to_writer<E>(
     // The reader is not joined: after an error it may be blocked reading
     // a pipe, and it ends on its own when its next chunk cannot be sent.
     let (in_tx, in_rx) = sync_channel::<Vec<Result<Record, Rejection>>>(1);
+    let rows = chunk_rows(model.actors().len());
     std::thread::Builder::new()
         .name("stance-read".into())
         .spawn(move || {
             let mut input = input;
             loop {
-                let chunk: Vec<_> = input.by_ref().take(CHUNK).collect();
+                let chunk = take_chunk(&mut input, rows);
                 if chunk.is_empty() || in_tx.send(chunk).is_err() {
                     break;
                 }
@@ -219,7 +274,7 @@ pub fn score_to_writer<E>(
                     Err(_) => return,
                 };
                 let parts: Vec<Part> = chunk
-                    .par_chunks(GRAIN)
+                    .par_chunks(grain(chunk.len()))
                     .map_init(PartScratch::default, |s, rows| {
                         score_part(model, rows, csv, s)
                     })
@@ -280,11 +335,13 @@ pub fn score_stream<E>(
     mut progress: impl FnMut(u64),
 ) -> Result<ScoreSummary, E> {
     let mut summary = ScoreSummary::default();
-    let mut input = input.peekable();
-    let mut chunk: Vec<Result<Record, Rejection>> = Vec::with_capacity(CHUNK);
-    while input.peek().is_some() {
-        chunk.clear();
-        chunk.extend(input.by_ref().take(CHUNK));
+    let mut input = input;
+    let rows = chunk_rows(model.actors().len());
+    loop {
+        let chunk = take_chunk(&mut input, rows);
+        if chunk.is_empty() {
+            break;
+        }
         let scored: Vec<Option<ScoreRecord>> = chunk
             .par_iter()
             .map_init(Scratch::default, |s, r| {
@@ -308,4 +365,42 @@ pub fn score_stream<E>(
         progress(chunk.len() as u64);
     }
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::UnitKind;
+
+    fn unit(text: String) -> Result<Record, Rejection> {
+        Ok(Record::Unit(Unit {
+            doc_id: "d".into(),
+            unit_id: "u".into(),
+            kind: UnitKind::Comment,
+            author: None,
+            posted_at: None,
+            text,
+        }))
+    }
+
+    #[test]
+    fn chunks_are_bounded_by_bytes_as_well_as_rows() {
+        let mut small = (0..CHUNK + 5).map(|_| unit("x".into()));
+        assert_eq!(take_chunk(&mut small, CHUNK).len(), CHUNK);
+        assert_eq!(take_chunk(&mut small, CHUNK).len(), 5);
+        assert!(take_chunk(&mut small, CHUNK).is_empty());
+        // 4 MiB rows: the bytes end the chunk long before the rows do.
+        let mut large = (0..1000).map(|_| unit("x".repeat(4 << 20)));
+        let n = take_chunk(&mut large, CHUNK).len();
+        assert!((1..=CHUNK_BYTES / (4 << 20) + 1).contains(&n), "{n} rows");
+    }
+
+    #[test]
+    fn many_actors_make_short_chunks() {
+        assert_eq!(chunk_rows(6), CHUNK);
+        let rows = chunk_rows(10_000);
+        assert!(rows * output_bytes(10_000) <= CHUNK_BYTES, "{rows} rows");
+        assert!(rows >= 16);
+        assert_eq!(chunk_rows(usize::MAX / 256), 1);
+    }
 }

@@ -262,8 +262,9 @@ pub fn unit_jsonl(bytes: &[u8], file: &str) -> Check {
 }
 
 /// What `CsvRows` should yield for `bytes`, read independently with the csv
-/// crate: `Err(())` for a header that is not UTF-8 (one rejection, then
-/// nothing), else the header and the number of records that are not blank.
+/// crate: `Err(())` for a header that is not UTF-8 or names a column twice
+/// (blank names aside) — one rejection, then nothing —, else the header and
+/// the number of records that are not blank.
 pub fn csv_expected(bytes: &[u8]) -> Result<(Vec<String>, usize), ()> {
     let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let header = r.byte_headers().map_err(|_| ())?.clone();
@@ -275,6 +276,10 @@ pub fn csv_expected(bytes: &[u8]) -> Result<(Vec<String>, usize), ()> {
         })
         .collect::<Result<Vec<_>, _>>()
         .map_err(|_| ())?;
+    let twice = |(i, c): (usize, &String)| !c.is_empty() && header[..i].contains(c);
+    if header.iter().enumerate().any(twice) {
+        return Err(());
+    }
     let mut n = 0;
     let mut rec = csv::ByteRecord::new();
     // Reading from a byte slice with `flexible` never fails.

@@ -71,16 +71,19 @@ pub(crate) fn stance_object() -> impl Strategy<Value = BTreeMap<String, V>> {
 /// What `example_from_json` must make of an object.
 pub(crate) fn expected_example(m: &BTreeMap<String, V>) -> Option<Example> {
     let get = |k: &str| m.get(k).map_or(Ok(None), V::as_field);
-    let required = |k: &str| match get(k) {
+    let filled = |v: Result<Option<String>, ()>| match v {
         Ok(Some(s)) if !s.trim().is_empty() => Some(s),
         _ => None,
     };
+    let required = |k: &str| filled(get(k));
+    // Text (a stance line's `text`, a NewsMTSC `sentence`) is no number.
+    let text = |k: &str| filled(m.get(k).map_or(Ok(None), V::as_text));
     let id = |text: &str| match get("id") {
         Err(()) => None,
         Ok(id) => Some(id.unwrap_or_else(|| format!("{:016x}", fnv1a(text.as_bytes())))),
     };
     if m.contains_key("sentence") && m.contains_key("polarity") {
-        let sentence = required("sentence")?;
+        let sentence = text("sentence")?;
         let mention = required("mention")?;
         let int = |k: &str| match m.get(k) {
             Some(V::Int(i)) => Some(*i),
@@ -121,7 +124,7 @@ pub(crate) fn expected_example(m: &BTreeMap<String, V>) -> Option<Example> {
             probe_type: None,
         })
     } else if m.contains_key("target") && m.contains_key("label") {
-        let text = required("text")?;
+        let text = text("text")?;
         let target = required("target")?;
         let stance = Stance::parse(&required("label")?)?;
         let id = id(&text)?;

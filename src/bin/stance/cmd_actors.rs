@@ -56,6 +56,8 @@ struct DocSummary {
 }
 
 pub fn run(args: Args) -> stance::Result<ExitCode> {
+    let read = args.inputs.iter().map(PathBuf::from);
+    io::refuse_overwrite(read.chain([args.actors.clone()]), &args.output)?;
     let actors = ActorSet::from_file(&args.actors)?;
     let inputs: Vec<Input> = args.inputs.iter().map(|s| Input::parse(s)).collect();
     let out_path = args.output.as_deref();
@@ -95,7 +97,7 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
     if !args.json {
         print_summary(&mut out, &docs, &actors).map_err(|e| io::write_err(out_path, e))?;
     }
-    out.flush().map_err(|e| io::write_err(out_path, e))?;
+    out.finish()?;
     let summary = ingest.summary();
     eprintln!("actors: {summary}");
     Ok(if summary.kept == 0 {

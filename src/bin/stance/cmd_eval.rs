@@ -156,7 +156,9 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
         crate::store_ctx::recover_parent(path)?;
         let model = StanceModel::load(path)?;
         let (actors, _) = args.data.actors()?;
-        model.require_actors(&actors, &args.data.actors_path())?;
+        let remedy = "give --actors the file the model was trained with, or train a model \
+                      with this one";
+        model.require_actors(&actors, &args.data.actors_path(), remedy)?;
         let data = args.data.load(Split::Eval, false)?;
         predict(&model, &data)
     };

@@ -27,6 +27,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> stance::Result<ExitCode> {
+    io::refuse_overwrite(&args.inputs, &args.output)?;
     let inputs: Vec<Input> = args.inputs.iter().map(|s| Input::parse(s)).collect();
     let mut out = io::output(args.output.as_deref())?;
     let mut ingest = Ingest::new(&inputs).reject_duplicates();
@@ -41,8 +42,7 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
             Err(r) => eprintln!("rejected: {r}"),
         }
     }
-    out.flush()
-        .map_err(|e| io::write_err(args.output.as_deref(), e))?;
+    out.finish()?;
     let summary = ingest.summary();
     eprintln!("ingest: {summary}");
     Ok(if summary.kept == 0 {

@@ -216,7 +216,7 @@ fn emit(reports: &[ArticleReport], out: &OutArgs) -> stance::Result<ExitCode> {
     };
     w.write_all(text.as_bytes())
         .map_err(|e| io::write_err(path, e))?;
-    w.flush().map_err(|e| io::write_err(path, e))?;
+    w.finish()?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -224,6 +224,11 @@ pub fn report(args: ReportArgs) -> stance::Result<ExitCode> {
     if args.scores.is_empty() && args.labels.is_empty() {
         return Err(Error::Param("give --scores, --labels, or both".into()));
     }
+    let read = (args.scores.iter().chain(&args.labels).cloned())
+        .chain(args.corpus.iter().map(PathBuf::from))
+        .chain(args.actors.clone())
+        .chain(args.model.clone());
+    io::refuse_overwrite(read, &args.out.output)?;
     let scores = read_scores(&args.scores)?;
     let labels = load_labels(&args.labels)?;
     let actors: Vec<String> = match scores.iter().find(|r| r.doc_id.is_some()) {
@@ -265,6 +270,9 @@ pub fn report(args: ReportArgs) -> stance::Result<ExitCode> {
 
 pub fn run(args: RunArgs) -> stance::Result<ExitCode> {
     crate::store_ctx::recover_parent(&args.model)?;
+    let read = args.inputs.iter().map(PathBuf::from);
+    let read = read.chain([args.model.clone()]).chain(args.labels.clone());
+    io::refuse_overwrite(read, &args.out.output)?;
     let data = file::load(&args.model)?;
     let model = StanceModel::from_data(data.clone()).map_err(|e| match e {
         Error::Param(m) => Error::invalid(Location::of_path(&args.model, None), m),

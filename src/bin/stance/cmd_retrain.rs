@@ -84,7 +84,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let default_path = args.models.join(DEFAULT_FILE);
     let default = if default_path.exists() {
         let m = StanceModel::load(&default_path)?;
-        m.require_actors(&actors, &actors_path)?;
+        let remedy = format!(
+            "{} was trained with another actors file (after `stance models use`?): make a \
+             model trained with this one the default (`stance models` lists them, `stance \
+             models use NAME` picks one), or retrain with the default's actors file given \
+             by --actors",
+            default_path.display()
+        );
+        m.require_actors(&actors, &actors_path, &remedy)?;
         adopt_untracked_default(&mut registry, &mut tx, m.data())?;
         Some(m)
     } else {

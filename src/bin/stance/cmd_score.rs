@@ -55,9 +55,15 @@ pub struct Args {
 
 pub fn run(args: Args) -> stance::Result<ExitCode> {
     crate::store_ctx::recover_parent(&args.model)?;
+    let read = args.inputs.iter().map(PathBuf::from);
+    io::refuse_overwrite(
+        read.chain([args.model.clone()]).chain(args.actors.clone()),
+        args.output.iter().chain(&args.rejects),
+    )?;
     let model = StanceModel::load(&args.model)?;
     if let Some(a) = &args.actors {
-        model.require_actors(&ActorSet::from_file(a)?, a)?;
+        let remedy = "retrain, or drop --actors to score with the model's own";
+        model.require_actors(&ActorSet::from_file(a)?, a, remedy)?;
     }
     if model.stance_labels().is_none() {
         return Err(Error::Param(format!(
@@ -74,7 +80,7 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
     if let Some(l) = &layout {
         write_csv_header(&mut out, l).map_err(|e| io::write_err(out_path, e))?;
     }
-    let mut rejects: Option<Box<dyn Write>> = match &args.rejects {
+    let mut rejects: Option<io::Output> = match &args.rejects {
         Some(p) => Some(io::output(Some(p))?),
         None => None,
     };
@@ -104,10 +110,9 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
         |n| bar.inc(n),
     )?;
     bar.finish_and_clear();
-    out.flush().map_err(|e| io::write_err(out_path, e))?;
-    if let Some(w) = rejects.as_mut() {
-        w.flush()
-            .map_err(|e| io::write_err(args.rejects.as_deref(), e))?;
+    out.finish()?;
+    if let Some(w) = rejects {
+        w.finish()?;
     }
     eprintln!("score: {summary}");
     Ok(if summary.scored == 0 {

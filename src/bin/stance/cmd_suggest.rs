@@ -81,9 +81,16 @@ const BATCH: usize = 8192;
 
 pub fn run(args: Args) -> Result<ExitCode> {
     crate::store_ctx::recover_parent(&args.model)?;
+    let labels = project_ctx::labels(args.labels.as_ref());
+    let units = unit_inputs(&args.units)?;
+    let read = units.iter().map(PathBuf::from);
+    io::refuse_overwrite(
+        read.chain([args.model.clone(), labels.clone()]),
+        &args.output,
+    )?;
     let model = StanceModel::load(&args.model)?;
     let codes: Vec<String> = model.actors().codes().map(str::to_string).collect();
-    let labelled = labelled_pairs(&project_ctx::labels(args.labels.as_ref()))?;
+    let labelled = labelled_pairs(&labels)?;
     let splits = project_ctx::split_rule()?;
     let is_eval =
         |u: &Unit| splits.is_recorded() && splits.of(&u.doc_id, &u.unit_id, u.kind) == Split::Eval;
@@ -91,10 +98,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Measure::Margin => Uncertainty::Margin,
         Measure::Entropy => Uncertainty::Entropy,
     };
-    let inputs: Vec<Input> = unit_inputs(&args.units)?
-        .iter()
-        .map(|s| Input::parse(s))
-        .collect();
+    let inputs: Vec<Input> = units.iter().map(|s| Input::parse(s)).collect();
     let mut ingest = Ingest::new(&inputs);
     let keep = (20 * args.n).max(1000);
     let mut pool: Vec<(Candidate, Unit)> = Vec::new();
@@ -212,8 +216,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
             rows += 1;
         }
     }
-    out.flush()
-        .map_err(|e| io::write_err(args.output.as_deref(), e))?;
+    out.into_inner()
+        .map_err(|e| io::write_err(args.output.as_deref(), e.into_error()))?
+        .finish()?;
     eprintln!(
         "read {} units (rejected {}), {} fully labelled or held out for evaluation, picked {} units across {} articles: {} rows to label",
         summary.read,

@@ -6,7 +6,7 @@ use stance::model::evaluate::{predict, report};
 use stance::model::{StanceModel, file, train, tune};
 
 use crate::data_args::DataArgs;
-use crate::io::Bars;
+use crate::io::{self, Bars};
 use crate::train_args::TrainArgs;
 use stance::labels::splits::Split;
 
@@ -69,6 +69,14 @@ enum TuneMetric {
 }
 
 pub fn run(args: Args) -> stance::Result<ExitCode> {
+    let meta_path = meta_path(&args.output);
+    let read = args.data.inputs()?.into_iter().chain(args.validate.clone());
+    let read = read
+        .chain(args.data.units.clone())
+        .chain([args.data.actors_path()]);
+    let read = read.chain(args.data.corpus.iter().map(PathBuf::from));
+    let read = read.chain(args.data.sources.iter().map(|(_, p)| p.clone()));
+    io::refuse_overwrite(read, [&args.output, &meta_path])?;
     let mut params = args.model.params();
     params.check()?;
     let (actors, actors_toml) = args.data.actors()?;
@@ -186,10 +194,7 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
     } else {
         None
     };
-    file::save(&model, &args.output)?;
-    let meta_path = meta_path(&args.output);
-    let meta = serde_json::to_vec_pretty(&model.meta).expect("meta serialises");
-    stance::error::write_atomic(&meta_path, &meta)?;
+    file::save_with_meta(&model, &args.output, &meta_path)?;
     let size = std::fs::metadata(&args.output)
         .map(|m| m.len())
         .unwrap_or(0);

@@ -56,6 +56,13 @@ struct Cli {
     /// writing the label store or models/ this command locks.
     #[arg(long, global = true)]
     no_wait: bool,
+    /// The longest input line (unit, label, data and score records, page
+    /// lines) in bytes; a longer one is rejected with its line number and
+    /// reading goes on, so memory stays bounded.
+    #[arg(long, global = true, default_value_t = stance::limits::DEFAULT_MAX_LINE_BYTES,
+          value_parser = clap::builder::TypedValueParser::map(
+              clap::value_parser!(u64).range(1..), |n| n as usize))]
+    max_line_bytes: usize,
     #[command(subcommand)]
     command: Command,
 }
@@ -80,6 +87,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     store_ctx::set_no_wait(cli.no_wait);
+    stance::limits::set_max_line_bytes(cli.max_line_bytes);
     // The default label store and models folder are recovered from an
     // interrupted commit before any command reads them; commands given
     // other folders recover those themselves.

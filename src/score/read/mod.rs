@@ -24,7 +24,7 @@ use super::{Record, record_from_json};
 use crate::corpus::records::{TextLines, json_object};
 use crate::corpus::{Unit, UnitKind};
 use crate::dataset::Example;
-use crate::dataset::readers::{newsmtsc_from_fields, polarity_stance, stance_from_fields};
+use crate::dataset::readers::{newsmtsc_from_fields, stance_from_fields};
 use crate::error::{Location, Rejection};
 use crate::labels::Stance;
 
@@ -101,6 +101,14 @@ impl Field<'_> {
         self.text().ok()?.filter(|s| !s.trim().is_empty())
     }
 
+    /// `require_text`: a string (a number is no text), not blank.
+    fn required_text(&self) -> Option<String> {
+        match self {
+            Field::Str(s) if !s.trim().is_empty() => Some(s.to_string()),
+            _ => None,
+        }
+    }
+
     /// The `optional` of `unit_from_fields`: blank counts as missing.
     fn optional(&self) -> Result<Option<String>, ()> {
         Ok(self.text()?.filter(|s| !s.trim().is_empty()))
@@ -116,7 +124,8 @@ impl Field<'_> {
     }
 }
 
-/// The fields records are made of; every other key is parsed and dropped.
+/// The fields records are made of; every other key (a gold `label` or
+/// `polarity` too: scoring ignores them) is parsed and dropped.
 #[derive(Debug, Default)]
 struct Line<'a> {
     doc_id: Field<'a>,
@@ -126,13 +135,11 @@ struct Line<'a> {
     author: Field<'a>,
     posted_at: Field<'a>,
     target: Field<'a>,
-    label: Field<'a>,
     id: Field<'a>,
     sentence: Field<'a>,
     mention: Field<'a>,
     from: Field<'a>,
     to: Field<'a>,
-    polarity: Field<'a>,
 }
 
 impl Line<'_> {
@@ -158,36 +165,27 @@ impl Line<'_> {
             kind,
             author: self.author.optional().ok()?,
             posted_at: self.posted_at.optional().ok()?,
-            text: self.text.required()?,
+            text: self.text.required_text()?,
         })
     }
 
-    /// A `{text, target}` line (the label, if any, must be valid).
+    /// A `{text, target}` line; its gold label, if any, is ignored.
     fn stance(self) -> Option<Example> {
         // With a sentence (and a polarity) the line is read as NewsMTSC.
         if self.sentence.present() {
             return None;
         }
-        let text = self.text.required()?;
+        let text = self.text.required_text()?;
         let target = self.target.required()?;
-        // A missing label reads as "none".
-        let stance = match self.label {
-            Field::Absent => Stance::None,
-            ref label => Stance::parse(&label.required()?)?,
-        };
         let id = self.id.text().ok()?;
-        Some(stance_from_fields(text, &target, stance, id))
+        Some(stance_from_fields(text, &target, Stance::None, id))
     }
 
-    /// A NewsMTSC line (the polarity, if any, must be valid).
+    /// A NewsMTSC line; its polarity, if any, is ignored.
     fn newsmtsc(self) -> Option<Example> {
-        let sentence = self.sentence.required()?;
+        let sentence = self.sentence.required_text()?;
         let mention = self.mention.required()?;
-        let polarity = match self.polarity {
-            Field::Absent => 0,
-            ref p => p.int()?,
-        };
-        let stance = polarity_stance(polarity)?;
+        let stance = Stance::None;
         let (from, to) = (self.from.int()?, self.to.int()?);
         let id = || self.id.text().map_err(|_| String::new());
         newsmtsc_from_fields(sentence, &mention, (from, to), stance, id).ok()
@@ -220,13 +218,11 @@ impl<'de> Visitor<'de> for LineVisitor {
                 "author" => &mut line.author,
                 "posted_at" => &mut line.posted_at,
                 "target" => &mut line.target,
-                "label" => &mut line.label,
                 "id" => &mut line.id,
                 "sentence" => &mut line.sentence,
                 "mention" => &mut line.mention,
                 "from" => &mut line.from,
                 "to" => &mut line.to,
-                "polarity" => &mut line.polarity,
                 _ => {
                     map.next_value::<Skip>()?;
                     continue;
