@@ -18,7 +18,7 @@ pub use shares::{
     model_pairs,
 };
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -140,10 +140,16 @@ fn section(
     sentiments: &[Sentiment],
     units: usize,
 ) -> Section {
+    // One pass over the observations, grouped by actor (in their order), so
+    // the section is linear in actors × units, not quadratic in actors.
+    let mut by_actor: HashMap<&str, Vec<&Obs>> = HashMap::with_capacity(actors.len());
+    for o in obs {
+        by_actor.entry(o.actor).or_default().push(o);
+    }
     let stats = actors
         .iter()
         .map(|a| {
-            let mine: Vec<&Obs> = obs.iter().filter(|o| o.actor == a).collect();
+            let mine = by_actor.remove(a.as_str()).unwrap_or_default();
             let count = |s: Stance| mine.iter().filter(|o| o.stance == s).count();
             let (pro, anti, none) = (count(Stance::Pro), count(Stance::Anti), count(Stance::None));
             let n = mine.len();
