@@ -284,6 +284,45 @@ fn training(c: &mut Criterion) {
     g.finish();
 }
 
+/// `report::build` over 252 comments scored for 2,000 actors: linear in
+/// actors × units (issue 12, row 8: a per-actor scan of every observation
+/// made it quadratic in actors). Records are parsed from JSON so the bench
+/// follows the score format.
+fn report_many_actors(c: &mut Criterion) {
+    const ACTORS: usize = 2_000;
+    let actors: Vec<String> = (0..ACTORS).map(|i| format!("A{i}")).collect();
+    let scores: Vec<_> = (0..252)
+        .map(|u| {
+            let list: Vec<serde_json::Value> = actors
+                .iter()
+                .map(|a| {
+                    serde_json::json!({"actor": a, "stance": "none", "mentioned": false,
+                        "probs": {"pro": 0.1, "anti": 0.1, "none": 0.8}})
+                })
+                .collect();
+            let r = serde_json::json!({"doc_id": format!("d{}", u % 6), "unit_id": format!("c{u}"),
+                "kind": "comment", "actors": list});
+            serde_json::from_value::<stance::score::ScoreRecord>(r).expect("a score record")
+        })
+        .collect();
+    let (excerpts, kinds) = (Default::default(), Default::default());
+    let mut g = c.benchmark_group("report");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements((ACTORS * scores.len()) as u64));
+    g.bench_function("build_2000_actors_x_252_units", |b| {
+        b.iter(|| {
+            black_box(stance::report::build(
+                &scores,
+                &[],
+                &actors,
+                &excerpts,
+                &kinds,
+            ))
+        })
+    });
+    g.finish();
+}
+
 /// Short runs so the whole file takes about a minute and a half; 50 samples
 /// are plenty for these steady, single-threaded loops.
 fn quick() -> Criterion {
@@ -296,7 +335,7 @@ fn quick() -> Criterion {
 criterion_group! {
     name = stages;
     config = quick();
-    targets = tokenizer, featurizer, scoring
+    targets = tokenizer, featurizer, scoring, report_many_actors
 }
 criterion_group! {
     name = training_runs;
