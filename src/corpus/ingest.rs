@@ -4,7 +4,7 @@
 //! the other inputs are still processed.
 
 use std::collections::HashSet;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
@@ -190,11 +190,7 @@ impl Dedup {
     /// `Ok` the first time a unit's key is seen; a rejection at `at` after.
     pub fn check(&mut self, at: &Location, u: &Unit) -> Result<(), Rejection> {
         let [a, b] = &self.keys;
-        let h = |s: &std::hash::RandomState| {
-            let mut h = s.build_hasher();
-            (&u.doc_id, &u.unit_id).hash(&mut h);
-            h.finish()
-        };
+        let h = |s: &std::hash::RandomState| s.hash_one((&u.doc_id, &u.unit_id));
         let key = (u128::from(h(a)) << 64) | u128::from(h(b));
         if self.seen.insert(key) {
             return Ok(());
