@@ -397,9 +397,10 @@ impl<R: std::io::Read> CsvRows<R> {
 /// The lines inside `record` (which starts on line `start`) that look like
 /// records of their own: after a line break within a field, a line of
 /// exactly `width` fields whose first is a non-empty token without spaces
-/// (an id). That is what an unterminated quote leaves behind — the rows
-/// below it read as one field — and rare in prose, which this rule must
-/// let through.
+/// (an id) and whose separators are not followed by a space. That is what
+/// an unterminated quote leaves behind — the rows below it read as one
+/// field — and rare in prose (`see, here, it`), which this rule must let
+/// through.
 fn swallowed_lines(
     record: &csv::ByteRecord,
     width: usize,
@@ -420,7 +421,10 @@ fn swallowed_lines(
             let first = line.split(|&b| b == delimiter).next().unwrap_or_default();
             let looks_like_record = line.split(|&b| b == delimiter).count() == width
                 && !first.is_empty()
-                && !first.iter().any(u8::is_ascii_whitespace);
+                && !first.iter().any(u8::is_ascii_whitespace)
+                && !line
+                    .windows(2)
+                    .any(|w| w[0] == delimiter && w[1].is_ascii_whitespace());
             if looks_like_record {
                 out.push(start + breaks);
             }

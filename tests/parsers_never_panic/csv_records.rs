@@ -27,7 +27,8 @@ pub(crate) fn column(name: &str) -> String {
 
 /// Whether `CsvRows` rejects a record of the right width as an
 /// unterminated quote: a line inside a field that looks like a record of
-/// its own (`width` fields, the first an id without spaces).
+/// its own (`width` fields, the first an id without spaces, no space
+/// after a separator).
 pub(crate) fn looks_swallowed(r: &[String], width: usize) -> bool {
     width > 1
         && r.iter().any(|f| {
@@ -37,6 +38,10 @@ pub(crate) fn looks_swallowed(r: &[String], width: usize) -> bool {
                 line.split(',').count() == width
                     && !first.is_empty()
                     && !first.bytes().any(|b| b.is_ascii_whitespace())
+                    && !line
+                        .as_bytes()
+                        .windows(2)
+                        .any(|w| w[0] == b',' && w[1].is_ascii_whitespace())
             })
         })
 }

@@ -180,7 +180,8 @@ impl Line<'_> {
         // Keys of other record kinds are a unit's extras: the old way
         // keeps them.
         let foreign = [&self.label, &self.id, &self.from, &self.to, &self.polarity];
-        if foreign.iter().any(|f| f.present()) || self.mention.present() {
+        if foreign.iter().any(|f| f.present()) || self.mention.present() || self.sentence.present()
+        {
             return None;
         }
         let mut fields = self.extra;
