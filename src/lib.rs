@@ -14,6 +14,7 @@ pub mod digest;
 pub mod error;
 pub mod eval;
 pub mod features;
+pub mod input;
 pub mod labels;
 pub mod limits;
 pub mod linear;

@@ -319,7 +319,7 @@ mod golden {
         ];
         for name in inputs {
             let inputs = [Input::Path(root().join(name))];
-            for rec in records(&inputs).filter_map(Result::ok) {
+            for rec in records(&inputs, &[], &Default::default()).filter_map(Result::ok) {
                 match rec {
                     Record::Unit(u) => {
                         let sc = model.score_unit(&u.text, &mut s);

@@ -124,7 +124,13 @@ fn bad_inputs_are_reported_and_the_rest_processed() {
         "doc_id,unit_id,text\ny,c1,hello\ny,c2\n",
     )
     .unwrap();
+    // A missing input stops the command before any work (issue 13): a
+    // result silently short of a file is worse than none.
     let o = stance_in(p, &["ingest", ".", "missing.txt"], None);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("missing.txt: no such file or directory"));
+    assert!(stdout(&o).is_empty());
+    let o = stance_in(p, &["ingest", "."], None);
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
     assert_eq!(json_lines(&stdout(&o)).len(), 2, "{}", stdout(&o));
@@ -135,8 +141,7 @@ fn bad_inputs_are_reported_and_the_rest_processed() {
         "./good.jsonl:3: missing field `text`",
         "./good.jsonl:4: duplicate unit x c1",
         "./units.csv:3: 2 fields, the header has 3",
-        "missing.txt: cannot open",
-        "read 9, kept 2, rejected 7",
+        "read 8, kept 2, rejected 6",
     ] {
         assert!(err.contains(expect), "missing {expect:?} in\n{err}");
     }

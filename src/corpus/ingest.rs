@@ -4,13 +4,14 @@
 //! the other inputs are still processed.
 
 use std::collections::HashSet;
-use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::hash::BuildHasher;
+use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
-use super::records::{csv_units, json_units};
-use super::{Unit, parse_seed};
-use crate::error::{Location, Rejection, display_path};
+use super::columns::Columns;
+use super::records::{CsvRows, csv_units_with, json_units_with};
+use super::{Unit, UnitKind, parse_seed};
+use crate::error::{Error, Location, Rejection, display_path};
 use crate::limits::{max_line_bytes, max_page_bytes};
 
 /// One thing named on the command line.
@@ -37,12 +38,14 @@ pub enum Format {
     Page,
     JsonLines,
     Csv,
+    /// Tab-separated, with a header like CSV.
+    Tsv,
 }
 
 impl Format {
     /// By extension; anything not a record file is read as a page.
     pub fn of_path(path: &Path) -> Format {
-        match path
+        match crate::input::uncompressed_name(path)
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase)
@@ -50,6 +53,7 @@ impl Format {
         {
             Some("jsonl" | "ndjson" | "json") => Format::JsonLines,
             Some("csv") => Format::Csv,
+            Some("tsv" | "tab") => Format::Tsv,
             _ => Format::Page,
         }
     }
@@ -63,14 +67,140 @@ impl Format {
             _ => {
                 let first = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
                 let first = String::from_utf8_lossy(first).to_ascii_lowercase();
-                let cols: Vec<&str> = first.split(',').map(str::trim).collect();
-                if cols.contains(&"text") && cols.len() > 1 {
+                let has_text = |sep: char| {
+                    let cols: Vec<&str> = first.split(sep).map(str::trim).collect();
+                    cols.contains(&"text") && cols.len() > 1
+                };
+                if has_text(',') {
                     Format::Csv
+                } else if has_text('\t') {
+                    Format::Tsv
                 } else {
                     Format::Page
                 }
             }
         }
+    }
+}
+
+/// How record inputs are read, beyond what their name and content say.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// The user's names of the id and text columns.
+    pub columns: Columns,
+    /// The field separator of CSV inputs (`\t`: TSV), whatever their name.
+    pub delimiter: Option<u8>,
+    /// Every line of every input is one unit of plain text (`--lines`).
+    pub lines: bool,
+}
+
+impl ReadOptions {
+    /// The document of rows that name none: only with renamed columns
+    /// (see [`Columns::is_default`]), the input's name.
+    fn default_doc(&self, input: &Input) -> Option<String> {
+        (!self.columns.is_default()).then(|| input_doc(input))
+    }
+}
+
+/// The document id an input stands for when it names none: its file stem,
+/// `stdin` for `-`.
+pub fn input_doc(input: &Input) -> String {
+    match input {
+        Input::Path(p) => crate::input::uncompressed_name(p)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "doc".into()),
+        Input::Stdin => "stdin".into(),
+    }
+}
+
+/// The inputs that do not exist, as one error naming them all, so a
+/// mistyped name stops the command before any work rather than leaving
+/// a result silently short of a file.
+pub fn require_inputs(inputs: &[Input]) -> Result<(), Error> {
+    let missing: Vec<Rejection> = inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::Path(p) if !p.exists() => Some(Rejection::new(
+                Location::of_path(p, None),
+                "no such file or directory",
+            )),
+            _ => None,
+        })
+        .collect();
+    match missing.len() {
+        0 => Ok(()),
+        1 => Err(Error::Invalid(missing.into_iter().next().expect("one"))),
+        _ => Err(Error::Many(missing)),
+    }
+}
+
+/// Units of plain texts given on the command line (`--text`): document
+/// `text`, ids `text-1`, `text-2`, … in the order given.
+pub fn text_units(texts: &[String]) -> Stream<Unit> {
+    let units: Vec<_> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let at = Location::new("--text", Some(i as u64 + 1));
+            if t.trim().is_empty() {
+                return Err(Rejection::new(at, "empty text"));
+            }
+            Ok((at, plain_unit("text".into(), format!("text-{}", i + 1), t)))
+        })
+        .collect();
+    Box::new(units.into_iter())
+}
+
+fn plain_unit(doc_id: String, unit_id: String, text: &str) -> Unit {
+    Unit {
+        doc_id,
+        unit_id,
+        kind: UnitKind::Comment,
+        author: None,
+        posted_at: None,
+        text: text.to_string(),
+        fields: None,
+    }
+}
+
+/// Every non-blank line one unit: document [`input_doc`], ids `line-N` by
+/// the physical line number, so they stay the same however the input is
+/// split or filtered.
+fn line_units(reader: Reader, name: String, doc: String) -> Stream<Unit> {
+    let mut lines = super::records::TextLines::new(reader, name);
+    Box::new(std::iter::from_fn(move || {
+        lines.next_with(|at, text| {
+            let id = format!("line-{}", at.line.unwrap_or(0));
+            Ok((at, plain_unit(doc.clone(), id, text)))
+        })
+    }))
+}
+
+/// Remembers the (doc_id, unit_id) of every unit read, as a 128-bit hash
+/// (16 bytes a unit, no allocation per row), so the second of two units
+/// with one key is rejected by every command alike: a key names one text,
+/// and two scores or labels for it would be counted twice.
+#[derive(Debug, Default)]
+pub struct Dedup {
+    seen: HashSet<u128>,
+    keys: [std::hash::RandomState; 2],
+}
+
+impl Dedup {
+    /// `Ok` the first time a unit's key is seen; a rejection at `at` after.
+    pub fn check(&mut self, at: &Location, u: &Unit) -> Result<(), Rejection> {
+        let [a, b] = &self.keys;
+        let h = |s: &std::hash::RandomState| s.hash_one((&u.doc_id, &u.unit_id));
+        let key = (u128::from(h(a)) << 64) | u128::from(h(b));
+        if self.seen.insert(key) {
+            return Ok(());
+        }
+        let reason = format!(
+            "duplicate unit {} {} (the first one read is kept)",
+            u.doc_id, u.unit_id
+        );
+        Err(Rejection::new(at.clone(), reason))
     }
 }
 
@@ -138,44 +268,43 @@ pub type Stream<T> = Box<dyn Iterator<Item = Result<(Location, T), Rejection>> +
 pub type Reader = Box<dyn BufRead + Send>;
 
 /// Opens one input as a stream of units.
-pub fn open(input: &Input) -> UnitStream {
+pub fn open(input: &Input, opts: &ReadOptions) -> UnitStream {
     open_with(
         input,
-        |reader, name| Box::new(json_units(reader, name)),
+        opts,
+        |reader, name, doc| Box::new(json_units_with(reader, name, &opts.columns, doc)),
         |u| u,
     )
 }
 
-/// Opens one input; JSON lines go to `json` (so other commands can read
-/// other record kinds from them), CSV and pages become units mapped by
-/// `unit`.
+/// Opens one input (decompressed, see [`crate::input`]); JSON lines go to
+/// `json` with the document of rows that name none (so other commands can
+/// read other record kinds from them), CSV, TSV, pages and plain lines
+/// become units mapped by `unit`.
 pub fn open_with<T: Send + 'static>(
     input: &Input,
-    json: impl FnOnce(Reader, String) -> Stream<T>,
+    opts: &ReadOptions,
+    json: impl FnOnce(Reader, String, Option<String>) -> Stream<T>,
     unit: fn(Unit) -> T,
 ) -> Stream<T> {
-    let (name, reader, format): (String, Box<dyn BufRead + Send>, Option<Format>) = match input {
-        Input::Stdin => (
-            "-".into(),
-            Box::new(BufReader::with_capacity(1 << 16, std::io::stdin())),
-            None,
-        ),
-        Input::Path(p) => match File::open(p) {
-            Ok(f) => (
-                display_path(p),
-                Box::new(BufReader::with_capacity(1 << 16, f)),
-                Some(Format::of_path(p)),
-            ),
-            Err(e) => {
-                let r = Rejection::new(Location::of_path(p, None), format!("cannot open: {e}"));
-                return Box::new(std::iter::once(Err(r)));
-            }
-        },
+    let (name, path) = match input {
+        Input::Stdin => ("-".to_string(), Path::new("-")),
+        Input::Path(p) => (display_path(p), p.as_path()),
     };
-    let mut reader = reader;
-    let format = match format {
-        Some(f) => f,
-        None => match reader.fill_buf() {
+    let mut reader = match crate::input::open(path) {
+        Ok(r) => r,
+        Err(e) => {
+            let r = Rejection::new(Location::new(name, None), format!("cannot open: {e}"));
+            return Box::new(std::iter::once(Err(r)));
+        }
+    };
+    let map = move |r: Result<(Location, Unit), Rejection>| r.map(|(at, u)| (at, unit(u)));
+    if opts.lines {
+        return Box::new(line_units(reader, name, input_doc(input)).map(map));
+    }
+    let format = match input {
+        Input::Path(p) => Format::of_path(p),
+        Input::Stdin => match reader.fill_buf() {
             Ok(head) => Format::sniff(head),
             Err(e) => {
                 let r = Rejection::new(Location::new(name, None), format!("cannot read: {e}"));
@@ -183,11 +312,20 @@ pub fn open_with<T: Send + 'static>(
             }
         },
     };
-    let map = move |r: Result<(Location, Unit), Rejection>| r.map(|(at, u)| (at, unit(u)));
-    match format {
-        Format::JsonLines => json(reader, name),
-        Format::Csv => Box::new(csv_units(reader, name).map(map)),
-        Format::Page => Box::new(page_units(reader, name, input).into_iter().map(map)),
+    let doc = opts.default_doc(input);
+    let delimiter = match (opts.delimiter, format) {
+        (Some(d), _) => Some(d),
+        (None, Format::Csv) => Some(b','),
+        (None, Format::Tsv) => Some(b'\t'),
+        (None, _) => None,
+    };
+    match (format, delimiter) {
+        (Format::JsonLines, _) => json(reader, name, doc),
+        (_, Some(d)) => {
+            let rows = CsvRows::with_delimiter(reader, name, d);
+            Box::new(csv_units_with(rows, &opts.columns, doc.as_deref()).map(map))
+        }
+        _ => Box::new(page_units(reader, name, input).into_iter().map(map)),
     }
 }
 
@@ -254,13 +392,7 @@ fn page_units(
             ))];
         }
     };
-    let doc_id = match input {
-        Input::Path(p) => p
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "doc".into()),
-        Input::Stdin => "stdin".into(),
-    };
+    let doc_id = input_doc(input);
     match parse_seed(&doc_id, text.trim_start_matches('\u{feff}')) {
         Ok(doc) => {
             let at = Location::new(name, None);
@@ -270,28 +402,36 @@ fn page_units(
     }
 }
 
-/// Reads all inputs as one stream of units.
+/// Reads all inputs as one stream of units; the second unit of a key
+/// already read is rejected ([`Dedup`]).
 pub struct Ingest {
     pending: std::vec::IntoIter<Result<Input, Rejection>>,
     current: Option<UnitStream>,
-    seen: Option<HashSet<(String, String)>>,
+    first: Option<UnitStream>,
+    seen: Dedup,
+    opts: ReadOptions,
     summary: IngestSummary,
 }
 
 impl Ingest {
     pub fn new(inputs: &[Input]) -> Self {
+        Self::with_options(inputs, ReadOptions::default())
+    }
+
+    pub fn with_options(inputs: &[Input], opts: ReadOptions) -> Self {
         Ingest {
             pending: expand(inputs).into_iter(),
             current: None,
-            seen: None,
+            first: None,
+            seen: Dedup::default(),
+            opts,
             summary: IngestSummary::default(),
         }
     }
 
-    /// Rejects a unit whose (doc_id, unit_id) was already read. Costs memory
-    /// per unit, so scoring at scale leaves it off.
-    pub fn reject_duplicates(mut self) -> Self {
-        self.seen = Some(HashSet::new());
+    /// Reads `units` (e.g. [`text_units`]) before the inputs.
+    pub fn starting_with(mut self, units: UnitStream) -> Self {
+        self.first = Some(units);
         self
     }
 
@@ -305,21 +445,14 @@ impl Iterator for Ingest {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
+            if self.current.is_none() {
+                self.current = self.first.take();
+            }
             if let Some(stream) = &mut self.current {
                 if let Some(item) = stream.next() {
                     self.summary.read += 1;
                     let seen = &mut self.seen;
-                    let item = item.and_then(|(at, u)| {
-                        let fresh = seen
-                            .as_mut()
-                            .is_none_or(|s| s.insert((u.doc_id.clone(), u.unit_id.clone())));
-                        if fresh {
-                            Ok(u)
-                        } else {
-                            let reason = format!("duplicate unit {} {}", u.doc_id, u.unit_id);
-                            Err(Rejection::new(at, reason))
-                        }
-                    });
+                    let item = item.and_then(|(at, u)| seen.check(&at, &u).map(|()| u));
                     match &item {
                         Ok(_) => self.summary.kept += 1,
                         Err(_) => self.summary.rejected += 1,
@@ -329,7 +462,7 @@ impl Iterator for Ingest {
                 self.current = None;
             }
             match self.pending.next()? {
-                Ok(input) => self.current = Some(open(&input)),
+                Ok(input) => self.current = Some(open(&input, &self.opts)),
                 Err(r) => {
                     self.summary.read += 1;
                     self.summary.rejected += 1;

@@ -1,6 +1,7 @@
 //! The corpus: documents and the units (title, paragraphs, reader comments)
 //! that everything downstream labels, scores and reports on.
 
+pub mod columns;
 mod dates;
 pub mod ingest;
 mod lines;
@@ -51,6 +52,11 @@ pub struct Unit {
     pub author: Option<String>,
     pub posted_at: Option<String>,
     pub text: String,
+    /// Every other column of the input row (outlet, likes, …), kept so
+    /// the scores carry them; `None` when there are none, so plain rows
+    /// cost nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl Unit {

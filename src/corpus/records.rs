@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::{Map, Value};
 
+use super::columns::{Columns, add_field, json_fields};
 use super::lines::{LineCounted, LineIndex};
 use super::{Unit, UnitKind};
 use crate::error::{Location, Rejection};
@@ -192,9 +193,18 @@ fn present(key: &str, value: Option<String>) -> Result<String, String> {
 }
 
 /// Builds a unit from named fields, however they were stored. `get` returns
-/// the field's text or an error for a field of the wrong type.
-fn unit_from_fields(get: impl Fn(&str) -> Result<Option<String>, String>) -> Result<Unit, String> {
-    let required = |key: &str| present(key, get(key)?);
+/// the text of a column (by the user's name, see [`Columns`]) or an error
+/// for a field of the wrong type; `doc` is the document of rows without a
+/// document column (renamed columns only).
+pub(crate) fn unit_from_fields(
+    get: impl Fn(&str) -> Result<Option<String>, String>,
+    cols: &Columns,
+    doc: Option<&str>,
+) -> Result<Unit, String> {
+    let required = |field: &str| {
+        let key = cols.name(field);
+        present(key, get(key)?)
+    };
     let optional = |key: &str| -> Result<Option<String>, String> {
         Ok(get(key)?.filter(|s| !s.trim().is_empty()))
     };
@@ -203,23 +213,47 @@ fn unit_from_fields(get: impl Fn(&str) -> Result<Option<String>, String>) -> Res
         Some(k) => UnitKind::parse(&k)
             .ok_or_else(|| format!("unknown kind {k:?} (expected title, paragraph or comment)"))?,
     };
+    let doc_id = match (get(&cols.doc)?, doc) {
+        (None, Some(d)) => d.to_string(),
+        _ => required("doc_id")?,
+    };
     Ok(Unit {
-        doc_id: required("doc_id")?,
+        doc_id,
         unit_id: required("unit_id")?,
         kind,
         author: optional("author")?,
         posted_at: optional("posted_at")?,
         text: required("text")?,
+        fields: None,
     })
 }
 
 /// A unit from a JSON object (`doc_id`, `unit_id`, `text`; optional `kind`
-/// — `comment` when absent —, `author`, `posted_at`).
+/// — `comment` when absent —, `author`, `posted_at`); every other key is
+/// kept in its `fields`.
 pub fn unit_from_json(map: &Map<String, Value>) -> Result<Unit, String> {
-    unit_from_fields(|k| match k {
-        "text" => field_text(map, k),
-        _ => field_str(map, k),
-    })
+    unit_from_json_with(map, &Columns::default(), None)
+}
+
+/// [`unit_from_json`] with the user's column names.
+pub fn unit_from_json_with(
+    map: &Map<String, Value>,
+    cols: &Columns,
+    doc: Option<&str>,
+) -> Result<Unit, String> {
+    // The text must be a string (`"text": 42` is a mistake, not a text);
+    // ids may be numbers.
+    let text = cols.name("text");
+    let get = |k: &str| {
+        if k == text {
+            field_text(map, k)
+        } else {
+            field_str(map, k)
+        }
+    };
+    let mut u = unit_from_fields(get, cols, doc)?;
+    u.fields = json_fields(map, cols);
+    Ok(u)
 }
 
 /// Streams units from JSON lines.
@@ -227,9 +261,21 @@ pub fn json_units<R: BufRead>(
     reader: R,
     file: impl Into<String>,
 ) -> impl Iterator<Item = Result<(Location, Unit), Rejection>> {
-    JsonLines::new(reader, file).map(|row| {
+    json_units_with(reader, file.into(), &Columns::default(), None)
+}
+
+/// [`json_units`] by the user's key names; `doc` names the document of
+/// lines without one (renamed columns only).
+pub fn json_units_with<R: BufRead>(
+    reader: R,
+    file: String,
+    cols: &Columns,
+    doc: Option<String>,
+) -> impl Iterator<Item = Result<(Location, Unit), Rejection>> + use<R> {
+    let cols = cols.clone();
+    JsonLines::new(reader, file).map(move |row| {
         let (at, map) = row?;
-        match unit_from_json(&map) {
+        match unit_from_json_with(&map, &cols, doc.as_deref()) {
             Ok(u) => Ok((at, u)),
             Err(reason) => Err(Rejection::new(at, reason)),
         }
@@ -240,6 +286,7 @@ pub fn json_units<R: BufRead>(
 /// rejection with the record's line.
 pub struct CsvRows<R: std::io::Read> {
     reader: csv::Reader<LineCounted<LineCapped<R>>>,
+    delimiter: u8,
     lines: Arc<Mutex<LineIndex>>,
     file: String,
     header: Result<Vec<String>, Rejection>,
@@ -249,10 +296,18 @@ pub struct CsvRows<R: std::io::Read> {
 
 impl<R: std::io::Read> CsvRows<R> {
     pub fn new(reader: R, file: impl Into<String>) -> Self {
+        Self::with_delimiter(reader, file, b',')
+    }
+
+    /// CSV with another field separator (`\t` for TSV).
+    pub fn with_delimiter(reader: R, file: impl Into<String>, delimiter: u8) -> Self {
         let file = file.into();
         // The csv crate holds a whole record in memory: lines are capped.
         let (reader, lines) = LineCounted::new(LineCapped::new(reader, max_line_bytes()));
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(reader);
         let header = match reader.byte_headers() {
             Ok(h) => h
                 .iter()
@@ -275,6 +330,7 @@ impl<R: std::io::Read> CsvRows<R> {
         };
         CsvRows {
             reader,
+            delimiter,
             lines,
             file,
             header,
@@ -387,6 +443,15 @@ impl<R: std::io::Read> CsvRows<R> {
             let reason = format!("{} fields, the header has {width}", self.record.len());
             return Err(Rejection::new(at, reason));
         }
+        let swallowed = swallowed_lines(&self.record, width, self.delimiter, at.line);
+        if let (Some(first), Some(last)) = (swallowed.first(), swallowed.last()) {
+            let reason = format!(
+                "a quoted field runs over line breaks and lines {first}–{last} look like records \
+                 of their own: an unterminated quote? ({} line(s) read as part of this row)",
+                swallowed.len()
+            );
+            return Err(Rejection::new(at, reason));
+        }
         let names = self.header.as_deref().unwrap_or_default();
         let mut fields = Vec::with_capacity(width);
         for (name, value) in names.iter().zip(self.record.iter()) {
@@ -402,23 +467,83 @@ impl<R: std::io::Read> CsvRows<R> {
     }
 }
 
+/// The lines inside `record` (which starts on line `start`) that look like
+/// records of their own: after a line break within a field, a line of
+/// exactly `width` fields whose first is a non-empty token without spaces
+/// (an id) and whose separators are not followed by a space. That is what
+/// an unterminated quote leaves behind — the rows below it read as one
+/// field — and rare in prose (`see, here, it`), which this rule must let
+/// through.
+fn swallowed_lines(
+    record: &csv::ByteRecord,
+    width: usize,
+    delimiter: u8,
+    start: Option<u64>,
+) -> Vec<u64> {
+    let Some(start) = start.filter(|_| width > 1) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut breaks = 0u64;
+    for field in record.iter() {
+        let mut lines = field.split(|&b| b == b'\n');
+        lines.next();
+        for line in lines {
+            breaks += 1;
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            let first = line.split(|&b| b == delimiter).next().unwrap_or_default();
+            let looks_like_record = line.split(|&b| b == delimiter).count() == width
+                && !first.is_empty()
+                && !first.iter().any(u8::is_ascii_whitespace)
+                && !line
+                    .windows(2)
+                    .any(|w| w[0] == delimiter && w[1].is_ascii_whitespace());
+            if looks_like_record {
+                out.push(start + breaks);
+            }
+        }
+    }
+    out
+}
+
 /// Streams units from CSV with a header naming at least `doc_id`, `unit_id`
 /// and `text`.
 pub fn csv_units<R: std::io::Read>(
     reader: R,
     file: impl Into<String>,
 ) -> impl Iterator<Item = Result<(Location, Unit), Rejection>> {
-    let rows = CsvRows::new(reader, file);
+    csv_units_with(CsvRows::new(reader, file), &Columns::default(), None)
+}
+
+/// Units from CSV rows by the user's column names; every other non-empty
+/// column is kept in the unit's `fields`. `doc` names the document when
+/// the columns are renamed and the header has no document column.
+pub fn csv_units_with<R: std::io::Read>(
+    rows: CsvRows<R>,
+    cols: &Columns,
+    doc: Option<&str>,
+) -> impl Iterator<Item = Result<(Location, Unit), Rejection>> + use<R> {
+    // Headers are matched lowercased (see `CsvRows::new`).
+    let cols = Columns {
+        doc: cols.doc.to_ascii_lowercase(),
+        unit: cols.unit.to_ascii_lowercase(),
+        text: cols.text.to_ascii_lowercase(),
+    };
+    let doc = match rows.header() {
+        Ok(h) if !h.contains(&cols.doc) => doc.map(str::to_string),
+        _ => None,
+    };
+    let mut needed = vec![cols.unit.as_str(), cols.text.as_str()];
+    if doc.is_none() {
+        needed.insert(0, cols.doc.as_str());
+    }
     let missing: Option<Rejection> = match rows.header() {
-        Ok(h) => ["doc_id", "unit_id", "text"]
-            .iter()
-            .find(|c| !h.iter().any(|x| x == *c))
-            .map(|c| {
-                Rejection::new(
-                    Location::new(rows.file.clone(), Some(1)),
-                    format!("CSV header lacks the column `{c}`"),
-                )
-            }),
+        Ok(h) => needed.iter().find(|c| !h.iter().any(|x| x == *c)).map(|c| {
+            Rejection::new(
+                Location::new(rows.file.clone(), Some(1)),
+                format!("CSV header lacks the column `{c}`"),
+            )
+        }),
         Err(_) => None,
     };
     let (rows, missing) = match missing {
@@ -427,14 +552,23 @@ pub fn csv_units<R: std::io::Read>(
     };
     missing
         .into_iter()
-        .chain(rows.into_iter().flatten().map(|row| {
+        .chain(rows.into_iter().flatten().map(move |row| {
             let row = row?;
-            match unit_from_fields(|k| Ok(row.get(k).map(str::to_string))) {
-                Ok(u) => Ok((row.at, u)),
+            let get = |k: &str| Ok(row.get(k).map(str::to_string));
+            match unit_from_fields(get, &cols, doc.as_deref()) {
+                Ok(mut u) => {
+                    for (k, v) in &row.fields {
+                        if !v.is_empty() && !cols.is_unit_field(k) {
+                            add_field(&mut u.fields, k, Value::String(v.clone()));
+                        }
+                    }
+                    Ok((row.at, u))
+                }
                 Err(reason) => Err(Rejection::new(row.at, reason)),
             }
         }))
 }
 
 #[cfg(test)]
+#[path = "records_tests.rs"]
 mod tests;

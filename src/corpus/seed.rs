@@ -240,6 +240,7 @@ pub fn parse_seed(doc_id: &str, text: &str) -> Result<Document, SeedError> {
         author,
         posted_at,
         text,
+        fields: None,
     };
     doc.units.push(unit(
         "title".into(),
@@ -279,7 +280,7 @@ pub fn parse_seed(doc_id: &str, text: &str) -> Result<Document, SeedError> {
     if doc.units.len() == 1 {
         return Err(SeedError {
             line: None,
-            message: "document has a title but no paragraphs or comments".into(),
+            message: "document has a title but no paragraphs or comments (plain text? score it with --lines or --text)".into(),
         });
     }
     Ok(doc)

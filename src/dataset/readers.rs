@@ -2,8 +2,7 @@
 //! rejection naming file and line.
 
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::BufReader;
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
@@ -37,13 +36,31 @@ pub fn read_data(inputs: &[PathBuf], units: &[Unit], opts: &DataOptions) -> Data
     let by_key: HashMap<(&str, &str), &Unit> = units.iter().map(|u| (u.key(), u)).collect();
     let mut data = Dataset::default();
     for path in expand(inputs, &mut data) {
-        let is_csv = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-        if is_csv {
-            read_label_csv(&path, &by_key, opts, &mut data);
+        let mut reader = match crate::input::open(&path) {
+            Ok(r) => r,
+            Err(e) => {
+                data.read += 1;
+                data.rejected.push(Rejection::new(
+                    Location::of_path(&path, None),
+                    format!("cannot open: {e}"),
+                ));
+                continue;
+            }
+        };
+        // A name says its format; stdin says it by its first byte.
+        let is_csv = if crate::input::is_stdin(&path) {
+            reader
+                .fill_buf()
+                .is_ok_and(|head| head.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{'))
         } else {
-            read_json_lines(&path, &mut data);
+            crate::input::uncompressed_name(&path)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+        };
+        if is_csv {
+            read_label_csv(reader, &path, &by_key, opts, &mut data);
+        } else {
+            read_json_lines(reader, &path, &mut data);
         }
     }
     data
@@ -85,12 +102,14 @@ fn expand(inputs: &[PathBuf], data: &mut Dataset) -> Vec<PathBuf> {
 }
 
 fn read_label_csv(
+    reader: crate::input::Reader,
     path: &Path,
     units: &HashMap<(&str, &str), &Unit>,
     opts: &DataOptions,
     data: &mut Dataset,
 ) {
-    let (rows, bad) = labels::read_labels(&[path.to_path_buf()]);
+    let (mut rows, mut bad) = (Vec::new(), Vec::new());
+    labels::read_label_reader(reader, path, &mut rows, &mut bad);
     data.read += rows.len() + bad.len();
     data.rejected.extend(bad);
     let mut sentiment_seen: HashMap<(String, String), ()> = HashMap::new();
@@ -146,19 +165,8 @@ fn read_label_csv(
     }
 }
 
-fn read_json_lines(path: &Path, data: &mut Dataset) {
-    let file = match File::open(path) {
-        Ok(f) => f,
-        Err(e) => {
-            data.read += 1;
-            data.rejected.push(Rejection::new(
-                Location::of_path(path, None),
-                format!("cannot open: {e}"),
-            ));
-            return;
-        }
-    };
-    for row in JsonLines::new(BufReader::new(file), display_path(path)) {
+fn read_json_lines(reader: crate::input::Reader, path: &Path, data: &mut Dataset) {
+    for row in JsonLines::new(reader, display_path(path)) {
         data.read += 1;
         match row.and_then(|(at, map)| {
             example_from_json(&map).map_err(|reason| Rejection::new(at, reason))

@@ -299,6 +299,7 @@ mod tests {
             kind: crate::corpus::UnitKind::Paragraph,
             author: Option::None,
             posted_at: Option::None,
+            fields: Option::None,
             text: format!("Pakistan  and\nRussia {}", "x".repeat(100)),
         }];
         let r = compare(&a, &b, &units);

@@ -21,6 +21,7 @@ pub(crate) fn unit(doc: &str, id: &str, kind: UnitKind) -> Unit {
         kind,
         author: None,
         posted_at: None,
+        fields: None,
         text: "t".into(),
     }
 }

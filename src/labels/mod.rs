@@ -13,7 +13,6 @@ pub mod stats;
 pub mod store;
 
 use std::fmt;
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -154,17 +153,23 @@ pub fn read_labels(files: &[PathBuf]) -> (Vec<LabelRow>, Vec<Rejection>) {
 }
 
 fn read_label_file(path: &Path, rows: &mut Vec<LabelRow>, bad: &mut Vec<Rejection>) {
-    let file = match File::open(path) {
-        Ok(f) => f,
-        Err(e) => {
-            bad.push(Rejection::new(
-                Location::of_path(path, None),
-                format!("cannot open: {e}"),
-            ));
-            return;
-        }
-    };
-    let csv = CsvRows::new(std::io::BufReader::new(file), display_path(path));
+    match crate::input::open(path) {
+        Ok(r) => read_label_reader(r, path, rows, bad),
+        Err(e) => bad.push(Rejection::new(
+            Location::of_path(path, None),
+            format!("cannot open: {e}"),
+        )),
+    }
+}
+
+/// Label rows from an open label CSV (`path` names it: `-` for stdin).
+pub fn read_label_reader(
+    reader: impl std::io::Read,
+    path: &Path,
+    rows: &mut Vec<LabelRow>,
+    bad: &mut Vec<Rejection>,
+) {
+    let csv = CsvRows::new(reader, display_path(path));
     match csv.header() {
         Ok(h) => {
             if let Some(c) = COLUMNS.iter().find(|c| !h.iter().any(|x| x == *c)) {

@@ -46,9 +46,12 @@ impl LabelFile {
     /// Reads a label file. A file that cannot be a label file at all (cannot
     /// be read, no header, a required column missing) is one rejection.
     pub fn read(path: &Path) -> Result<LabelFile, Rejection> {
-        let bytes = std::fs::read(path).map_err(|e| {
+        let cannot = |e: std::io::Error| {
             Rejection::new(Location::of_path(path, None), format!("cannot open: {e}"))
-        })?;
+        };
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut crate::input::open(path).map_err(cannot)?, &mut bytes)
+            .map_err(cannot)?;
         Self::parse(path, &bytes)
     }
 

@@ -5,6 +5,7 @@
 //! estimated by a quantification method ([`quantify`], applied by
 //! [`estimate_shares`]) that can correct for the classifier's errors.
 
+pub mod group;
 mod html;
 pub mod quantify;
 mod render;

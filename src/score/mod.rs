@@ -16,7 +16,8 @@ use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 use crate::corpus::Unit;
-use crate::corpus::ingest::{Input, Reader, Stream, expand, open_with};
+use crate::corpus::columns::Columns;
+use crate::corpus::ingest::{Dedup, Input, ReadOptions, Stream, expand, open_with, text_units};
 use crate::dataset::Example;
 use crate::dataset::readers::example_from_json;
 use crate::error::Rejection;
@@ -40,7 +41,17 @@ pub enum Record {
 /// line's gold label (`label`, `polarity`) and probe `type` are neither
 /// read nor written by `score`, so a missing or invalid one never rejects
 /// the line (it would in `train` and `eval`, which use them).
-pub fn record_from_json(mut map: Map<String, Value>) -> Result<Record, String> {
+pub fn record_from_json(map: Map<String, Value>) -> Result<Record, String> {
+    record_from_json_with(map, &Columns::default(), None)
+}
+
+/// [`record_from_json`] with the user's unit column names (`doc`: the
+/// document of unit lines that name none).
+pub fn record_from_json_with(
+    mut map: Map<String, Value>,
+    cols: &Columns,
+    doc: Option<&str>,
+) -> Result<Record, String> {
     if map.contains_key("sentence") && map.contains_key("mention") {
         map.insert("polarity".into(), Value::from(0));
         return example_from_json(&map).map(Record::Target);
@@ -50,27 +61,44 @@ pub fn record_from_json(mut map: Map<String, Value>) -> Result<Record, String> {
         map.remove("type");
         return example_from_json(&map).map(Record::Target);
     }
-    crate::corpus::records::unit_from_json(&map).map(Record::Unit)
+    crate::corpus::records::unit_from_json_with(&map, cols, doc).map(Record::Unit)
 }
 
-fn json_records(reader: Reader, name: String) -> Stream<Record> {
-    Box::new(JsonRecords::new(reader, name))
-}
-
-/// All inputs as one stream of records. The stream owns what it reads
+/// All inputs as one stream of records: `texts` (`--text`) first, then
+/// the inputs read by `opts`. The second unit of a key already read is
+/// rejected ([`Dedup`]), as `ingest` does. The stream owns what it reads
 /// (it borrows nothing from `inputs`), so it can be read on another thread.
 pub fn records(
     inputs: &[Input],
+    texts: &[String],
+    opts: &ReadOptions,
 ) -> impl Iterator<Item = Result<Record, Rejection>> + Send + 'static + use<> {
-    expand(inputs)
+    let opts = opts.clone();
+    let texts = text_units(texts).map(|r| r.map(|(at, u)| (at, Record::Unit(u))));
+    let files = expand(inputs)
         .into_iter()
-        .flat_map(|i| -> Stream<Record> {
+        .flat_map(move |i| -> Stream<Record> {
             match i {
-                Ok(input) => open_with(&input, json_records, Record::Unit),
+                Ok(input) => open_with(
+                    &input,
+                    &opts,
+                    |reader, name, doc| {
+                        let cols = opts.columns.clone();
+                        Box::new(JsonRecords::new(reader, name).with_columns(&cols, doc))
+                    },
+                    Record::Unit,
+                ),
                 Err(r) => Box::new(std::iter::once(Err(r))),
             }
-        })
-        .map(|r| r.map(|(_, rec)| rec))
+        });
+    let mut seen = Dedup::default();
+    texts.chain(files).map(move |r| {
+        let (at, rec) = r?;
+        if let Record::Unit(u) = &rec {
+            seen.check(&at, u)?;
+        }
+        Ok(rec)
+    })
 }
 
 /// Scores one record.
@@ -380,6 +408,7 @@ mod tests {
             author: None,
             posted_at: None,
             text,
+            fields: None,
         }))
     }
 

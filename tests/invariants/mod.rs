@@ -732,3 +732,7 @@ pub fn config_from_bits(b: u8) -> TokenizerConfig {
         keep_punct: b & 8 != 0,
     }
 }
+
+// After the macros above: a module sees only the macros defined before it.
+pub mod columns;
+pub use columns::unit_columns;

@@ -25,6 +25,27 @@ pub(crate) fn column(name: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// Whether `CsvRows` rejects a record of the right width as an
+/// unterminated quote: a line inside a field that looks like a record of
+/// its own (`width` fields, the first an id without spaces, no space
+/// after a separator).
+pub(crate) fn looks_swallowed(r: &[String], width: usize) -> bool {
+    width > 1
+        && r.iter().any(|f| {
+            f.split('\n').skip(1).any(|line| {
+                let line = line.strip_suffix('\r').unwrap_or(line);
+                let first = line.split(',').next().unwrap_or_default();
+                line.split(',').count() == width
+                    && !first.is_empty()
+                    && !first.bytes().any(|b| b.is_ascii_whitespace())
+                    && !line
+                        .as_bytes()
+                        .windows(2)
+                        .any(|w| w[0] == b',' && w[1].is_ascii_whitespace())
+            })
+        })
+}
+
 pub(crate) fn is_blank_record(r: &[String]) -> bool {
     r.iter().all(|f| f.bytes().all(|b| b.is_ascii_whitespace()))
 }
@@ -208,7 +229,7 @@ proptest! {
         let records: Vec<&Vec<String>> = doc.records.iter().filter(|r| !is_blank_record(r)).collect();
         prop_assert_eq!(items.len(), records.len(), "{:?}", text);
         for (item, r) in items.iter().zip(records) {
-            if r.len() == doc.header.len() {
+            if r.len() == doc.header.len() && !looks_swallowed(r, doc.header.len()) {
                 let row = item.as_ref().map_err(|e| TestCaseError::fail(format!("{e}\n{text:?}")))?;
                 let values: Vec<&String> = row.fields.iter().map(|(_, v)| v).collect();
                 prop_assert_eq!(values, r.iter().collect::<Vec<_>>());
@@ -233,7 +254,7 @@ proptest! {
         let records: Vec<&Vec<String>> = doc.records.iter().filter(|r| !is_blank_record(r)).collect();
         prop_assert_eq!(items.len(), records.len());
         for (item, r) in items.iter().zip(records) {
-            let accepted = r.len() == doc.header.len() && {
+            let accepted = r.len() == doc.header.len() && !looks_swallowed(r, doc.header.len()) && {
                 let filled = |k: &str| doc.get(r, k).is_some_and(|v| !v.trim().is_empty());
                 let kind_ok = doc.get(r, "kind").is_none_or(|k| k.trim().is_empty() || UnitKind::parse(k).is_some());
                 filled("doc_id") && filled("unit_id") && filled("text") && kind_ok

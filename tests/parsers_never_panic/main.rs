@@ -12,6 +12,7 @@ mod invariants;
 mod model_files;
 mod pages;
 mod tokenizer;
+mod unit_columns;
 mod unit_jsonl;
 
 use std::collections::BTreeMap;

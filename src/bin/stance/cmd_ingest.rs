@@ -2,7 +2,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use stance::corpus::{Ingest, Input};
+use stance::corpus::Ingest;
+use stance::corpus::ingest::text_units;
 
 use crate::io;
 
@@ -18,19 +19,19 @@ use crate::io;
 /// Example: stance ingest seeds/ -o units.jsonl
 #[derive(Parser)]
 pub struct Args {
-    /// Directories, files, or - for stdin.
-    #[arg(required = true)]
-    inputs: Vec<String>,
+    #[command(flatten)]
+    input: crate::input_args::InputArgs,
     /// Output file (default: stdout).
     #[arg(short, long)]
     output: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> stance::Result<ExitCode> {
-    io::refuse_overwrite(&args.inputs, &args.output)?;
-    let inputs: Vec<Input> = args.inputs.iter().map(|s| Input::parse(s)).collect();
+    io::refuse_overwrite(&args.input.inputs, &args.output)?;
+    let inputs = args.input.inputs()?;
     let mut out = io::output(args.output.as_deref())?;
-    let mut ingest = Ingest::new(&inputs).reject_duplicates();
+    let mut ingest = Ingest::with_options(&inputs, args.input.options()?)
+        .starting_with(text_units(&args.input.text));
     for item in ingest.by_ref() {
         match item {
             Ok(unit) => {

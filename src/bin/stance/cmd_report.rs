@@ -1,5 +1,5 @@
 use std::collections::BTreeMap;
-use std::io::{BufReader, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -7,11 +7,13 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, ValueEnum};
 use stance::Error;
 use stance::actors::ActorSet;
+use stance::corpus::ingest::text_units;
 use stance::corpus::records::JsonLines;
-use stance::corpus::{Unit, UnitKind};
+use stance::corpus::{Ingest, Unit, UnitKind};
 use stance::error::Location;
 use stance::labels::{LabelRow, label_files, read_labels};
 use stance::model::{ModelData, StanceModel, file};
+use stance::report::group::{GroupBy, MISSING, group_scores};
 use stance::report::quantify::{DEFAULT_METHOD, LabelledPair, Method, Rates};
 use stance::report::{
     ArticleReport, ShareOptions, build, estimate_shares, measured_error, model_pairs, render_csv,
@@ -19,7 +21,6 @@ use stance::report::{
 };
 use stance::score::{Record, ScoreRecord, score_stream};
 
-use crate::cmd_labels::load_corpus;
 use crate::io;
 use crate::project_ctx;
 
@@ -67,6 +68,12 @@ pub struct ReportArgs {
     /// [default: models/default.model, when present].
     #[arg(long)]
     model: Option<PathBuf>,
+    /// Group the distributions by a field of the scores instead of by
+    /// article: any column kept in `fields` (outlet, author, …), or day,
+    /// week (ISO) or month of posted_at. Units without a value form the
+    /// group "(none)".
+    #[arg(long, value_name = "FIELD")]
+    by: Option<String>,
     #[command(flatten)]
     shares: ShareArgs,
     #[command(flatten)]
@@ -111,9 +118,8 @@ pub struct OutArgs {
 /// Example: stance run seeds/
 #[derive(Parser)]
 pub struct RunArgs {
-    /// Article pages, unit files, directories, or - for stdin.
-    #[arg(required = true)]
-    inputs: Vec<String>,
+    #[command(flatten)]
+    input: crate::input_args::InputArgs,
     #[arg(long, default_value = "models/default.model")]
     model: PathBuf,
     /// Also show hand labels side by side (label CSVs or folders).
@@ -129,8 +135,8 @@ fn read_scores(paths: &[PathBuf]) -> stance::Result<Vec<ScoreRecord>> {
     let mut out = Vec::new();
     let mut rejected = 0;
     for p in paths {
-        let f = std::fs::File::open(p).map_err(|e| Error::io(p, e))?;
-        for row in JsonLines::new(BufReader::new(f), p.display().to_string()) {
+        let f = stance::input::open(p).map_err(|e| Error::io(p, e))?;
+        for row in JsonLines::new(f, p.display().to_string()) {
             let r = row.and_then(|(at, map)| {
                 serde_json::from_value::<ScoreRecord>(serde_json::Value::Object(map))
                     .map_err(|e| stance::Rejection::new(at, format!("not a score record: {e}")))
@@ -229,7 +235,16 @@ pub fn report(args: ReportArgs) -> stance::Result<ExitCode> {
         .chain(args.actors.clone())
         .chain(args.model.clone());
     io::refuse_overwrite(read, &args.out.output)?;
-    let scores = read_scores(&args.scores)?;
+    let mut scores = read_scores(&args.scores)?;
+    if let Some(by) = &args.by {
+        if !args.labels.is_empty() {
+            return Err(Error::Param(
+                "--by groups scores; labels have no fields to group by".into(),
+            ));
+        }
+        let missing = group_scores(&mut scores, &GroupBy::parse(by));
+        eprintln!("report: grouped by {by}; {missing} unit(s) without a value in \"{MISSING}\"");
+    }
     let labels = load_labels(&args.labels)?;
     let actors: Vec<String> = match scores.iter().find(|r| r.doc_id.is_some()) {
         Some(r) => r.actors.iter().map(|a| a.actor.clone()).collect(),
@@ -270,7 +285,7 @@ pub fn report(args: ReportArgs) -> stance::Result<ExitCode> {
 
 pub fn run(args: RunArgs) -> stance::Result<ExitCode> {
     crate::store_ctx::recover_parent(&args.model)?;
-    let read = args.inputs.iter().map(PathBuf::from);
+    let read = args.input.inputs.iter().map(PathBuf::from);
     let read = read.chain([args.model.clone()]).chain(args.labels.clone());
     io::refuse_overwrite(read, &args.out.output)?;
     let data = file::load(&args.model)?;
@@ -278,10 +293,16 @@ pub fn run(args: RunArgs) -> stance::Result<ExitCode> {
         Error::Param(m) => Error::invalid(Location::of_path(&args.model, None), m),
         other => other,
     })?;
-    let inputs: Vec<String> = args.inputs.clone();
-    let units = load_corpus(&inputs);
+    let inputs = args.input.inputs()?;
+    let mut ingest = Ingest::with_options(&inputs, args.input.options()?)
+        .starting_with(text_units(&args.input.text));
+    let units: Vec<Unit> = ingest
+        .by_ref()
+        .filter_map(|r| r.map_err(|e| eprintln!("rejected: {e}")).ok())
+        .collect();
+    let read = ingest.summary();
     if units.is_empty() {
-        eprintln!("error: no units read from {}", inputs.join(", "));
+        eprintln!("error: no units read ({read})");
         return Ok(ExitCode::from(1));
     }
     let mut scores = Vec::with_capacity(units.len());
@@ -295,7 +316,13 @@ pub fn run(args: RunArgs) -> stance::Result<ExitCode> {
         |_| Ok(()),
         |_| {},
     )?;
-    eprintln!("run: {summary} with {}", args.model.display());
+    eprintln!(
+        "run: read {}, scored {}, rejected {} with {}",
+        read.read,
+        summary.scored,
+        read.rejected,
+        args.model.display()
+    );
     eprintln!("run: {}", data.quality());
     let labels = load_labels(&args.labels)?;
     let actors: Vec<String> = model.actors().codes().map(str::to_string).collect();

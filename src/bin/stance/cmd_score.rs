@@ -5,10 +5,10 @@ use std::process::ExitCode;
 use clap::{Parser, ValueEnum};
 use stance::Error;
 use stance::actors::ActorSet;
-use stance::corpus::Input;
 use stance::model::StanceModel;
 use stance::score::{CsvLayout, records, score_to_writer, write_csv_header};
 
+use crate::input_args::InputArgs;
 use crate::io;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -28,12 +28,20 @@ pub enum OutFormat {
 /// Malformed rows are reported (stderr or --rejects) and counted:
 /// read N = scored S + rejected R.
 ///
+/// Also plain text (--text, --lines) and files with other column names
+/// (--id-col, --doc-col, --text-col; TSV by extension or --delimiter);
+/// every other column is kept in the scores' `fields`. A unit whose
+/// (doc_id, unit_id) was already read is rejected.
+///
 /// Example: stance score --model models/default.model units.jsonl -o scores.jsonl
+///
+/// Example: stance score --text "I love India."
+///
+/// Example: stance score --id-col id --text-col comment comments.csv.gz
 #[derive(Parser)]
 pub struct Args {
-    /// Files, directories, or - for stdin.
-    #[arg(required = true)]
-    inputs: Vec<String>,
+    #[command(flatten)]
+    input: InputArgs,
     #[arg(long, default_value = "models/default.model")]
     model: PathBuf,
     /// Check that this actors file is the one the model was trained with.
@@ -55,7 +63,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> stance::Result<ExitCode> {
     crate::store_ctx::recover_parent(&args.model)?;
-    let read = args.inputs.iter().map(PathBuf::from);
+    let read = args.input.inputs.iter().map(PathBuf::from);
     io::refuse_overwrite(
         read.chain([args.model.clone()]).chain(args.actors.clone()),
         args.output.iter().chain(&args.rejects),
@@ -71,7 +79,8 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
             args.model.display()
         )));
     }
-    let inputs: Vec<Input> = args.inputs.iter().map(|s| Input::parse(s)).collect();
+    let inputs = args.input.inputs()?;
+    let opts = args.input.options()?;
     let out_path = args.output.as_deref();
     let mut out = io::output(out_path)?;
     let layout = (args.format == OutFormat::Csv).then(|| CsvLayout {
@@ -88,7 +97,7 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
     let strict = args.strict;
     let summary = score_to_writer(
         &model,
-        records(&inputs),
+        records(&inputs, &args.input.text, &opts),
         layout.as_ref(),
         |bytes| out.write_all(bytes).map_err(|e| io::write_err(out_path, e)),
         |r| {

@@ -115,7 +115,14 @@ impl DataArgs {
         let needs_units = inputs
             .iter()
             .chain(self.sources.iter().map(|(_, p)| p))
-            .any(|p| p.is_dir() || p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")));
+            .any(|p| {
+                // Stdin may be a label CSV: its format is known only once read.
+                p.is_dir()
+                    || stance::input::is_stdin(p)
+                    || stance::input::uncompressed_name(p)
+                        .extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+            });
         let units = if needs_units {
             project_ctx::units(&self.corpus, self.units.as_deref())?
         } else {

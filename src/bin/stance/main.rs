@@ -31,6 +31,7 @@ mod cmd_score;
 mod cmd_suggest;
 mod cmd_train;
 mod data_args;
+mod input_args;
 mod io;
 mod project_ctx;
 mod store_ctx;

@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use crate::corpus::{Unit, UnitKind};
 use crate::dataset::Example;
@@ -56,6 +57,61 @@ pub struct ScoreRecord {
     /// The start of the text, so reports can quote units without the corpus.
     #[serde(default)]
     pub excerpt: String,
+    /// The unit's author, time and every other column of its input row
+    /// (outlet, likes, …), by name; absent when it has none. `report --by`
+    /// groups by them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Map<String, Value>>,
+}
+
+/// A unit's `fields` as scores carry them: `author` and `posted_at` with
+/// its extra fields, by name (sorted, as a `Map` serialises).
+fn unit_fields(u: &Unit) -> Option<Map<String, Value>> {
+    if u.author.is_none() && u.posted_at.is_none() && u.fields.is_none() {
+        return None;
+    }
+    let mut m = u.fields.clone().unwrap_or_default();
+    for (k, v) in [("author", &u.author), ("posted_at", &u.posted_at)] {
+        if let Some(v) = v {
+            m.insert(k.into(), Value::String(v.clone()));
+        }
+    }
+    Some(m)
+}
+
+/// Writes `unit_fields(u)` as JSON, byte for byte, without building it:
+/// the extras are already sorted, and `author` and `posted_at` are merged
+/// in at their places.
+fn write_unit_fields(out: &mut Vec<u8>, u: &Unit) {
+    let own = [("author", &u.author), ("posted_at", &u.posted_at)];
+    let mut own = own
+        .iter()
+        .filter_map(|(k, v)| Some((*k, v.as_deref()?)))
+        .peekable();
+    let mut extra = u.fields.iter().flatten().peekable();
+    let mut sep: &[u8] = b"{";
+    loop {
+        let take_own = match (own.peek(), extra.peek()) {
+            (Some((k, _)), Some((e, _))) => *k < e.as_str(),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        out.extend_from_slice(sep);
+        sep = b",";
+        if take_own {
+            let (k, v) = own.next().expect("peeked");
+            serde_json::to_writer(&mut *out, k).expect("writing to memory");
+            out.push(b':');
+            serde_json::to_writer(&mut *out, v).expect("writing to memory");
+        } else {
+            let (k, v) = extra.next().expect("peeked");
+            serde_json::to_writer(&mut *out, k).expect("writing to memory");
+            out.push(b':');
+            serde_json::to_writer(&mut *out, v).expect("writing to memory");
+        }
+    }
+    out.push(b'}');
 }
 
 fn round(p: f32) -> f32 {
@@ -125,6 +181,8 @@ pub(crate) struct RecordRef<'a> {
     /// `(actor, stance, probabilities, mentioned)`.
     pub actors: &'a [(&'a str, Stance, StanceProbs, bool)],
     pub excerpt: &'a str,
+    /// The unit whose fields to write, if it has any.
+    pub fields: Option<&'a Unit>,
 }
 
 /// Buffers for writing records, one per thread.
@@ -159,6 +217,8 @@ pub(crate) fn write_unit_json<'m>(
             sentiment: score.sentiment.map(sentiment_of),
             actors: &w.actors,
             excerpt: &w.excerpt,
+            fields: (u.author.is_some() || u.posted_at.is_some() || u.fields.is_some())
+                .then_some(u),
         },
     );
 }
@@ -184,6 +244,7 @@ pub(crate) fn write_target_json(
             sentiment: None,
             actors: &[(&e.target, stance, probs, mentioned)],
             excerpt: &w.excerpt,
+            fields: None,
         },
     );
 }
@@ -254,6 +315,10 @@ pub(crate) fn write_json(out: &mut Vec<u8>, r: &RecordRef<'_>) {
     out.push(b']');
     field(out, "excerpt");
     str(out, r.excerpt);
+    if let Some(u) = r.fields {
+        field(out, "fields");
+        write_unit_fields(out, u);
+    }
     out.extend_from_slice(b"}\n");
 }
 
@@ -287,6 +352,7 @@ impl ScoreRecord {
             sentiment_probs,
             actors,
             excerpt: excerpt(&u.text, 100),
+            fields: unit_fields(u),
         }
     }
 
@@ -306,6 +372,7 @@ impl ScoreRecord {
                 mentioned,
             }],
             excerpt: excerpt(&e.text, 100),
+            fields: None,
         }
     }
 }

@@ -94,6 +94,7 @@ fn json_lines_are_serde_json_lines() {
                 })
                 .collect(),
             excerpt: rng.text(),
+            fields: None,
         };
         let actors: Vec<_> = r
             .actors
@@ -111,6 +112,7 @@ fn json_lines_are_serde_json_lines() {
                 sentiment: r.sentiment.zip(r.sentiment_probs),
                 actors: &actors,
                 excerpt: &r.excerpt,
+                fields: None,
             },
         );
         let mut theirs = Vec::new();

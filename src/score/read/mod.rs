@@ -19,8 +19,10 @@ use std::io::BufRead;
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
 
-use super::{Record, record_from_json};
+use super::{Record, record_from_json, record_from_json_with};
+use crate::corpus::columns::{Columns, add_field};
 use crate::corpus::records::{TextLines, json_object};
 use crate::corpus::{Unit, UnitKind};
 use crate::dataset::Example;
@@ -32,13 +34,26 @@ use crate::labels::Stance;
 /// the line — line for line what `JsonLines` + `record_from_json` give.
 pub struct JsonRecords<R> {
     lines: TextLines<R>,
+    /// Renamed columns and the document of lines without one; `None` for
+    /// the standard names, the only case the fast way reads.
+    mapped: Option<(Columns, Option<String>)>,
 }
 
 impl<R: BufRead> JsonRecords<R> {
     pub fn new(reader: R, file: impl Into<String>) -> Self {
         JsonRecords {
             lines: TextLines::new(reader, file),
+            mapped: None,
         }
+    }
+
+    /// Lines with the user's key names (`doc`: the document of lines that
+    /// name none). Renamed keys are rare enough to go the old way.
+    pub fn with_columns(mut self, cols: &Columns, doc: Option<String>) -> Self {
+        if !cols.is_default() {
+            self.mapped = Some((cols.clone(), doc));
+        }
+        self
     }
 }
 
@@ -46,7 +61,16 @@ impl<R: BufRead> Iterator for JsonRecords<R> {
     type Item = Result<(Location, Record), Rejection>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        let mapped = &self.mapped;
         self.lines.next_with(|at, text| {
+            if let Some((cols, doc)) = mapped {
+                return match json_object(text)
+                    .and_then(|m| record_from_json_with(m, cols, doc.as_deref()))
+                {
+                    Ok(r) => Ok((at, r)),
+                    Err(reason) => Err(Rejection::new(at, reason)),
+                };
+            }
             if let Some(rec) = fast_record(text) {
                 return Ok((at, rec));
             }
@@ -124,10 +148,16 @@ impl Field<'_> {
     }
 }
 
-/// The fields records are made of; every other key (a gold `label` or
-/// `polarity` too: scoring ignores them) is parsed and dropped.
+/// The fields records are made of. A gold `label` or `polarity` is read
+/// only to tell a unit's extra columns from a target line's keys: scoring
+/// ignores it (and so does not check it); every other key is kept as a
+/// unit's extra field (parsed into a value only when there is one).
 #[derive(Debug, Default)]
 struct Line<'a> {
+    extra: Option<Map<String, Value>>,
+    /// A `fields` object (what `score` and `ingest` write), merged under
+    /// the other extras at the end, as `json_fields` does.
+    nested: Option<Value>,
     doc_id: Field<'a>,
     unit_id: Field<'a>,
     text: Field<'a>,
@@ -140,6 +170,8 @@ struct Line<'a> {
     mention: Field<'a>,
     from: Field<'a>,
     to: Field<'a>,
+    label: Field<'a>,
+    polarity: Field<'a>,
 }
 
 impl Line<'_> {
@@ -155,6 +187,17 @@ impl Line<'_> {
     }
 
     fn unit(self) -> Option<Unit> {
+        // Keys of other record kinds are a unit's extras: the old way
+        // keeps them.
+        let foreign = [&self.label, &self.id, &self.from, &self.to, &self.polarity];
+        if foreign.iter().any(|f| f.present()) || self.mention.present() || self.sentence.present()
+        {
+            return None;
+        }
+        let mut fields = self.extra;
+        if let Some(nested) = self.nested {
+            add_field(&mut fields, "fields", nested);
+        }
         let kind = match self.kind.optional().ok()? {
             None => UnitKind::Comment,
             Some(k) => UnitKind::parse(&k)?,
@@ -166,6 +209,7 @@ impl Line<'_> {
             author: self.author.optional().ok()?,
             posted_at: self.posted_at.optional().ok()?,
             text: self.text.required_text()?,
+            fields,
         })
     }
 
@@ -223,8 +267,15 @@ impl<'de> Visitor<'de> for LineVisitor {
                 "mention" => &mut line.mention,
                 "from" => &mut line.from,
                 "to" => &mut line.to,
-                _ => {
-                    map.next_value::<Skip>()?;
+                "label" => &mut line.label,
+                "polarity" => &mut line.polarity,
+                "fields" => {
+                    line.nested = Some(map.next_value()?);
+                    continue;
+                }
+                other => {
+                    let value: Value = map.next_value()?;
+                    add_field(&mut line.extra, other, value);
                     continue;
                 }
             };
