@@ -17,7 +17,7 @@ use crate::actors::ActorSet;
 use crate::corpus::UnitKind;
 use crate::dataset::{Dataset, fnv1a};
 use crate::error::Result;
-use crate::eval::{PairedScores, paired_bootstrap};
+use crate::eval::{PairedScores, paired_bootstrap_units};
 use crate::labels::splits::SplitRule;
 use crate::labels::{self, Sentiment, Stance};
 use crate::progress::Progress;
@@ -125,20 +125,22 @@ pub struct Comparison {
 }
 
 fn paired(gold: &Predictions, a: &Predictions, b: &Predictions, cfg: &RetrainConfig) -> Paired {
-    let stance = paired_bootstrap(
+    let stance = paired_bootstrap_units(
         &gold.stance_gold,
         &a.stance_pred,
         &b.stance_pred,
+        &gold.stance_units,
         &Stance::NAMES,
         POLAR,
         cfg.bootstrap,
         cfg.seed,
     );
     let sentiment = (!gold.sentiment_gold.is_empty()).then(|| {
-        paired_bootstrap(
+        paired_bootstrap_units(
             &gold.sentiment_gold,
             &a.sentiment_pred,
             &b.sentiment_pred,
+            &gold.sentiment_units,
             &Sentiment::NAMES,
             None,
             cfg.bootstrap,

@@ -155,8 +155,7 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
             .expect("clap requires --model without --cv");
         crate::store_ctx::recover_parent(path)?;
         let model = StanceModel::load(path)?;
-        let (actors, _) = args.data.actors()?;
-        model.require_actors(&actors, &args.data.actors_path())?;
+        let model = crate::model_ctx::with_actors_in_use(model, args.data.actors.as_ref())?;
         let data = args.data.load(Split::Eval, false)?;
         predict(&model, &data)
     };

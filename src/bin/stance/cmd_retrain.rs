@@ -84,8 +84,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let default_path = args.models.join(DEFAULT_FILE);
     let default = if default_path.exists() {
         let m = StanceModel::load(&default_path)?;
-        m.require_actors(&actors, &actors_path)?;
         adopt_untracked_default(&mut registry, &mut tx, m.data())?;
+        // A changed actors file is no reason to refuse: the default scores
+        // the actors it was not trained on zero-shot, and the comparison
+        // keeps to the actors both models know.
+        let m = m.with_actors(actors.clone());
+        crate::model_ctx::note_zero_shot(&m, &actors_path);
         Some(m)
     } else {
         None

@@ -32,6 +32,7 @@ mod cmd_suggest;
 mod cmd_train;
 mod data_args;
 mod io;
+mod model_ctx;
 mod project_ctx;
 mod store_ctx;
 mod train_args;
