@@ -307,9 +307,9 @@ mod tests {
     fn a_new_actor_is_demanded_only_where_started_or_required() {
         use {Sentiment::*, Stance::*};
         let three = ActorSet::from_toml(
-            "[[actor]]\ncode = \"A\"\nname = \"a\"\n\
-             [[actor]]\ncode = \"B\"\nname = \"b\"\n\
-             [[actor]]\ncode = \"C\"\nname = \"c\"\n",
+            "[[actor]]\ncode = \"A\"\nname = \"a\"\nnames = [\"a\"]\n\
+             [[actor]]\ncode = \"B\"\nname = \"b\"\nnames = [\"b\"]\n\
+             [[actor]]\ncode = \"C\"\nname = \"c\"\nnames = [\"c\"]\n",
         )
         .unwrap();
         let units = [
