@@ -149,9 +149,12 @@ fn two_parallel_retrains_keep_both_entries() {
     for round in 0..2 {
         let dir = retrain_workspace();
         let w = dir.path();
-        let children: Vec<Child> = ["first", "second"]
+        // Different settings each: a retrain that finds the other's
+        // candidate promoted with the same labels and settings would
+        // rightly do nothing ("no new labels").
+        let children: Vec<Child> = [("first", "0.3"), ("second", "0.2")]
             .iter()
-            .map(|name| spawn_in(w, &["retrain", "--name", name]))
+            .map(|(name, c)| spawn_in(w, &["retrain", "--name", name, "--c", c]))
             .collect();
         let outs: Vec<Output> = children
             .into_iter()

@@ -72,7 +72,7 @@ fn csv_output_and_stdin() {
 }
 
 #[test]
-fn model_with_other_actors_is_refused_before_scoring() {
+fn model_with_other_actors_scores_them_zero_shot() {
     let dir = tempfile::tempdir().unwrap();
     let other = dir.path().join("actors.toml");
     fs::write(
@@ -80,10 +80,18 @@ fn model_with_other_actors_is_refused_before_scoring() {
         "[[actor]]\ncode = \"X\"\nname = \"x\"\nnames = [\"Xland\"]\n",
     )
     .unwrap();
-    let o = stance(&["score", "seeds/", "--actors", other.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stdout(&o).is_empty());
-    assert!(stderr(&o).contains("differs from the one the model was trained with"));
+    let o = stance_stdin(
+        &["score", "-", "--actors", other.to_str().unwrap()],
+        b"doc_id,unit_id,text\nd,1,Xland is a wonderful friend\n",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let recs = json_lines(&stdout(&o));
+    let actors = recs[0]["actors"].as_array().unwrap();
+    assert_eq!(actors.len(), 1, "only the actors of the file in use");
+    assert_eq!(actors[0]["actor"], "X");
+    assert_eq!(actors[0]["mentioned"], true);
+    assert_eq!(actors[0]["zero_shot"], true);
+    assert!(stderr(&o).contains("zero-shot actors"));
 }
 
 #[test]

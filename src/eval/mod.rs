@@ -18,7 +18,8 @@
 //! Probabilities are judged separately from labels (ECE, Brier, NLL and a
 //! reliability table, see [`calibration_scores`]).
 //!
-//! Uncertainty comes from a percentile bootstrap over examples, and model
+//! Uncertainty comes from a percentile bootstrap over units (all rows of a
+//! text drawn together, see [`bootstrap_units`]), and model
 //! selection uses stratified K-fold that keeps the rows of one text
 //! together. Both are driven by the in-house [`SplitMix64`] with an explicit
 //! seed, so a seed recorded in a report reproduces it exactly.
@@ -37,9 +38,9 @@ pub use calibration::{
     calibration_scores,
 };
 pub use metrics::{ClassScores, Confusion, Intervals, Scores, score, score_by_group};
-pub use paired::{Difference, PairedScores, paired_bootstrap};
+pub use paired::{Difference, PairedScores, paired_bootstrap, paired_bootstrap_units};
 pub use render::{render, render_calibration, render_groups};
 /// Percentile interval (2.5th, 97.5th) of bootstrap samples, for other
 /// modules' bootstraps.
 pub(crate) use resample::interval;
-pub use resample::{SplitMix64, bootstrap, stratified_group_folds};
+pub use resample::{SplitMix64, bootstrap, bootstrap_units, stratified_group_folds};

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::metrics::{Headline, check_inputs, count_into, headline};
-use super::resample::{SplitMix64, interval};
+use super::resample::{SplitMix64, clusters, draw_units, interval};
 
 /// One metric for A and B, B − A, and the 95% interval of B − A.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,11 +36,8 @@ pub struct PairedScores {
     pub f_avg: Option<Difference>,
 }
 
-/// Compares `pred_a` and `pred_b` against the same `gold`.
-///
-/// Deterministic for a seed whatever the thread count: every round draws
-/// from its own generator seeded in round order, as in
-/// [`bootstrap`](super::bootstrap).
+/// Compares `pred_a` and `pred_b` against the same `gold`, every example
+/// its own unit (see [`paired_bootstrap_units`]).
 ///
 /// # Panics
 /// As [`score`](super::score), for either prediction set.
@@ -48,6 +45,30 @@ pub fn paired_bootstrap(
     gold: &[usize],
     pred_a: &[usize],
     pred_b: &[usize],
+    labels: &[&str],
+    polar: Option<(usize, usize)>,
+    rounds: usize,
+    seed: u64,
+) -> PairedScores {
+    paired_bootstrap_units(gold, pred_a, pred_b, &[], labels, polar, rounds, seed)
+}
+
+/// Compares `pred_a` and `pred_b` against the same `gold`, resampling
+/// whole units (`units[i]` is example i's; empty = each example alone), so
+/// the actor rows of one text move together as they do in reality.
+///
+/// Deterministic for a seed whatever the thread count: every round draws
+/// from its own generator seeded in round order, as in
+/// [`bootstrap`](super::bootstrap).
+///
+/// # Panics
+/// As [`score`](super::score), for either prediction set.
+#[allow(clippy::too_many_arguments)]
+pub fn paired_bootstrap_units(
+    gold: &[usize],
+    pred_a: &[usize],
+    pred_b: &[usize],
+    units: &[u64],
     labels: &[&str],
     polar: Option<(usize, usize)>,
     rounds: usize,
@@ -64,6 +85,7 @@ pub fn paired_bootstrap(
     };
     let (a, b) = (point(pred_a), point(pred_b));
     let rounds = if n == 0 { 0 } else { rounds };
+    let clusters = clusters(n, units);
     let mut master = SplitMix64::new(seed);
     let round_seeds: Vec<u64> = (0..rounds).map(|_| master.next_u64()).collect();
     let samples: Vec<(Headline, Headline)> = round_seeds
@@ -78,8 +100,7 @@ pub fn paired_bootstrap(
             },
             |(ma, mb, draw), round_seed| {
                 let mut rng = SplitMix64::new(round_seed);
-                draw.clear();
-                draw.extend((0..n).map(|_| rng.below(n)));
+                draw_units(&mut rng, &clusters, draw);
                 count_into(ma, draw.iter().map(|&i| (gold[i], pred_a[i])));
                 count_into(mb, draw.iter().map(|&i| (gold[i], pred_b[i])));
                 (headline(ma, polar), headline(mb, polar))

@@ -74,23 +74,76 @@ pub(crate) fn interval(mut values: Vec<f64>) -> [f64; 2] {
     [percentile(&values, 0.025), percentile(&values, 0.975)]
 }
 
-/// Percentile bootstrap over examples: resample n examples with
-/// replacement `rounds` times and take the 2.5th and 97.5th percentiles of
-/// accuracy, macro-F1 and f_avg.
-///
-/// Each round draws from its own generator, seeded from a master generator
-/// in round order, so rounds run in parallel under rayon yet the result is
-/// identical for any thread count.
-///
-/// `rounds == 0` (or `n == 0`, where there is nothing to resample) is not an
-/// error: it returns intervals collapsed onto the point estimate with
-/// `rounds: 0`, which [`render`](super::render) shows as "no interval".
+/// Percentile bootstrap over examples, each its own unit: see
+/// [`bootstrap_units`]. Right only when examples are independent (one
+/// row per text); rows that share a text must be resampled together.
 ///
 /// # Panics
 /// As [`score`](super::score).
 pub fn bootstrap(
     gold: &[usize],
     pred: &[usize],
+    labels: &[&str],
+    polar: Option<(usize, usize)>,
+    rounds: usize,
+    seed: u64,
+) -> Intervals {
+    bootstrap_units(gold, pred, &[], labels, polar, rounds, seed)
+}
+
+/// Indices of the examples of each unit, units in order of first
+/// appearance. `units` empty means every example is its own unit.
+pub(crate) fn clusters(n: usize, units: &[u64]) -> Vec<Vec<usize>> {
+    if units.is_empty() {
+        return (0..n).map(|i| vec![i]).collect();
+    }
+    assert_eq!(units.len(), n, "one unit id per example");
+    let mut index: HashMap<u64, usize> = HashMap::new();
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    for (i, u) in units.iter().enumerate() {
+        let c = *index.entry(*u).or_insert_with(|| {
+            out.push(Vec::new());
+            out.len() - 1
+        });
+        out[c].push(i);
+    }
+    out
+}
+
+/// One bootstrap draw: as many units as there are, with replacement, each
+/// bringing all of its examples.
+pub(crate) fn draw_units(rng: &mut SplitMix64, clusters: &[Vec<usize>], out: &mut Vec<usize>) {
+    out.clear();
+    for _ in 0..clusters.len() {
+        out.extend_from_slice(&clusters[rng.below(clusters.len())]);
+    }
+}
+
+/// Percentile bootstrap over units (a cluster bootstrap): resample the
+/// units (`units[i]` is example i's unit, e.g. its text's group) with
+/// replacement `rounds` times, each drawn unit bringing all of its rows,
+/// and take the 2.5th and 97.5th percentiles of accuracy, macro-F1 and
+/// f_avg. The six actor rows of one comment share its words and mostly its
+/// label ("none" for the actors it does not mention); drawing them one by
+/// one counts one comment as six independent observations and gives
+/// intervals that are too narrow.
+///
+/// Each round draws from its own generator, seeded from a master generator
+/// in round order, so rounds run in parallel under rayon yet the result is
+/// identical for any thread count. With every example its own unit the
+/// draws are those of a plain bootstrap over examples.
+///
+/// `rounds == 0` (or `n == 0`, where there is nothing to resample) is not an
+/// error: it returns intervals collapsed onto the point estimate with
+/// `rounds: 0`, which [`render`](super::render) shows as "no interval".
+///
+/// # Panics
+/// As [`score`](super::score), or when `units` is neither empty nor one
+/// per example.
+pub fn bootstrap_units(
+    gold: &[usize],
+    pred: &[usize],
+    units: &[u64],
     labels: &[&str],
     polar: Option<(usize, usize)>,
     rounds: usize,
@@ -111,19 +164,17 @@ pub fn bootstrap(
             f_avg: point.f_avg.map(|f| [f; 2]),
         };
     }
+    let clusters = clusters(n, units);
     let mut master = SplitMix64::new(seed);
     let round_seeds: Vec<u64> = (0..rounds).map(|_| master.next_u64()).collect();
     let samples: Vec<Headline> = round_seeds
         .into_par_iter()
         .map_init(
-            || vec![vec![0usize; k]; k],
-            |matrix, round_seed| {
+            || (vec![vec![0usize; k]; k], Vec::new()),
+            |(matrix, draw), round_seed| {
                 let mut rng = SplitMix64::new(round_seed);
-                let draws = (0..n).map(|_| {
-                    let i = rng.below(n);
-                    (gold[i], pred[i])
-                });
-                count_into(matrix, draws);
+                draw_units(&mut rng, &clusters, draw);
+                count_into(matrix, draw.iter().map(|&i| (gold[i], pred[i])));
                 headline(matrix, polar)
             },
         )
@@ -243,5 +294,39 @@ mod tests {
         assert!((percentile(&v, 0.025) - 0.1).abs() < 1e-12);
         assert!((percentile(&v, 0.975) - 3.9).abs() < 1e-12);
         assert_eq!(percentile(&[5.0], 0.025), 5.0);
+    }
+
+    #[test]
+    fn resampling_whole_units_widens_intervals_of_correlated_rows() {
+        // 60 units of six rows each; a unit's rows are all right or all
+        // wrong together, as the actor rows of one comment tend to be.
+        let mut gold = Vec::new();
+        let mut pred = Vec::new();
+        let mut units = Vec::new();
+        for u in 0..60u64 {
+            for a in 0..6 {
+                let g = (u as usize + a) % 3;
+                gold.push(g);
+                pred.push(if u % 3 == 0 { (g + 1) % 3 } else { g });
+                units.push(u);
+            }
+        }
+        let l = ["pro", "anti", "none"];
+        let width = |iv: &Intervals| iv.accuracy[1] - iv.accuracy[0];
+        let rows = bootstrap(&gold, &pred, &l, Some((0, 1)), 1000, 3);
+        let whole = bootstrap_units(&gold, &pred, &units, &l, Some((0, 1)), 1000, 3);
+        // sd of accuracy: rows sqrt(pq/360) = 0.025, units sqrt(pq/60) = 0.061.
+        assert!(
+            width(&whole) > 2.0 * width(&rows),
+            "units {:?} vs rows {:?}",
+            whole.accuracy,
+            rows.accuracy
+        );
+        // Singleton units are the plain bootstrap, draw for draw.
+        let singles: Vec<u64> = (0..gold.len() as u64).collect();
+        assert_eq!(
+            bootstrap_units(&gold, &pred, &singles, &l, Some((0, 1)), 200, 9),
+            bootstrap(&gold, &pred, &l, Some((0, 1)), 200, 9)
+        );
     }
 }

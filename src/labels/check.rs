@@ -124,19 +124,28 @@ fn scan<'a>(rows: &'a [LabelRow], units: Option<&[Unit]>, actors: &ActorSet) -> 
 /// Checks `rows` against the units the corpus produces and the actor list:
 /// unknown actors and units, pairs labelled twice, inconsistent sentiment
 /// within a unit, and — for every document that has labels — paragraphs and
-/// comments without a label for every actor. Titles are optional.
+/// comments without a label for an actor its label file has started on.
+/// Titles are optional.
 pub fn check(rows: &[LabelRow], units: &[Unit], actors: &ActorSet) -> CheckReport {
-    check_with(rows, units, actors, &HashSet::new())
+    check_with(rows, units, actors, &HashSet::new(), &[])
 }
 
 /// [`check`], where the documents in `sampled` are pools labelled unit by
-/// unit: there only a unit that has labels must have one for every actor,
-/// and the unlabelled rest of the pool is not a problem.
+/// unit (there only a unit that has labels must be complete, and the
+/// unlabelled rest of the pool is not a problem), and the actors in
+/// `require` are demanded of every unit whatever its file has started on.
+///
+/// Completeness is per label file: a unit must have a label for every
+/// actor its file has at least one label of. An actor added to the actors
+/// file later is so not demanded of the units labelled before it existed
+/// (hundreds of rows no one means to relabel) until someone starts on it
+/// in that file, or asks for it with `require`.
 pub fn check_with(
     rows: &[LabelRow],
     units: &[Unit],
     actors: &ActorSet,
     sampled: &HashSet<String>,
+    require: &[String],
 ) -> CheckReport {
     let Scan {
         result,
@@ -154,6 +163,13 @@ pub fn check_with(
     let docs_with_labels: BTreeSet<&str> = rows.iter().map(|r| r.doc_id.as_str()).collect();
     let file_of: HashMap<&str, &Location> =
         rows.iter().map(|r| (r.doc_id.as_str(), &r.at)).collect();
+    let mut started: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for r in rows {
+        started
+            .entry(r.at.file.as_str())
+            .or_default()
+            .insert(r.actor.as_str());
+    }
     for unit in units {
         if unit.kind == UnitKind::Title || !docs_with_labels.contains(unit.doc_id.as_str()) {
             continue;
@@ -162,14 +178,17 @@ pub fn check_with(
         if have.is_none() && sampled.contains(&unit.doc_id) {
             continue;
         }
+        let file = file_of[unit.doc_id.as_str()].file.as_str();
+        let wanted = |c: &&str| started[file].contains(c) || require.iter().any(|r| r == c);
         let missing: Vec<&str> = actors
             .codes()
+            .filter(wanted)
             .filter(|c| !have.is_some_and(|h| h.contains(c)))
             .collect();
         if missing.is_empty() {
             report.units += 1;
         } else {
-            let at = Location::new(file_of[unit.doc_id.as_str()].file.clone(), None);
+            let at = Location::new(file.to_string(), None);
             problem(
                 &at,
                 format!(
@@ -275,12 +294,53 @@ mod tests {
             row(4, "c2", "A", Anti, Negative),
         ];
         let sampled: HashSet<String> = ["d".to_string()].into();
-        let r = check_with(&rows, &units, &actors(), &sampled);
+        let r = check_with(&rows, &units, &actors(), &sampled, &[]);
         let msgs: Vec<String> = r.problems.iter().map(|p| p.to_string()).collect();
         assert_eq!(msgs, ["l.csv: d c2 has no label for B"]);
         assert_eq!(r.units, 1);
         // Labelled whole, the same document also lacks c3.
         let r = check(&rows, &units, &actors());
         assert_eq!(r.problems.len(), 2);
+    }
+
+    #[test]
+    fn a_new_actor_is_demanded_only_where_started_or_required() {
+        use {Sentiment::*, Stance::*};
+        let three = ActorSet::from_toml(
+            "[[actor]]\ncode = \"A\"\nname = \"a\"\nnames = [\"a\"]\n\
+             [[actor]]\ncode = \"B\"\nname = \"b\"\nnames = [\"b\"]\n\
+             [[actor]]\ncode = \"C\"\nname = \"c\"\nnames = [\"c\"]\n",
+        )
+        .unwrap();
+        let units = [
+            unit("p1", UnitKind::Paragraph),
+            unit("p2", UnitKind::Paragraph),
+        ];
+        let mut rows = vec![
+            row(2, "p1", "A", Pro, Neutral),
+            row(3, "p1", "B", None, Neutral),
+            row(4, "p2", "A", Pro, Neutral),
+            row(5, "p2", "B", None, Neutral),
+        ];
+        let none = HashSet::new();
+        let msgs =
+            |r: CheckReport| -> Vec<String> { r.problems.iter().map(|p| p.to_string()).collect() };
+        // C was added after the file was labelled: not a problem.
+        assert!(msgs(check(&rows, &units, &three)).is_empty());
+        // Asked for, it is demanded of every unit.
+        let required = ["C".to_string()];
+        assert_eq!(
+            msgs(check_with(&rows, &units, &three, &none, &required)),
+            [
+                "l.csv: d p1 has no label for C",
+                "l.csv: d p2 has no label for C"
+            ]
+        );
+        // Started on in the file: the other units of the file need it too.
+        rows.push(row(6, "p1", "C", Anti, Neutral));
+        assert_eq!(
+            msgs(check(&rows, &units, &three)),
+            ["l.csv: d p2 has no label for C"]
+        );
     }
 }

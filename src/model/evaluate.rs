@@ -15,7 +15,7 @@ use super::{StanceModel, TaskModel};
 use crate::actors::ActorSet;
 use crate::dataset::Dataset;
 use crate::error::Result;
-use crate::eval::{Scores, bootstrap, score, score_by_group, stratified_group_folds};
+use crate::eval::{Scores, bootstrap_units, score, score_by_group, stratified_group_folds};
 use crate::labels::{Sentiment, Stance};
 use crate::linear::Loss;
 use crate::progress::Progress;
@@ -31,6 +31,10 @@ pub struct Predictions {
     pub targets: Vec<String>,
     /// The probe type of each stance example (behavioural test suites).
     pub probe_types: Vec<Option<String>>,
+    /// The unit (text group) of each stance / sentiment example: the
+    /// bootstrap resamples whole units. Empty: every example alone.
+    pub stance_units: Vec<u64>,
+    pub sentiment_units: Vec<u64>,
     pub sentiment_gold: Vec<usize>,
     pub sentiment_pred: Vec<usize>,
     pub sentiment_proba: Vec<[f32; 3]>,
@@ -128,6 +132,8 @@ pub fn predict(model: &StanceModel, data: &Dataset) -> Predictions {
         stance_proba,
         targets: data.stance.iter().map(|e| e.target.clone()).collect(),
         probe_types: data.stance.iter().map(|e| e.probe_type.clone()).collect(),
+        stance_units: data.stance.iter().map(|e| e.group).collect(),
+        sentiment_units: data.sentiment.iter().map(|e| e.group).collect(),
         sentiment_gold: data
             .sentiment
             .iter()
@@ -172,9 +178,10 @@ pub fn report(p: &Predictions, bootstrap_rounds: usize, seed: u64) -> EvalReport
         )
     });
     if bootstrap_rounds > 0 {
-        stance.intervals = Some(bootstrap(
+        stance.intervals = Some(bootstrap_units(
             &p.stance_gold,
             &p.stance_pred,
+            &p.stance_units,
             &Stance::NAMES,
             POLAR,
             bootstrap_rounds,
@@ -184,9 +191,15 @@ pub fn report(p: &Predictions, bootstrap_rounds: usize, seed: u64) -> EvalReport
             let idx: Vec<usize> = (0..groups.len()).filter(|&i| groups[i] == t).collect();
             let g: Vec<usize> = idx.iter().map(|&i| p.stance_gold[i]).collect();
             let q: Vec<usize> = idx.iter().map(|&i| p.stance_pred[i]).collect();
-            s.intervals = Some(bootstrap(
+            let u: Vec<u64> = if p.stance_units.is_empty() {
+                Vec::new()
+            } else {
+                idx.iter().map(|&i| p.stance_units[i]).collect()
+            };
+            s.intervals = Some(bootstrap_units(
                 &g,
                 &q,
+                &u,
                 &Stance::NAMES,
                 POLAR,
                 bootstrap_rounds,
@@ -194,9 +207,10 @@ pub fn report(p: &Predictions, bootstrap_rounds: usize, seed: u64) -> EvalReport
             ));
         }
         if let Some(s) = sentiment.as_mut() {
-            s.intervals = Some(bootstrap(
+            s.intervals = Some(bootstrap_units(
                 &p.sentiment_gold,
                 &p.sentiment_pred,
+                &p.sentiment_units,
                 &Sentiment::NAMES,
                 None,
                 bootstrap_rounds,
@@ -308,6 +322,8 @@ pub fn cross_validate_with(
         stance_proba: vec![[0.0; 3]; labels.len()],
         targets: data.stance.iter().map(|e| e.target.clone()).collect(),
         probe_types: data.stance.iter().map(|e| e.probe_type.clone()).collect(),
+        stance_units: groups.clone(),
+        sentiment_units: data.sentiment.iter().map(|e| e.group).collect(),
         sentiment_gold: data
             .sentiment
             .iter()

@@ -7,6 +7,7 @@ pub mod evaluate;
 pub mod file;
 pub mod out_of_fold;
 pub mod predict;
+pub mod provenance;
 pub mod registry;
 pub mod retrain;
 pub mod sources;

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::{Calibration, ModelData, POOLED, TaskModel, file};
 use crate::actors::{ActorSet, Mention};
-use crate::error::{Error, Location, Result, display_path};
+use crate::error::{Error, Location, Result};
 use crate::features::{
     ActorKey, Extractor, FeatureTable, RowFeaturizer, RowScratch, Scratch as FeatureScratch,
     TargetSpans, Vocabulary,
@@ -187,6 +187,9 @@ pub struct StanceModel {
     /// its stance head.
     actor_keys: Vec<ActorKey>,
     actor_heads: Vec<usize>,
+    /// Per actor of the actors file: whether the model saw no stance
+    /// example of it (see [`StanceModel::is_zero_shot`]).
+    zero_shot: Vec<bool>,
 }
 
 impl StanceModel {
@@ -209,24 +212,87 @@ impl StanceModel {
         let rows = RowFeaturizer::new(data.features.clone(), extractor.lexicon().cloned());
         let stance = data.stance.as_mut().map(Task::new);
         let sentiment = data.sentiment.as_mut().map(Task::new);
-        let (actor_keys, actor_heads) = match &stance {
+        let mut model = StanceModel {
+            stance,
+            sentiment,
+            actors: actors.clone(),
+            extractor,
+            rows,
+            actor_keys: Vec::new(),
+            actor_heads: Vec::new(),
+            zero_shot: Vec::new(),
+            data,
+        };
+        model.set_actors(actors);
+        Ok(model)
+    }
+
+    /// The model scoring the actors of `actors` (the actors file in use)
+    /// instead of the file it was trained with. Its features mask the
+    /// target's mention and key on "a target" and "another actor", not on
+    /// names, so they carry over to an actor it never saw: such an actor
+    /// gets the pooled head (or, in a per-target model, the pooled
+    /// fallback) and is flagged zero-shot. Keeping the model's own list
+    /// instead would drop a newly added actor from every output in
+    /// silence.
+    pub fn with_actors(mut self, actors: ActorSet) -> StanceModel {
+        self.set_actors(actors);
+        self
+    }
+
+    fn set_actors(&mut self, actors: ActorSet) {
+        (self.actor_keys, self.actor_heads) = match &self.stance {
             Some(t) => actors
                 .actors()
                 .iter()
-                .map(|a| (rows.actor_key(&a.code, &t.table), t.head_index(&a.code)))
+                .map(|a| {
+                    (
+                        self.rows.actor_key(&a.code, &t.table),
+                        t.head_index(&a.code),
+                    )
+                })
                 .unzip(),
             None => (Vec::new(), Vec::new()),
         };
-        Ok(StanceModel {
-            stance,
-            sentiment,
-            actors,
-            extractor,
-            rows,
-            actor_keys,
-            actor_heads,
-            data,
-        })
+        self.zero_shot = actors
+            .actors()
+            .iter()
+            .map(|a| !self.trained_on_target(&a.code))
+            .collect();
+        self.actors = actors;
+    }
+
+    /// Whether the model's training data had stance examples of `code`.
+    fn trained_on_target(&self, code: &str) -> bool {
+        self.data
+            .meta
+            .stance_counts
+            .iter()
+            .any(|(t, n)| t == code && n.iter().sum::<usize>() > 0)
+    }
+
+    /// Whether `target` (a code, any listed name of an actor of the file in
+    /// use, or free text) is one the model never saw a stance example of:
+    /// its score then rests on the target-independent features alone.
+    pub fn is_zero_shot(&self, target: &str) -> bool {
+        match self.actors.resolve(target) {
+            Some(a) => self.zero_shot[a],
+            None => !self.trained_on_target(target.trim()),
+        }
+    }
+
+    /// Per actor of the actors file in use: whether it is zero-shot.
+    pub fn zero_shot(&self) -> &[bool] {
+        &self.zero_shot
+    }
+
+    /// The codes of the actors in use that the model was not trained on.
+    pub fn zero_shot_codes(&self) -> Vec<&str> {
+        self.actors
+            .codes()
+            .zip(&self.zero_shot)
+            .filter_map(|(c, &z)| z.then_some(c))
+            .collect()
     }
 
     /// What the model file held, except the heads' weights: those moved
@@ -239,25 +305,6 @@ impl StanceModel {
 
     pub fn actors(&self) -> &ActorSet {
         &self.actors
-    }
-
-    /// Fails unless `other` is the actors file this model was trained with.
-    /// `remedy` says what to do in the caller's own terms: the way out
-    /// differs between commands (`score` can use the model's own actors,
-    /// `retrain` cannot), and advice naming a flag or step the command
-    /// lacks sends the user nowhere.
-    pub fn require_actors(&self, other: &ActorSet, path: &Path, remedy: &str) -> Result<()> {
-        if other.digest() == self.actors.digest() {
-            return Ok(());
-        }
-        Err(Error::invalid(
-            Location::new(display_path(path), None),
-            format!(
-                "this actors file differs from the one the model was trained with \
-                 (model actors: {}); {remedy}",
-                self.actors.codes().collect::<Vec<_>>().join(", ")
-            ),
-        ))
     }
 
     pub fn stance_labels(&self) -> Option<&[String]> {

@@ -262,12 +262,7 @@ impl Registry {
     ) -> Result<()> {
         let bytes = read_file(file)?;
         let dir = tx.dir().to_path_buf();
-        let metrics = model
-            .meta
-            .metrics_json
-            .as_deref()
-            .and_then(|m| serde_json::from_str(m).ok())
-            .unwrap_or(serde_json::Value::Null);
+        let metrics = super::provenance::metrics_without_record(&model.meta);
         self.keep(tx, name, &bytes, model, metrics, now_utc(), note)?;
         if self.actual_default(&dir)?.is_some_and(|e| e.name == name) {
             self.default = Some(name.to_string());

@@ -11,13 +11,14 @@
 use serde::{Deserialize, Serialize};
 
 use super::evaluate::{POLAR, Predictions, cross_validate, predict};
+use super::provenance::TrainedOn;
 use super::registry::{Metric, RetrainConfig};
 use super::{StanceModel, TrainParams};
 use crate::actors::ActorSet;
 use crate::corpus::UnitKind;
 use crate::dataset::{Dataset, fnv1a};
 use crate::error::Result;
-use crate::eval::{PairedScores, paired_bootstrap};
+use crate::eval::{PairedScores, paired_bootstrap_units};
 use crate::labels::splits::SplitRule;
 use crate::labels::{self, Sentiment, Stance};
 use crate::progress::Progress;
@@ -105,6 +106,61 @@ fn split_by(data: Dataset, held_out: impl Fn(&crate::dataset::Example) -> bool) 
     out
 }
 
+/// The held-out examples fit to judge both models on: units the default
+/// was trained on are dropped (a default trained on all comments would
+/// otherwise be scored on its own training data and beat every honest
+/// candidate), and so are rows of actors either model has no training
+/// labels of (a new actor is zero-shot for the default: comparing there
+/// measures the new labels, not the models). Returns the examples and one
+/// line per thing dropped, for the user.
+pub fn unseen_by_both(
+    holdout: Dataset,
+    default: &StanceModel,
+    candidate: &StanceModel,
+) -> (Dataset, Vec<String>) {
+    let mut notes = Vec::new();
+    let holdout = match TrainedOn::of_meta(&default.data().meta) {
+        Some(seen) => {
+            let (kept, left) = seen.exclude(holdout);
+            if left.units > 0 {
+                notes.push(format!(
+                    "left out {} held-out unit(s) ({} stance rows) the default was trained on",
+                    left.units, left.stance
+                ));
+            }
+            kept
+        }
+        None => {
+            notes.push(
+                "the default records no training units (made before issue 13): the held-out \
+                 comments may include some it was trained on"
+                    .to_string(),
+            );
+            holdout
+        }
+    };
+    let mut dropped: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut kept = Dataset {
+        sentiment: holdout.sentiment,
+        ..Dataset::default()
+    };
+    for e in holdout.stance {
+        if default.is_zero_shot(&e.target) || candidate.is_zero_shot(&e.target) {
+            *dropped.entry(e.target.clone()).or_insert(0) += 1;
+        } else {
+            kept.stance.push(e);
+        }
+    }
+    if !dropped.is_empty() {
+        let list: Vec<String> = dropped.iter().map(|(t, n)| format!("{t} ({n})")).collect();
+        notes.push(format!(
+            "compared on the actors both models were trained on; left out rows of {}",
+            list.join(", ")
+        ));
+    }
+    (kept, notes)
+}
+
 /// Default (`a`) against candidate (`b`) on one set of examples.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Paired {
@@ -125,20 +181,22 @@ pub struct Comparison {
 }
 
 fn paired(gold: &Predictions, a: &Predictions, b: &Predictions, cfg: &RetrainConfig) -> Paired {
-    let stance = paired_bootstrap(
+    let stance = paired_bootstrap_units(
         &gold.stance_gold,
         &a.stance_pred,
         &b.stance_pred,
+        &gold.stance_units,
         &Stance::NAMES,
         POLAR,
         cfg.bootstrap,
         cfg.seed,
     );
     let sentiment = (!gold.sentiment_gold.is_empty()).then(|| {
-        paired_bootstrap(
+        paired_bootstrap_units(
             &gold.sentiment_gold,
             &a.sentiment_pred,
             &b.sentiment_pred,
+            &gold.sentiment_units,
             &Sentiment::NAMES,
             None,
             cfg.bootstrap,
@@ -185,7 +243,12 @@ pub fn compare(
         let b = predict(candidate, &split.holdout);
         paired(&a, &a, &b, cfg)
     });
-    let cv = if cfg.cv_folds >= 2 && !split.train.stance.is_empty() {
+    // The same settings on the same folds give the same scores: a table
+    // equal by construction is left out rather than shown as evidence.
+    let cv = if cfg.cv_folds >= 2
+        && !split.train.stance.is_empty()
+        && configs.candidate != configs.default
+    {
         let run = |p: &TrainParams| {
             cross_validate(
                 &split.train,
@@ -198,11 +261,7 @@ pub fn compare(
             )
         };
         let a = run(configs.default)?;
-        let b = if configs.candidate == configs.default {
-            a.clone()
-        } else {
-            run(configs.candidate)?
-        };
+        let b = run(configs.candidate)?;
         Some(paired(&a, &a, &b, cfg))
     } else {
         None

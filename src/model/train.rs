@@ -201,21 +201,24 @@ pub fn train(
         ))
     };
     progress.finish();
+    let mut meta = ModelMeta {
+        stance_version: env!("CARGO_PKG_VERSION").to_string(),
+        actors_digest: actors.digest().to_string(),
+        params: params.clone(),
+        data_files,
+        data_digest: data.digest(),
+        n_stance: data.stance.len(),
+        n_sentiment: data.sentiment.len(),
+        stance_counts,
+        sentiment_counts,
+        metrics_json: None,
+        out_of_fold: None,
+        tuning_json: None,
+    };
+    // Which units it learned from, so no evaluation reuses them unsaid.
+    super::provenance::TrainedOn::of(data).record(&mut meta);
     Ok(ModelData {
-        meta: ModelMeta {
-            stance_version: env!("CARGO_PKG_VERSION").to_string(),
-            actors_digest: actors.digest().to_string(),
-            params: params.clone(),
-            data_files,
-            data_digest: data.digest(),
-            n_stance: data.stance.len(),
-            n_sentiment: data.sentiment.len(),
-            stance_counts,
-            sentiment_counts,
-            metrics_json: None,
-            out_of_fold: None,
-            tuning_json: None,
-        },
+        meta,
         actors_toml: actors_toml.to_string(),
         tokenizer: params.tokenizer.clone(),
         features: params.features.clone(),

@@ -247,7 +247,7 @@ fn score_part<'m>(
                 let mentioned = model
                     .stance_proba(&e.text, &e.target, e.span, &mut s.score, &mut s.probs)
                     .unwrap_or(false);
-                write_target_json(&mut part.bytes, e, &s.probs, mentioned, &mut s.write);
+                write_target_json(&mut part.bytes, model, e, &s.probs, mentioned, &mut s.write);
             }
         }
         part.items.push(Item::Scored(part.bytes.len()));

@@ -12,7 +12,9 @@ use stance::report::quantify::{
 use crate::data_args::DataArgs;
 use crate::io::Bars;
 use crate::train_args::TrainArgs;
+use stance::dataset::Dataset;
 use stance::labels::splits::Split;
+use stance::model::provenance::TrainedOn;
 
 /// Score a model on labelled data, or cross-validate training settings.
 ///
@@ -46,6 +48,14 @@ use stance::labels::splits::Split;
 /// a bag's from every unit but its own (see
 /// `stance::report::quantify::measure`).
 ///
+/// The units the model was trained on (recorded in the model since issue
+/// 13) are left out of the data and counted on stderr; --include-train
+/// keeps them. A model made before that record is scored on everything,
+/// with a warning naming the data it was trained on.
+///
+/// Bootstrap intervals (--bootstrap) resample whole units: the actor rows
+/// of one text are drawn together, as they are not independent.
+///
 /// Example: stance eval --model models/default.model --data labels/
 /// Example: stance eval --cv 5 --data ../shared/data/tweeteval-stance/hillary_train.jsonl
 /// Example: stance eval --cv 5 --quantify --split all --kind comment
@@ -65,6 +75,11 @@ pub struct Args {
     /// Bootstrap rounds for 95% intervals (0 = none).
     #[arg(long, default_value_t = 0)]
     bootstrap: usize,
+    /// Keep the units the model was trained on (by default they are left
+    /// out, and how many is said: a model scored on its own training data
+    /// looks better than it is).
+    #[arg(long, conflicts_with = "cv")]
+    include_train: bool,
     /// Seed of folds and bootstrap.
     #[arg(long, default_value_t = 42)]
     seed: u64,
@@ -155,11 +170,9 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
             .expect("clap requires --model without --cv");
         crate::store_ctx::recover_parent(path)?;
         let model = StanceModel::load(path)?;
-        let (actors, _) = args.data.actors()?;
-        let remedy = "give --actors the file the model was trained with, or train a model \
-                      with this one";
-        model.require_actors(&actors, &args.data.actors_path(), remedy)?;
+        let model = crate::model_ctx::with_actors_in_use(model, args.data.actors.as_ref())?;
         let data = args.data.load(Split::Eval, false)?;
+        let data = held_out_only(&model, data, args.include_train);
         predict(&model, &data)
     };
     let r = report(&predictions, args.bootstrap, args.seed);
@@ -187,4 +200,43 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `data` without the units `model` was trained on (unless `include`),
+/// saying on stderr what was left out or why nothing could be.
+fn held_out_only(model: &StanceModel, data: Dataset, include: bool) -> Dataset {
+    let meta = &model.data().meta;
+    let Some(seen) = TrainedOn::of_meta(meta) else {
+        eprintln!(
+            "warning: this model records no training units (made before issue 13); \
+             if the data overlaps its training data ({}), the scores are optimistic",
+            meta.data_files.join(", ")
+        );
+        return data;
+    };
+    if include {
+        let left = seen.overlap(&data);
+        if left.units > 0 {
+            eprintln!(
+                "warning: --include-train: {} unit(s) ({} stance rows) of this data were in \
+                 the model's training data; the scores are optimistic",
+                left.units, left.stance
+            );
+        }
+        return data;
+    }
+    let (kept, left) = seen.exclude(data);
+    if left.units == 0 {
+        eprintln!("eval: none of these units were in the model's training data");
+        return kept;
+    }
+    eprintln!(
+        "eval: left out {} unit(s) ({} stance / {} sentiment rows) the model was trained on; \
+         scored on the {} stance rows it never saw (--include-train to keep them)",
+        left.units,
+        left.stance,
+        left.sentiment,
+        kept.stance.len()
+    );
+    kept
 }

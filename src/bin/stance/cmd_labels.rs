@@ -24,14 +24,22 @@ pub enum Command {
 /// Reports, with file and line: unknown actors or values, units the corpus
 /// does not have, a unit × actor pair labelled twice, a unit whose rows
 /// disagree on sentiment, and paragraphs or comments of a labelled document
-/// that lack a label for some actor. Exits 1 when anything is wrong.
+/// that lack a label for an actor their label file has started on (or one
+/// given with --require). Exits 1 when anything is wrong.
 ///
 /// Example: stance labels check labels/
+/// Example: stance labels check labels/ --require IRN
 #[derive(ClapArgs)]
 pub struct CheckArgs {
     /// Label CSV files or directories of them [default: the project's label
     /// store, or labels].
     labels: Vec<PathBuf>,
+    /// Demand a label of this actor for every unit of a labelled document,
+    /// even in files that have not started on it (repeatable). Without it
+    /// a file is held only to the actors it has labels of, so adding an
+    /// actor to the actors file does not make every old unit a problem.
+    #[arg(long, value_name = "ACTOR")]
+    require: Vec<String>,
     #[command(flatten)]
     corpus: CorpusArgs,
 }
@@ -348,7 +356,20 @@ fn run_check(args: CheckArgs) -> stance::Result<ExitCode> {
     let (rows, mut problems) = read_labels(&files);
     let (rows, aside) = units.set_aside(rows, |r| &r.doc_id);
     project_ctx::note_set_aside(aside, &units);
-    let report = check_with(&rows, &units.units, &actors, &units.sampled_docs);
+    if let Some(bad) = args.require.iter().find(|c| actors.index_of(c).is_none()) {
+        let codes: Vec<&str> = actors.codes().collect();
+        return Err(stance::Error::Param(format!(
+            "--require {bad}: not an actor code of the actors file (actors: {})",
+            codes.join(", ")
+        )));
+    }
+    let report = check_with(
+        &rows,
+        &units.units,
+        &actors,
+        &units.sampled_docs,
+        &args.require,
+    );
     problems.extend(report.problems.iter().cloned());
     for p in &problems {
         eprintln!("error: {p}");

@@ -94,13 +94,15 @@ fn list(args: &Args) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     outln!(
-        "  {:<28} {:<20} {:>8} {:>9} {:>8} {:>6}  note",
+        "  {:<28} {:<20} {:>8} {:>9} {:>8} {:>6} {:<28} {:>6}  note",
         "name",
         "created",
         "examples",
         "macro_f1",
         "f_avg",
-        "kind"
+        "kind",
+        "measured on",
+        "n"
     )?;
     for e in &registry.models {
         let mark = if actual.as_deref() == Some(e.name.as_str()) {
@@ -108,15 +110,17 @@ fn list(args: &Args) -> Result<ExitCode> {
         } else {
             " "
         };
-        let (f1, favg) = held_out_scores(e);
+        let s = held_out_scores(e);
         outln!(
-            "{mark} {:<28} {:<20} {:>8} {:>9} {:>8} {:>6}  {}",
+            "{mark} {:<28} {:<20} {:>8} {:>9} {:>8} {:>6} {:<28} {:>6}  {}",
             e.name,
             e.created,
             e.n_stance,
-            f1,
-            favg,
+            s.macro_f1,
+            s.f_avg,
             kind(e),
+            s.test_set,
+            s.n,
             e.note.as_deref().unwrap_or("")
         )?;
     }
@@ -138,17 +142,55 @@ fn kind(e: &Entry) -> &'static str {
     }
 }
 
-/// The candidate's side of the held-out comparison, or the validation
-/// scores `stance train --validate` stored.
-fn held_out_scores(e: &Entry) -> (String, String) {
+/// A model's headline scores with what they were measured on, so two
+/// numbers from different test sets are never read as comparable.
+struct Shown {
+    macro_f1: String,
+    f_avg: String,
+    test_set: String,
+    n: String,
+}
+
+/// The candidate's side of the held-out comparison (else of the
+/// cross-validation), or the validation scores `stance train --validate`
+/// stored, each with its test set and number of stance rows.
+fn held_out_scores(e: &Entry) -> Shown {
     let m = &e.metrics;
-    let stance = m
-        .pointer("/holdout/stance")
-        .map(|s| (s.pointer("/macro_f1/b"), s.pointer("/f_avg/b")))
-        .unwrap_or((m.pointer("/report/macro_f1"), m.pointer("/report/f_avg")));
     let fmt = |v: Option<&serde_json::Value>| {
         v.and_then(serde_json::Value::as_f64)
             .map_or("-".to_string(), |x| format!("{x:.3}"))
     };
-    (fmt(stance.0), fmt(stance.1))
+    let n = |v: Option<&serde_json::Value>| {
+        v.and_then(serde_json::Value::as_u64)
+            .map_or("-".to_string(), |x| x.to_string())
+    };
+    let paired = [
+        ("/holdout/stance", "held-out comments (retrain)"),
+        ("/cv/stance", "cross-validation (retrain)"),
+    ];
+    for (at, what) in paired {
+        if let Some(s) = m.pointer(at).filter(|s| !s.is_null()) {
+            return Shown {
+                macro_f1: fmt(s.pointer("/macro_f1/b")),
+                f_avg: fmt(s.pointer("/f_avg/b")),
+                test_set: what.to_string(),
+                n: n(s.get("n")),
+            };
+        }
+    }
+    let data: Vec<&str> = m
+        .get("data")
+        .and_then(|d| d.as_array())
+        .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
+        .unwrap_or_default();
+    Shown {
+        macro_f1: fmt(m.pointer("/report/macro_f1")),
+        f_avg: fmt(m.pointer("/report/f_avg")),
+        test_set: if data.is_empty() {
+            "-".to_string()
+        } else {
+            format!("validation: {}", data.join(", "))
+        },
+        n: n(m.pointer("/report/n")),
+    }
 }

@@ -122,6 +122,10 @@ pub struct RunArgs {
     input: crate::input_args::InputArgs,
     #[arg(long, default_value = "models/default.model")]
     model: PathBuf,
+    /// The actors to report on [default: the project's actors file, else
+    /// the model's own]; ones the model was not trained on are zero-shot.
+    #[arg(long)]
+    actors: Option<PathBuf>,
     /// Also show hand labels side by side (label CSVs or folders).
     #[arg(long, num_args = 1..)]
     labels: Vec<PathBuf>,
@@ -293,6 +297,7 @@ pub fn run(args: RunArgs) -> stance::Result<ExitCode> {
         Error::Param(m) => Error::invalid(Location::of_path(&args.model, None), m),
         other => other,
     })?;
+    let model = crate::model_ctx::with_actors_in_use(model, args.actors.as_ref())?;
     let inputs = args.input.inputs()?;
     let mut ingest = Ingest::with_options(&inputs, args.input.options()?)
         .starting_with(text_units(&args.input.text));

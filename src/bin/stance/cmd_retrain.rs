@@ -7,8 +7,9 @@ use stance::commit::Commit;
 use stance::dataset::{DataOptions, Dataset, read_data};
 use stance::error::{Error, Result, read_file};
 use stance::eval::{Difference, PairedScores};
+use stance::model::provenance::TrainedOn;
 use stance::model::registry::{DEFAULT_FILE, Registry, now_utc};
-use stance::model::retrain::{Comparison, Configs, compare, hold_out};
+use stance::model::retrain::{Comparison, Configs, compare, hold_out, unseen_by_both};
 use stance::model::{ModelData, StanceModel, TrainParams, file, train};
 
 use crate::io::Bars;
@@ -84,15 +85,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let default_path = args.models.join(DEFAULT_FILE);
     let default = if default_path.exists() {
         let m = StanceModel::load(&default_path)?;
-        let remedy = format!(
-            "{} was trained with another actors file (after `stance models use`?): make a \
-             model trained with this one the default (`stance models` lists them, `stance \
-             models use NAME` picks one), or retrain with the default's actors file given \
-             by --actors",
-            default_path.display()
-        );
-        m.require_actors(&actors, &actors_path, &remedy)?;
         adopt_untracked_default(&mut registry, &mut tx, m.data())?;
+        // A changed actors file is no reason to refuse: the default scores
+        // the actors it was not trained on zero-shot, and the comparison
+        // keeps to the actors both models know.
+        let m = m.with_actors(actors.clone());
+        crate::model_ctx::note_zero_shot(&m, &actors_path);
         Some(m)
     } else {
         None
@@ -100,7 +98,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
     let rule = project_ctx::split_rule()?;
     let data = load(&args, &labels, &rule, &external)?;
-    let (parts, held) = hold_out(data, &rule, cfg.holdout_percent);
+    let (mut parts, held) = hold_out(data, &rule, cfg.holdout_percent);
     eprintln!(
         "training pool: {} stance / {} sentiment examples; held out ({held}): {} / {}",
         parts.train.stance.len(),
@@ -114,6 +112,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .unwrap_or_else(shipped_settings);
     let params = overridden(&base, &args);
     params.check()?;
+    if let Some(d) = &default
+        && !changes(d.data(), &parts.train, params == base)
+    {
+        eprintln!(
+            "no new labels since the default was trained, and the same settings: \
+             nothing trained, nothing kept"
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut files = vec![labels.display().to_string()];
     files.extend(cfg.external_data.iter().cloned());
     let started = std::time::Instant::now();
@@ -133,6 +140,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
     let comparison = match &default {
         Some(d) => {
+            let (holdout, notes) =
+                unseen_by_both(std::mem::take(&mut parts.holdout), d, &candidate);
+            for n in notes {
+                eprintln!("compare: {n}");
+            }
+            parts.holdout = holdout;
             let configs = Configs {
                 default: &base,
                 candidate: &params,
@@ -172,7 +185,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
         );
     }
     let mut model = data;
-    model.meta.metrics_json = Some(serde_json::json!({ "retrain": &comparison }).to_string());
+    stance::model::provenance::set_metric(
+        &mut model.meta,
+        "retrain",
+        serde_json::json!(&comparison),
+    );
     let bytes = file::encode(&model)?;
     let created = now_utc();
     let name = args.name.clone().unwrap_or_else(|| {
@@ -197,6 +214,32 @@ pub fn run(args: Args) -> Result<ExitCode> {
         );
         Ok(ExitCode::from(3))
     }
+}
+
+/// Says what changed since the default was trained (its stance labels
+/// against the training pool's, per actor and unit kind) and returns
+/// whether there is anything to retrain for: new labels, or other
+/// settings (`same_settings` false). A default without a training record
+/// cannot tell, so it always retrains.
+fn changes(default: &ModelData, pool: &Dataset, same_settings: bool) -> bool {
+    let Some(seen) = TrainedOn::of_meta(&default.meta) else {
+        eprintln!(
+            "what changed: unknown (the default records no training labels; made before issue 13)"
+        );
+        return true;
+    };
+    let new = seen.new_labels(&pool.stance);
+    if new.is_empty() {
+        eprintln!("what changed: no stance labels the default was not trained on");
+        return !same_settings;
+    }
+    let total: usize = new.values().sum();
+    eprintln!("what changed: {total} stance label(s) the default was not trained on");
+    eprintln!("  {:<12} {:<10} {:>6}", "actor", "kind", "labels");
+    for ((target, kind), n) in &new {
+        eprintln!("  {target:<12} {kind:<10} {n:>6}");
+    }
+    true
 }
 
 /// Reads the label store (all unit kinds, both splits) and the external data.
@@ -278,6 +321,12 @@ fn adopt_untracked_default(
 
 fn render(c: &Comparison) -> String {
     let mut out = String::new();
+    if c.cv.is_none() {
+        out.push_str(
+            "cross-validation: not run (the candidate has the default's settings, so both \
+             would score the same on the same folds)\n\n",
+        );
+    }
     let mut section = |title: &str, p: &PairedScores| {
         out.push_str(&format!(
             "{title} (n {}, {} bootstrap rounds)\n{:<22} {:>8} {:>10} {:>8}  95% CI of difference\n",

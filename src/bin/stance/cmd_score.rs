@@ -4,7 +4,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 use stance::Error;
-use stance::actors::ActorSet;
 use stance::model::StanceModel;
 use stance::score::{CsvLayout, records, score_to_writer, write_csv_header};
 
@@ -23,7 +22,8 @@ pub enum OutFormat {
 /// text), article pages (ingested on the fly), or target-given lines (stance
 /// JSON lines {text, target}, NewsMTSC lines). Writes one record per input
 /// row in input order: for units the sentiment with its probabilities and,
-/// for every actor of the model, the stance, its probabilities and whether
+/// for every actor of the actors file in use (actors the model was not
+/// trained on are scored zero-shot and marked so), the stance, its probabilities and whether
 /// the actor is mentioned; for target lines the stance toward their target.
 /// Malformed rows are reported (stderr or --rejects) and counted:
 /// read N = scored S + rejected R.
@@ -44,7 +44,9 @@ pub struct Args {
     input: InputArgs,
     #[arg(long, default_value = "models/default.model")]
     model: PathBuf,
-    /// Check that this actors file is the one the model was trained with.
+    /// The actors to score [default: the project's actors file, else the
+    /// model's own]. Actors the model has no training labels of are scored
+    /// zero-shot and marked `"zero_shot":true`.
     #[arg(long)]
     actors: Option<PathBuf>,
     /// Output file (default: stdout).
@@ -69,10 +71,7 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
         args.output.iter().chain(&args.rejects),
     )?;
     let model = StanceModel::load(&args.model)?;
-    if let Some(a) = &args.actors {
-        let remedy = "retrain, or drop --actors to score with the model's own";
-        model.require_actors(&ActorSet::from_file(a)?, a, remedy)?;
-    }
+    let model = crate::model_ctx::with_actors_in_use(model, args.actors.as_ref())?;
     if model.stance_labels().is_none() {
         return Err(Error::Param(format!(
             "{} has no stance model to score with",

@@ -3,6 +3,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use stance::model::evaluate::{predict, report};
+use stance::model::provenance::set_metric;
 use stance::model::{StanceModel, file, train, tune};
 
 use crate::data_args::DataArgs;
@@ -176,11 +177,13 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
             r.stance.macro_f1,
             r.stance.f_avg.unwrap_or(0.0)
         );
-        let json = serde_json::json!({
-            "data": args.validate.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
-            "report": r,
-        });
-        model.meta.metrics_json = Some(json.to_string());
+        let data: Vec<String> = args
+            .validate
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        set_metric(&mut model.meta, "data", serde_json::json!(data));
+        set_metric(&mut model.meta, "report", serde_json::json!(r));
     }
     // Into a models folder with a registry (e.g. -o models/default.model):
     // under that folder's lock, so no retrain or `models use` commit there

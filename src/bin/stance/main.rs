@@ -33,6 +33,7 @@ mod cmd_train;
 mod data_args;
 mod input_args;
 mod io;
+mod model_ctx;
 mod project_ctx;
 mod store_ctx;
 mod train_args;

@@ -34,6 +34,11 @@ pub struct ActorScore {
     pub stance: Stance,
     pub probs: StanceProbs,
     pub mentioned: bool,
+    /// The model saw no stance example of this actor (it was added to the
+    /// actors file after training, or is a free-text target): its score
+    /// rests on target-independent features alone. Written only when true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub zero_shot: bool,
 }
 
 /// One output row. Units carry `doc_id`, `unit_id`, `kind`, sentiment and a
@@ -178,17 +183,21 @@ pub(crate) struct RecordRef<'a> {
     pub kind: Option<UnitKind>,
     pub id: Option<&'a str>,
     pub sentiment: Option<(Sentiment, SentimentProbs)>,
-    /// `(actor, stance, probabilities, mentioned)`.
-    pub actors: &'a [(&'a str, Stance, StanceProbs, bool)],
+    /// `(actor, stance, probabilities, mentioned, zero-shot)`.
+    pub actors: &'a [ActorRef<'a>],
     pub excerpt: &'a str,
     /// The unit whose fields to write, if it has any.
     pub fields: Option<&'a Unit>,
 }
 
+/// One actor's score by reference: `(actor, stance, probabilities,
+/// mentioned, zero-shot)`.
+pub(crate) type ActorRef<'a> = (&'a str, Stance, StanceProbs, bool, bool);
+
 /// Buffers for writing records, one per thread.
 #[derive(Default)]
 pub(crate) struct WriteScratch<'m> {
-    actors: Vec<(&'m str, Stance, StanceProbs, bool)>,
+    actors: Vec<ActorRef<'m>>,
     excerpt: String,
 }
 
@@ -202,9 +211,11 @@ pub(crate) fn write_unit_json<'m>(
     w: &mut WriteScratch<'m>,
 ) {
     w.actors.clear();
-    for (a, (mentioned, p)) in model.actors().actors().iter().zip(score.actors()) {
+    let actors = model.actors().actors().iter().zip(model.zero_shot());
+    for ((a, &zero_shot), (mentioned, p)) in actors.zip(score.actors()) {
         let (stance, probs) = stance_of(p);
-        w.actors.push((a.code.as_str(), stance, probs, mentioned));
+        w.actors
+            .push((a.code.as_str(), stance, probs, mentioned, zero_shot));
     }
     excerpt_into(&u.text, 100, &mut w.excerpt);
     write_json(
@@ -227,11 +238,13 @@ pub(crate) fn write_unit_json<'m>(
 /// gives for `ScoreRecord::target(model, e, p, mentioned)`.
 pub(crate) fn write_target_json(
     out: &mut Vec<u8>,
+    model: &StanceModel,
     e: &Example,
     p: &[f32],
     mentioned: bool,
     w: &mut WriteScratch<'_>,
 ) {
+    let zero_shot = model.is_zero_shot(&e.target);
     let (stance, probs) = stance_of(p);
     excerpt_into(&e.text, 100, &mut w.excerpt);
     write_json(
@@ -242,7 +255,7 @@ pub(crate) fn write_target_json(
             kind: None,
             id: Some(&e.id),
             sentiment: None,
-            actors: &[(&e.target, stance, probs, mentioned)],
+            actors: &[(&e.target, stance, probs, mentioned, zero_shot)],
             excerpt: &w.excerpt,
             fields: None,
         },
@@ -295,7 +308,7 @@ pub(crate) fn write_json(out: &mut Vec<u8>, r: &RecordRef<'_>) {
     }
     field(out, "actors");
     out.push(b'[');
-    for (i, &(actor, stance, p, mentioned)) in r.actors.iter().enumerate() {
+    for (i, &(actor, stance, p, mentioned, zero_shot)) in r.actors.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
@@ -307,9 +320,14 @@ pub(crate) fn write_json(out: &mut Vec<u8>, r: &RecordRef<'_>) {
         num(out, b",\"anti\":", p.anti);
         num(out, b",\"none\":", p.none);
         out.extend_from_slice(if mentioned {
-            b"},\"mentioned\":true}"
+            b"},\"mentioned\":true"
         } else {
-            b"},\"mentioned\":false}"
+            b"},\"mentioned\":false"
+        });
+        out.extend_from_slice(if zero_shot {
+            b",\"zero_shot\":true}"
+        } else {
+            b"}"
         });
     }
     out.push(b']');
@@ -332,14 +350,16 @@ impl ScoreRecord {
             .actors()
             .actors()
             .iter()
+            .zip(model.zero_shot())
             .zip(&s.actors)
-            .map(|(a, (mentioned, p))| {
+            .map(|((a, &zero_shot), (mentioned, p))| {
                 let (stance, probs) = stance_of(p);
                 ActorScore {
                     actor: a.code.clone(),
                     stance,
                     probs,
                     mentioned: *mentioned,
+                    zero_shot,
                 }
             })
             .collect();
@@ -356,7 +376,7 @@ impl ScoreRecord {
         }
     }
 
-    pub fn target(_model: &StanceModel, e: &Example, p: Vec<f32>, mentioned: bool) -> ScoreRecord {
+    pub fn target(model: &StanceModel, e: &Example, p: Vec<f32>, mentioned: bool) -> ScoreRecord {
         let (stance, probs) = stance_of(&p);
         ScoreRecord {
             doc_id: None,
@@ -370,6 +390,7 @@ impl ScoreRecord {
                 stance,
                 probs,
                 mentioned,
+                zero_shot: model.is_zero_shot(&e.target),
             }],
             excerpt: excerpt(&e.text, 100),
             fields: None,

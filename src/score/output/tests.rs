@@ -91,6 +91,7 @@ fn json_lines_are_serde_json_lines() {
                         none: rng.float(),
                     },
                     mentioned: rng.below(2) == 0,
+                    zero_shot: rng.below(2) == 0,
                 })
                 .collect(),
             excerpt: rng.text(),
@@ -99,7 +100,15 @@ fn json_lines_are_serde_json_lines() {
         let actors: Vec<_> = r
             .actors
             .iter()
-            .map(|a| (a.actor.as_str(), a.stance, a.probs, a.mentioned))
+            .map(|a| {
+                (
+                    a.actor.as_str(),
+                    a.stance,
+                    a.probs,
+                    a.mentioned,
+                    a.zero_shot,
+                )
+            })
             .collect();
         let mut mine = Vec::new();
         write_json(
