@@ -5,7 +5,6 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 
 use common::*;
 
@@ -116,37 +115,4 @@ fn score_does_not_check_the_gold_label_it_ignores() {
         "{}",
         stderr(&o)
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_file() {
-            fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
-/// After `models use` of a model trained with another actors file,
-/// retrain's advice names steps that exist — not a `--actors` to drop.
-#[test]
-fn retrain_with_a_default_of_other_actors_gives_advice_that_exists() {
-    let dir = tempfile::tempdir().unwrap();
-    let w = dir.path();
-    copy_dir(&root().join("labels"), &w.join("labels"));
-    copy_dir(&root().join("models"), &w.join("models"));
-    let actors = w.join("labels/actors.toml");
-    let mut text = fs::read_to_string(&actors).unwrap();
-    text.push_str("\n[[actor]]\ncode = \"ATL\"\nname = \"Atlantis\"\nnames = [\"Atlantis\"]\n");
-    fs::write(&actors, text).unwrap();
-    let o = stance_in(w, &["retrain"], None);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(
-        err.contains("differs from the one the model was trained with"),
-        "{err}"
-    );
-    assert!(!err.contains("drop --actors"), "{err}");
-    assert!(err.contains("stance models use NAME"), "{err}");
 }
