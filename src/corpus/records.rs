@@ -570,5 +570,4 @@ pub fn csv_units_with<R: std::io::Read>(
 }
 
 #[cfg(test)]
-#[path = "records_tests.rs"]
 mod tests;

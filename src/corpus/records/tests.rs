@@ -1,3 +1,4 @@
+//! Tests of the record readers.
 use super::*;
 
 #[test]
@@ -90,4 +91,42 @@ fn csv_without_text_column() {
     let out: Vec<_> = csv_units("doc_id,unit_id\nd,1\n".as_bytes(), "x.csv").collect();
     assert_eq!(out.len(), 1);
     assert!(out[0].as_ref().unwrap_err().reason.contains("`text`"));
+}
+
+#[test]
+fn unterminated_quote_is_rejected_with_the_swallowed_lines() {
+    let input = "doc_id,unit_id,text\nd,c1,\"open quote\nd,c2,next row\nd,c3,third\n";
+    let out: Vec<_> = csv_units(input.as_bytes(), "f.csv").collect();
+    assert_eq!(out.len(), 1);
+    let r = out[0].as_ref().unwrap_err().to_string();
+    assert!(
+        r.starts_with("f.csv:2: a quoted field") && r.contains("lines 3–4"),
+        "{r}"
+    );
+    // Prose over several lines, even with commas, is one field.
+    let ok = "doc_id,unit_id,text\nd,c1,\"I agree, but\nthen again, no\nsee, here, it\"\n";
+    let out: Vec<_> = csv_units(ok.as_bytes(), "f.csv").collect();
+    assert!(out[0].is_ok(), "{out:?}");
+}
+
+#[test]
+fn renamed_columns_keep_the_others() {
+    let cols = Columns {
+        doc: "doc_id".into(),
+        unit: "ID".into(),
+        text: "comment".into(),
+    };
+    let rows = CsvRows::with_delimiter(
+        "id\tcomment\toutlet\n7\thi\tBBC\n8\tyo\t\n".as_bytes(),
+        "f.tsv",
+        b'\t',
+    );
+    let out: Vec<_> = csv_units_with(rows, &cols, Some("f")).collect();
+    let u = &out[0].as_ref().unwrap().1;
+    assert_eq!(
+        (u.doc_id.as_str(), u.unit_id.as_str(), u.text.as_str()),
+        ("f", "7", "hi")
+    );
+    assert_eq!(u.fields.as_ref().unwrap()["outlet"], "BBC");
+    assert_eq!(out[1].as_ref().unwrap().1.fields, None);
 }
