@@ -27,7 +27,9 @@ const DEFAULT_MODEL: &[u8] = include_bytes!("../../models/default.model");
 /// Example:
 ///     >>> import stance
 ///     >>> model = stance.Model.default()
-///     >>> model.score(["Russia is our true friend"]).query("actor == 'RU'")[["stance", "prob_pro"]]
+///     >>> df = model.score(["Russia is our true friend"])
+///     >>> df.loc[df.actor == "RUS", "stance"].item()
+///     'pro'
 #[pyclass(frozen, module = "stance")]
 struct Model {
     inner: StanceModel,

@@ -124,3 +124,22 @@ def test_python_m_stance_score_on_parquet(model, seed_units, tmp_path):
     assert got.num_rows == len(seed_units) * len(model.actors)
     assert got.to_pandas().equals(want.to_pandas())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scores.parquet", "units.parquet"]
+
+
+def test_docstring_examples_run(root, monkeypatch):
+    import doctest
+
+    import pyarrow
+
+    monkeypatch.chdir(root)
+    model = stance.Model.default()
+    parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(verbose=False)
+    docs = {"Model": stance.Model.__doc__}
+    for name in ("load", "default", "score", "score_arrow"):
+        docs[name] = getattr(stance.Model, name).__doc__
+    for name, doc in docs.items():
+        assert ">>>" in doc, f"{name} has no example"
+        globs = {"stance": stance, "model": model, "pa": pyarrow}
+        runner.run(parser.get_doctest(doc, globs, name, None, 0))
+    failed, tried = runner.summarize(verbose=False)
+    assert failed == 0 and tried >= 10
