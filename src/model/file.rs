@@ -66,8 +66,14 @@ pub fn save_with_meta(model: &ModelData, path: &Path, meta_path: &Path) -> Resul
 }
 
 pub fn load(path: &Path) -> Result<ModelData> {
-    let bytes = read_checked(path)?;
-    decode(&bytes).map_err(|e| error(path, e))
+    from_bytes(&read_checked(path)?, path)
+}
+
+/// A model file's bytes already in memory (one embedded in a program, as
+/// the Python package embeds the default), checked as [`load`] checks a
+/// file; errors name `origin`.
+pub fn from_bytes(bytes: &[u8], origin: &Path) -> Result<ModelData> {
+    decode(bytes).map_err(|e| error(origin, e))
 }
 
 fn error(path: &Path, e: Decode) -> Error {

@@ -194,9 +194,18 @@ pub struct StanceModel {
 
 impl StanceModel {
     pub fn load(path: &Path) -> Result<StanceModel> {
-        let data = file::load(path)?;
+        StanceModel::checked(file::load(path)?, path)
+    }
+
+    /// A model from the bytes of a model file (see [`file::from_bytes`]);
+    /// errors name `origin` as [`StanceModel::load`] names the file.
+    pub fn from_bytes(bytes: &[u8], origin: &Path) -> Result<StanceModel> {
+        StanceModel::checked(file::from_bytes(bytes, origin)?, origin)
+    }
+
+    fn checked(data: ModelData, origin: &Path) -> Result<StanceModel> {
         StanceModel::from_data(data).map_err(|e| match e {
-            Error::Param(m) => Error::invalid(Location::of_path(path, None), m),
+            Error::Param(m) => Error::invalid(Location::of_path(origin, None), m),
             other => other,
         })
     }

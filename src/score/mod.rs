@@ -2,10 +2,15 @@
 //! out, in input order. Inputs stream in bounded chunks that are scored in
 //! parallel, so memory stays flat however long the input is.
 
+mod columns;
 mod output;
 mod read;
 
-pub use output::{CsvLayout, ScoreRecord, excerpt, excerpt_into, write_csv_header, write_record};
+pub use columns::{ScoreColumns, SentimentColumns, score_columns};
+pub use output::{
+    CsvLayout, ScoreRecord, excerpt, excerpt_into, sentiment_label, stance_label, write_csv_header,
+    write_record,
+};
 pub use read::JsonRecords;
 
 use std::sync::atomic::{AtomicBool, Ordering};

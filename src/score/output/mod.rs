@@ -123,13 +123,25 @@ fn round(p: f32) -> f32 {
     (p * 10_000.0).round() / 10_000.0
 }
 
+/// The stance of probabilities in [`Stance::ALL`] order: the most
+/// probable, the first on a tie (so every caller breaks ties alike).
+pub fn stance_label(p: &[f32]) -> Stance {
+    Stance::ALL[argmax(&p[..p.len().min(3)])]
+}
+
+/// The sentiment of probabilities in [`Sentiment::ALL`] order, as
+/// [`stance_label`] picks a stance.
+pub fn sentiment_label(p: &[f32]) -> Sentiment {
+    Sentiment::ALL[argmax(&p[..3])]
+}
+
 fn stance_of(p: &[f32]) -> (Stance, StanceProbs) {
     let probs = StanceProbs {
         pro: round(p.first().copied().unwrap_or(0.0)),
         anti: round(p.get(1).copied().unwrap_or(0.0)),
         none: round(p.get(2).copied().unwrap_or(1.0)),
     };
-    (Stance::ALL[argmax(&p[..p.len().min(3)])], probs)
+    (stance_label(p), probs)
 }
 
 /// The start of `text` for quoting: whitespace runs collapsed to one
@@ -167,7 +179,7 @@ pub fn excerpt_into(text: &str, max_chars: usize, out: &mut String) {
 /// Sentiment of unit probabilities, as in a [`ScoreRecord`].
 fn sentiment_of(p: &[f32]) -> (Sentiment, SentimentProbs) {
     (
-        Sentiment::ALL[argmax(&p[..3])],
+        sentiment_label(p),
         SentimentProbs {
             positive: round(p[0]),
             negative: round(p[1]),
