@@ -46,20 +46,22 @@ pub(crate) fn foreign_clauses(
     if last == 0 || !(0..clause.len()).any(&other) {
         return;
     }
-    // Per clause: (names the target, names another actor).
-    let mut has = vec![(false, false); last as usize + 1];
-    for (i, &c) in clause.iter().enumerate() {
-        let h = &mut has[c as usize];
-        h.0 |= own(i);
-        h.1 |= other(i);
+    // Clauses are runs of one id: mark each run as a whole, in `out`
+    // itself (reused across rows), so the hot path allocates nothing.
+    let (mut any_own, mut any_foreign) = (false, false);
+    let mut lo = 0;
+    while lo < clause.len() {
+        let hi = clause_range(clause, lo).end;
+        let o = (lo..hi).any(&own);
+        let foreign = !o && (lo..hi).any(&other);
+        any_own |= o;
+        any_foreign |= foreign;
+        out.extend(std::iter::repeat_n(foreign, hi - lo));
+        lo = hi;
     }
-    if !has.iter().any(|h| h.0) || has.iter().all(|&(o, x)| o || !x) {
-        return;
+    if !any_own || !any_foreign {
+        out.clear();
     }
-    out.extend(clause.iter().map(|&c| {
-        let (o, x) = has[c as usize];
-        x && !o
-    }));
 }
 
 /// Whether any of `n` positions from `at` is marked by [`foreign_clauses`].
