@@ -32,6 +32,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::clauses::clause_range;
 use super::hashing::{BuildIdentity, seq, token};
+use super::idioms::{Idioms, Marks};
 use crate::text::{Token, TokenKind, Tokenizer, ends_clause};
 
 const VADER: &str = include_str!("lexicon/vader_lexicon.txt");
@@ -127,6 +128,7 @@ pub struct Lexicon {
     valence: HashMap<u64, f32, BuildIdentity>,
     boosters: HashMap<u64, f32, BuildIdentity>,
     contrast: HashSet<u64, BuildIdentity>,
+    idioms: Idioms,
 }
 
 /// Per-token polarity and clause, from [`Lexicon::annotate`].
@@ -136,6 +138,8 @@ pub struct Polarity {
     pub clause: Vec<u32>,
     /// Whether the token's clause opens with a contrast word.
     pub contrast: Vec<bool>,
+    /// Scratch: the idiom marks of the text being annotated.
+    marks: Marks,
 }
 
 impl Polarity {
@@ -176,9 +180,11 @@ impl Lexicon {
             e.0 += v;
             e.1 += 1;
         }
+        let (idioms, words) = Idioms::new(tokenizer);
         let valence = sums
             .into_iter()
             .map(|(h, (s, n))| (h, s / n as f32))
+            .chain(words)
             .collect();
         let boosters = BOOSTERS
             .iter()
@@ -189,6 +195,7 @@ impl Lexicon {
             valence,
             boosters,
             contrast,
+            idioms,
         }
     }
 
@@ -211,13 +218,15 @@ impl Lexicon {
     /// before a contrast word.
     pub fn annotate(&self, text: &str, tokens: &[Token], raw: &[u64], out: &mut Polarity) {
         out.clear();
+        let mut marks = std::mem::take(&mut out.marks);
+        self.idioms.mark(text, tokens, raw, |h| self.valence.contains_key(&h), &mut marks);
         let mut clause = 0u32;
         let mut contrast = false;
         let mut boost = 0.0f32;
         // Set when a negation scope has been spent on a negative word.
         let mut spent = false;
         let mut prev_end = 0usize;
-        for (tok, &h) in tokens.iter().zip(raw) {
+        for (i, (tok, &h)) in tokens.iter().zip(raw).enumerate() {
             let gap = text.get(prev_end..tok.start).unwrap_or("");
             let opens = self.contrast.contains(&h);
             if prev_end > 0 && (gap.chars().any(ends_clause) || opens) {
@@ -230,6 +239,7 @@ impl Lexicon {
             }
             prev_end = tok.end;
             let mut v = match tok.kind {
+                _ if marks.phrase[i] != 0.0 => marks.phrase[i],
                 TokenKind::Word | TokenKind::Hashtag => self.valence(h).unwrap_or(0.0),
                 _ => 0.0,
             };
@@ -238,7 +248,7 @@ impl Lexicon {
             spent &= tok.negated;
             if v != 0.0 {
                 v += boost * v.signum();
-                if tok.negated && !spent {
+                if tok.negated && !spent && !marks.asserted[i] {
                     spent = v < 0.0;
                     v *= NEGATION_SCALAR;
                 }
@@ -248,6 +258,7 @@ impl Lexicon {
             out.clause.push(clause);
             out.contrast.push(contrast);
         }
+        out.marks = marks;
     }
 }
 
@@ -330,11 +341,11 @@ pub(crate) fn blind_keys(p: &Polarity, mut push: impl FnMut(u64)) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::text::TokenizerConfig;
 
-    fn annotate(text: &str) -> Polarity {
+    pub(in crate::features) fn annotate(text: &str) -> Polarity {
         let tk = Tokenizer::new(TokenizerConfig::default());
         let lex = Lexicon::vader(&tk);
         let toks = tk.tokenize(text);

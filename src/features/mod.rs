@@ -14,6 +14,7 @@
 mod clauses;
 mod extract;
 mod hashing;
+mod idioms;
 pub mod lexicon;
 mod rows;
 mod vocab;
