@@ -22,24 +22,21 @@ const PROBES: &str = "tests/fixtures/checklist/probes.jsonl";
 ///
 /// The targets (issue 11) are 0.90 on every plain type, 0.75 on negation
 /// and on contrast, 0.90 when the target is not named. The shipped model
-/// (`mixed-lexicon-logistic-v2`: clause-aware context, the litotes rule)
-/// meets them on 8 of the 13 floored types that have one (5 of 9 plain
-/// types, contrast at 0.75, both not-mentioned types; the pooled 342 plain
-/// probes: 0.918);
-/// where it does not, the floor sits just under what it measures (so a
-/// regression fails) and [`TARGETS`] keeps the goal in view:
-/// plain_pro_name, plain_anti_name and plain_neutral_name 0.875 (6 of 48
-/// wrong each: "Long live X!", "Down with X!", "The national football team
-/// of X plays"), plain_neutral_leader 0.67 (neutral news about a leader
-/// read as pro or anti: NewsMTSC's leader sentences), negation 0.71
-/// ("no better friend than X", "can't thank X enough", negated facts read
-/// as anti). Informal comments sit at 0.80: fused hashtags
+/// (`mixed-lexicon-logistic-v3`: clause-aware context, the litotes rule,
+/// stance idioms) meets them on 11 of the 13 floored types that have one
+/// (7 of 9 plain types, negation 0.86, contrast 0.81, both not-mentioned
+/// types; the pooled 342 plain probes: 0.953); where it does not, the
+/// floor sits just under what it measures (so a regression fails) and
+/// [`TARGETS`] keeps the goal in view: plain_neutral_name 0.875 ("The
+/// national football team of X plays" reads pro), plain_neutral_leader
+/// 0.67 (neutral news about a leader read as pro or anti: NewsMTSC's
+/// leader sentences). Informal comments sit at 0.85: fused hashtags
 /// (`#StandWithPakistan`) are invisible to whole-word mention matching.
 /// Zero-shot plain statements (`Nepal`, in no training set and not in the
-/// actors file) get 0.875.
+/// actors file) get 0.958.
 const FLOORS: [(&str, f64); 15] = [
-    ("plain_pro_name", 0.85),
-    ("plain_anti_name", 0.85),
+    ("plain_pro_name", 0.95),
+    ("plain_anti_name", 0.95),
     ("plain_neutral_name", 0.85),
     ("plain_pro_capital", 0.90),
     ("plain_anti_capital", 0.90),
@@ -47,24 +44,17 @@ const FLOORS: [(&str, f64); 15] = [
     ("plain_pro_leader", 0.90),
     ("plain_anti_leader", 0.90),
     ("plain_neutral_leader", 0.60),
-    ("negation", 0.68),
-    ("contrast", 0.72),
+    ("negation", 0.82),
+    ("contrast", 0.78),
     ("not_mentioned", 0.90),
-    ("informal", 0.75),
-    ("zero_shot_plain", 0.80),
+    ("informal", 0.80),
+    ("zero_shot_plain", 0.90),
     ("zero_shot_not_mentioned", 0.90),
 ];
 
 /// The issue's targets where the floors above are lower: printed beside
 /// the measured accuracy, so the gap is visible in every test run.
-const TARGETS: [(&str, f64); 6] = [
-    ("plain_pro_name", 0.90),
-    ("plain_anti_name", 0.90),
-    ("plain_neutral_name", 0.90),
-    ("plain_neutral_leader", 0.90),
-    ("negation", 0.75),
-    ("contrast", 0.75),
-];
+const TARGETS: [(&str, f64); 2] = [("plain_neutral_name", 0.90), ("plain_neutral_leader", 0.90)];
 
 /// Types printed but not asserted: too few probes (9 to 20) for a floor to
 /// mean anything, or (demonyms) a capability no one has built yet.
