@@ -12,7 +12,7 @@ use std::path::Path;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Location, Result, display_path, read_file};
+use crate::error::{Error, Location, Result, display_path};
 
 /// One actor as configured.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,7 +57,7 @@ pub struct ActorSet {
 
 impl ActorSet {
     pub fn from_file(path: &Path) -> Result<ActorSet> {
-        let bytes = read_file(path)?;
+        let bytes = crate::limits::read_config(path)?;
         let text = std::str::from_utf8(&bytes).map_err(|e| {
             Error::invalid(
                 Location::of_path(path, None),

@@ -230,3 +230,63 @@ mod tests {
         assert!(r.read(&mut [0; 4]).is_err(), "it stays failed");
     }
 }
+
+/// The largest settings file (`stance.toml`, an actors file, the model
+/// registry): real ones are kilobytes; 16 MiB leaves room for a registry
+/// of thousands of models.
+pub const MAX_CONFIG_BYTES: u64 = 16 << 20;
+
+/// Reads a settings file whole, within [`MAX_CONFIG_BYTES`]: checked
+/// against the file's size first, then while reading, so neither a huge
+/// file nor an endless one (`/dev/zero`) is held in memory.
+pub fn read_config(path: &std::path::Path) -> crate::Result<Vec<u8>> {
+    use crate::error::{Error, Location};
+    let too_big = || {
+        Error::invalid(
+            Location::of_path(path, None),
+            format!("larger than {MAX_CONFIG_BYTES} bytes: not a settings file"),
+        )
+    };
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    if file
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() > MAX_CONFIG_BYTES)
+    {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(too_big());
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod config_tests {
+    use super::*;
+
+    #[test]
+    fn settings_files_are_read_within_their_bound() {
+        let dir = tempfile::tempdir().unwrap();
+        let small = dir.path().join("actors.toml");
+        std::fs::write(&small, "x = 1\n").unwrap();
+        assert_eq!(read_config(&small).unwrap(), b"x = 1\n");
+        // A sparse file past the bound is refused from its size, unread.
+        let big = dir.path().join("registry.json");
+        let f = std::fs::File::create(&big).unwrap();
+        f.set_len(MAX_CONFIG_BYTES + 1).unwrap();
+        let e = read_config(&big).unwrap_err().to_string();
+        assert!(
+            e.contains("registry.json") && e.contains("not a settings file"),
+            "{e}"
+        );
+        // An endless one stops at the bound.
+        if std::path::Path::new("/dev/zero").exists() {
+            let e = read_config(std::path::Path::new("/dev/zero")).unwrap_err();
+            assert!(e.to_string().contains("not a settings file"), "{e}");
+        }
+    }
+}

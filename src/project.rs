@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::corpus::{Ingest, Input, Unit};
-use crate::error::{Error, Location, Rejection, display_path, read_file};
+use crate::error::{Error, Location, Rejection, display_path};
 use crate::labels::splits::{Split, SplitRule};
 
 /// The file name searched for.
@@ -117,7 +117,7 @@ impl Project {
     }
 
     pub fn load(path: &Path) -> Result<Project, Error> {
-        let bytes = read_file(path)?;
+        let bytes = crate::limits::read_config(path)?;
         let text = String::from_utf8(bytes).map_err(|_| {
             Error::Invalid(Rejection::new(
                 Location::of_path(path, None),

@@ -7,8 +7,8 @@ use super::{Calibration, ModelData, POOLED, TaskModel, file};
 use crate::actors::{ActorSet, Mention};
 use crate::error::{Error, Location, Result};
 use crate::features::{
-    ActorKey, Extractor, FeatureTable, RowFeaturizer, RowScratch, Scratch as FeatureScratch,
-    TargetSpans, Vocabulary,
+    ActorKey, ActorOut, Extractor, FeatureTable, RowFeaturizer, RowScratch,
+    Scratch as FeatureScratch, TargetSpans, Vocabulary, share_classes,
 };
 use crate::labels::{Sentiment, Stance};
 use crate::linear::LinearModel;
@@ -187,6 +187,8 @@ pub struct StanceModel {
     /// its stance head.
     actor_keys: Vec<ActorKey>,
     actor_heads: Vec<usize>,
+    /// [`share_classes`] of the keys and heads.
+    actor_share: Vec<usize>,
     /// Per actor of the actors file: whether the model saw no stance
     /// example of it (see [`StanceModel::is_zero_shot`]).
     zero_shot: Vec<bool>,
@@ -229,6 +231,7 @@ impl StanceModel {
             rows,
             actor_keys: Vec::new(),
             actor_heads: Vec::new(),
+            actor_share: Vec::new(),
             zero_shot: Vec::new(),
             data,
         };
@@ -263,6 +266,7 @@ impl StanceModel {
                 .unzip(),
             None => (Vec::new(), Vec::new()),
         };
+        self.actor_share = share_classes(&self.actor_keys, &self.actor_heads);
         self.zero_shot = actors
             .actors()
             .iter()
@@ -401,14 +405,18 @@ impl StanceModel {
                 tokens,
                 mentions,
                 &self.actor_keys,
+                &self.actor_share,
                 &task.table,
                 rows,
-                |a, row| {
-                    let head = &task.heads[self.actor_heads[a]].1;
-                    let out = &mut stance[a * k..(a + 1) * k];
-                    out.copy_from_slice(&head.bias);
-                    row.for_each_run(|idx, val| head.accumulate(idx, val, out));
-                    task.calibration.apply(out);
+                |a, row| match row {
+                    ActorOut::Row(row) => {
+                        let head = &task.heads[self.actor_heads[a]].1;
+                        let out = &mut stance[a * k..(a + 1) * k];
+                        out.copy_from_slice(&head.bias);
+                        row.for_each_run(|idx, val| head.accumulate(idx, val, out));
+                        task.calibration.apply(out);
+                    }
+                    ActorOut::Same(b) => stance.copy_within(b * k..(b + 1) * k, a * k),
                 },
             );
             if !shared {

@@ -136,7 +136,7 @@ impl Registry {
         if !path.exists() {
             return Ok(Registry::default());
         }
-        Registry::parse(&read_file(&path)?, &path)
+        Registry::parse(&crate::limits::read_config(&path)?, &path)
     }
 
     /// Parses registry JSON read from `path` (named in errors). People edit

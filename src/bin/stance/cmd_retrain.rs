@@ -81,7 +81,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let labels = project_ctx::labels(args.labels.as_ref());
     store_ctx::recover(&labels)?;
     let actors = ActorSet::from_file(&actors_path)?;
-    let actors_toml = String::from_utf8_lossy(&read_file(&actors_path)?).into_owned();
+    let actors_toml =
+        String::from_utf8_lossy(&stance::limits::read_config(&actors_path)?).into_owned();
     let default_path = args.models.join(DEFAULT_FILE);
     let default = if default_path.exists() {
         let m = StanceModel::load(&default_path)?;

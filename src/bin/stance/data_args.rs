@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 use stance::actors::ActorSet;
 use stance::corpus::UnitKind;
 use stance::dataset::{DataOptions, Dataset, read_data};
-use stance::error::{Error, Result, read_file};
+use stance::error::{Error, Result};
 use stance::labels::splits::Split;
 
 use crate::project_ctx;
@@ -80,7 +80,8 @@ impl DataArgs {
     pub fn actors(&self) -> Result<(ActorSet, String)> {
         let path = self.actors_path();
         let set = ActorSet::from_file(&path)?;
-        let text = String::from_utf8(read_file(&path)?).expect("checked by from_file");
+        let text =
+            String::from_utf8(stance::limits::read_config(&path)?).expect("checked by from_file");
         Ok((set, text))
     }
 

@@ -65,6 +65,31 @@ pub struct ActorKey {
     unmentioned: Vec<Feature>,
 }
 
+/// For each actor, the first actor whose row is the same whenever both
+/// are not mentioned in a unit and who is scored by the same head
+/// (`heads[a]`): then their scores are the same too, and
+/// [`RowFeaturizer::actor_rows`] hands out [`ActorOut::Same`] instead of
+/// building the row again. A pooled model without target identity gives
+/// every actor the same unmentioned row, so a six-actor unit that names
+/// one actor builds two rows, not six.
+pub fn share_classes(keys: &[ActorKey], heads: &[usize]) -> Vec<usize> {
+    let mut first: std::collections::HashMap<(&[Feature], usize), usize> =
+        std::collections::HashMap::new();
+    keys.iter()
+        .zip(heads)
+        .enumerate()
+        .map(|(a, (k, &h))| *first.entry((&k.unmentioned[..], h)).or_insert(a))
+        .collect()
+}
+
+/// One actor's output of [`RowFeaturizer::actor_rows`].
+pub enum ActorOut<'a> {
+    /// The actor's row.
+    Row(ActorRow<'a>),
+    /// The same row and head as this earlier actor's, already handed out.
+    Same(usize),
+}
+
 /// Featurizes tokenized text into TF-IDF rows (see the module docs).
 #[derive(Debug, Clone)]
 pub struct RowFeaturizer {
@@ -286,9 +311,10 @@ impl RowFeaturizer {
         tokens: &[Token],
         mentions: &[Mention],
         actors: &[ActorKey],
+        share: &[usize],
         table: &FeatureTable,
         s: &mut RowScratch,
-        mut emit: impl FnMut(usize, ActorRow<'_>),
+        mut emit: impl FnMut(usize, ActorOut<'_>),
     ) -> bool {
         let p = &self.params;
         if !mentions.windows(2).all(|w| w[0].end <= w[1].start) {
@@ -391,6 +417,9 @@ impl RowFeaturizer {
         );
         base_values(table, s);
 
+        // Per share class, the unmentioned actor whose row was built.
+        s.built.clear();
+        s.built.resize(actors.len(), NONE);
         for (a, key) in actors.iter().enumerate() {
             s.own.clear();
             for (j, &m) in s.kept_mention.iter().enumerate() {
@@ -401,12 +430,18 @@ impl RowFeaturizer {
             s.adds.clear();
             s.removes.clear();
             if s.own.is_empty() {
+                let built = s.built[share[a]];
+                if built != NONE {
+                    emit(a, ActorOut::Same(built as usize));
+                    continue;
+                }
+                s.built[share[a]] = a as u32;
                 s.adds.extend_from_slice(&key.unmentioned);
             } else {
                 self.mentioned_delta(key, n_kept, table, s);
             }
             apply_delta(table, s);
-            emit(a, ActorRow { s });
+            emit(a, ActorOut::Row(ActorRow { s }));
         }
         true
     }

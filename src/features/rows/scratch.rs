@@ -29,6 +29,8 @@ pub struct RowScratch {
 
     /// Unit rows: per kept position, the mention it is part of (or NONE).
     pub(super) kept_mention: Vec<u32>,
+    /// Unit rows: per share class, the actor whose row was built (or NONE).
+    pub(super) built: Vec<u32>,
     /// Unit rows: the base row's word n-gram features window by window,
     /// n = 1.. one after the other (`word_start[n - 1]..`), MISSING where
     /// the vocabulary lacks the key.
