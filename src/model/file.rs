@@ -88,8 +88,10 @@ fn error(path: &Path, e: Decode) -> Error {
 }
 
 /// The file's bytes, read only once its header holds up: memory is
-/// bounded by [`MAX_MODEL_BYTES`] whatever the file is.
-fn read_checked(path: &Path) -> Result<Vec<u8>> {
+/// bounded by [`MAX_MODEL_BYTES`] whatever the file is. [`load`] decodes
+/// them; a caller that also keeps them (to ship to other machines) reads
+/// them with this and decodes with [`from_bytes`].
+pub fn read_checked(path: &Path) -> Result<Vec<u8>> {
     let io = |e| Error::io(path, e);
     let mut f = std::fs::File::open(path).map_err(io)?;
     let mut head = [0u8; HEADER];

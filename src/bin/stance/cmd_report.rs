@@ -14,10 +14,9 @@ use stance::error::Location;
 use stance::labels::{LabelRow, label_files, read_labels};
 use stance::model::{ModelData, StanceModel, file};
 use stance::report::group::{GroupBy, MISSING, group_scores};
-use stance::report::quantify::{DEFAULT_METHOD, LabelledPair, Method, Rates};
+use stance::report::quantify::{DEFAULT_METHOD, Method};
 use stance::report::{
-    ArticleReport, ShareOptions, build, estimate_shares, measured_error, model_pairs, render_csv,
-    render_html, render_table,
+    ArticleReport, ModelShares, build, estimate_shares, render_csv, render_html, render_table,
 };
 use stance::score::{Record, ScoreRecord, score_stream};
 
@@ -195,22 +194,12 @@ fn estimate(
     model: Result<&ModelData, String>,
     args: &ShareArgs,
 ) {
-    let (pairs, note, quality) = match model {
-        Ok(m) => (model_pairs(m), None, Some(m.quality())),
-        Err(why) => (Vec::new(), Some(why), None),
-    };
-    let refs: Vec<&LabelledPair> = pairs.iter().collect();
-    let rates = (!pairs.is_empty()).then(|| Rates::new(&refs, true));
-    let opts = ShareOptions {
-        method: args.method,
-        rates: rates.as_ref(),
-        rounds: args.bootstrap,
-        seed: args.seed,
-        measured: measured_error(&pairs, args.method),
-        note,
-        model: quality,
-    };
-    estimate_shares(reports, scores, &opts);
+    let shares = ModelShares::new(model, args.method);
+    estimate_shares(
+        reports,
+        scores,
+        &shares.options(args.method, args.bootstrap, args.seed),
+    );
 }
 
 fn emit(reports: &[ArticleReport], out: &OutArgs) -> stance::Result<ExitCode> {
