@@ -49,7 +49,7 @@ def spark():
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.memory", "2g")
-        # 8 MB splits: the 10 files become ~30 tasks, many per worker.
+        # 8 MB splits: the 10 files become 20 tasks, 10 per worker.
         .config("spark.sql.files.maxPartitionBytes", str(8 << 20))
         .config("spark.sql.shuffle.partitions", "4")
         .getOrCreate()
