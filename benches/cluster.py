@@ -138,7 +138,7 @@ def timed(cmd, env=None) -> dict:
         "cpu_s": float(stats["User time (seconds)"]) + float(stats["System time (seconds)"]),
         "rss_mb": int(stats["Maximum resident set size (kbytes)"]) / 1024,
     }
-    lines = [l for l in run.stdout.splitlines() if l.startswith("{")]
+    lines = [x for x in run.stdout.splitlines() if x.startswith("{")]
     if lines:
         out.update(json.loads(lines[-1]))
     return out
@@ -182,36 +182,36 @@ def main() -> None:
         py = sys.executable
         for threads in ("1", "all"):
             env = {"RAYON_NUM_THREADS": "1"} if threads == "1" else {}
-            l = load()
+            before = load()
             r = timed([BIN, "score", "--model", MODEL, tmp / "units.jsonl", "-o", "/dev/null"], env)
-            r["load"] = l
+            r["load"] = before
             row("cli `stance score` (JSON lines → /dev/null)", threads, r)
             if "python" in args.skip:
                 continue
-            l = load()
+            before = load()
             r = timed([py, "-c", IN_PROCESS, tmp / "units.parquet", MODEL], env)
-            r["load"] = l
+            r["load"] = before
             row("python `score_arrow` (in memory; the call)", threads, r, r["call_s"],
                 f"call CPU {r['call_cpu_s']:.1f} s")  # fmt: skip
-            l = load()
+            before = load()
             out = tmp / "scores.parquet"
             r = timed([py, "-m", "stance", "score", tmp / "units.parquet", "-o", out], env)
-            r["load"] = l
+            r["load"] = before
             row("`python -m stance score` (Parquet → Parquet)", threads, r)
             out.unlink()
         if "dask" not in args.skip:
             for workers in (1, 2):
-                l = load()
+                before = load()
                 out = tmp / f"dask-{workers}"
                 r = timed([py, "-c", DASK, tmp / "units", out, workers, MODEL])
-                r["load"] = l
+                r["load"] = before
                 rss = ", ".join(f"{x:.0f}" for x in r["worker_rss_mb"])
                 row(f"dask, {workers} worker(s): score → Parquet", f"{workers}×1", r, r["score_s"],
                     f"workers' peak RSS {rss} MB; report {r['report_s']:.1f} s")  # fmt: skip
         if "spark" not in args.skip:
-            l = load()
+            before = load()
             r = timed([py, "-c", SPARK, tmp / "units", tmp / "spark", MODEL])
-            r["load"] = l
+            r["load"] = before
             rss = ", ".join(f"{x:.0f}" for x in r["worker_rss_mb"])
             row("spark local-cluster[2,1,1024]: score → Parquet", "2×1", r, r["score_s"],
                 f"{r['tasks']} tasks; Python workers' peak RSS {rss} MB; "

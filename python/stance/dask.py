@@ -90,7 +90,8 @@ def _reject_part(df, text, target, keep):
 
 
 def _count_part(df, key, data, text, doc, unit, kind, order, threads):
-    out = _cluster.count_table(_table(df), key, data, text, doc, unit, kind, order, _threads(threads))
+    threads = _threads(threads)
+    out = _cluster.count_table(_table(df), key, data, text, doc, unit, kind, order, threads)
     return out.to_pandas(types_mapper=pd.ArrowDtype)
 
 

@@ -32,7 +32,7 @@ from pyspark.sql.types import StructType
 
 from . import _cluster
 from . import report as _report
-from ._stance import Model, merge_counts
+from ._stance import merge_counts
 
 __all__ = ["Scored", "score", "counts", "report"]
 

@@ -135,7 +135,8 @@ def test_docstring_examples_run(root, monkeypatch):
     model = stance.Model.default()
     parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(verbose=False)
     docs = {"Model": stance.Model.__doc__}
-    for name in ("load", "default", "from_bytes", "to_bytes", "score", "score_arrow", "count_arrow"):
+    methods = ("load", "default", "from_bytes", "to_bytes", "score", "score_arrow", "count_arrow")
+    for name in methods:
         docs[name] = getattr(stance.Model, name).__doc__
     from stance import _stance
 

@@ -86,7 +86,7 @@ def test_declared_dtypes_are_the_partitions(seed_units):
             "doc_id": [u["doc_id"] for u in seed_units],
             "unit_id": [u["unit_id"] for u in seed_units],
             "text": [u["text"] if i % 40 else " " for i, u in enumerate(seed_units)],
-            "who": ["Pakistan", "Russia"] * (len(seed_units) // 2) + ["China"] * (len(seed_units) % 2),
+            "who": [("Pakistan", "Russia", "China")[i % 3] for i in range(len(seed_units))],
         }
     )
     units = dd.from_pandas(frame, npartitions=3)

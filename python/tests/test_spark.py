@@ -69,7 +69,7 @@ def test_spark_scores_a_parquet_folder_as_the_cli(spark, cluster_data, tmp_path)
     started = time.perf_counter()
     scored.scores.write.parquet(str(out))
     seconds = time.perf_counter() - started
-    print(f"\nspark: scored {cluster_data.n} units in {tasks} tasks on 2 executors in {seconds:.1f} s")
+    print(f"\nspark: scored {cluster_data.n} units in {tasks} tasks, 2 executors, {seconds:.1f} s")
     # The Python workers that ran the tasks: each loaded the model once.
     key = _cluster.model_ref(model).key
     loads = [w["loads"].get(key, 0) for w in stance.spark.workers(units)]
