@@ -169,8 +169,10 @@ def main() -> None:
 
     def row(what, threads, r, seconds=None, extra=""):
         s = seconds if seconds is not None else r["wall_s"]
+        # Spark's executors are JVMs that GNU time does not see end: no CPU.
+        cpu = f"{r['cpu_s']:.1f}" if "spark" not in what else "—"
         rows.append(
-            f"| {what} | {threads} | {s:.1f} | {n / s / 1000:.1f} k | {r['cpu_s']:.1f} "
+            f"| {what} | {threads} | {s:.1f} | {n / s / 1000:.1f} k | {cpu} "
             f"| {r['rss_mb']:.0f} MB | {extra} | {r['load']} |"
         )  # fmt: skip
         print(rows[-1], file=sys.stderr)

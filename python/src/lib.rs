@@ -51,9 +51,9 @@ struct Model {
     bytes: Cow<'static, [u8]>,
 }
 
-/// The RecordBatches of `data` (a RecordBatch, or anything with the Arrow
-/// stream interface: a Table, a polars or pandas frame), their schema,
-/// and whether it was a single RecordBatch.
+/// The RecordBatches of `data` (a RecordBatch, or a Table or anything
+/// else with the Arrow PyCapsule stream interface), their schema, and
+/// whether it was a single RecordBatch.
 fn batches(data: &Bound<'_, PyAny>) -> PyResult<(Vec<RecordBatch>, SchemaRef, bool)> {
     if data.hasattr("__arrow_c_array__")? {
         let batch: PyRecordBatch = data.extract()?;
