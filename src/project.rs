@@ -149,6 +149,10 @@ impl Project {
                 root.join(p)
             }
         };
+        // What the project owns and writes (its actors file, label store
+        // and splits) stays inside it; corpus inputs are data it only
+        // reads, which may live beside it (`../shared/data`).
+        let owned = |what: &str, p: &str| crate::confine::resolve(&root, p, path, what);
         let splits = match file.splits {
             Some(s) => {
                 let unlisted = Split::parse(&s.unlisted).ok_or_else(|| {
@@ -160,7 +164,7 @@ impl Project {
                         ),
                     )
                 })?;
-                Some((resolve(&s.file), unlisted))
+                Some((owned("[splits] file", &s.file)?, unlisted))
             }
             None => None,
         };
@@ -184,8 +188,11 @@ impl Project {
             });
         }
         Ok(Project {
-            actors: resolve(file.actors.as_deref().unwrap_or("labels/actors.toml")),
-            labels: resolve(file.labels.as_deref().unwrap_or("labels")),
+            actors: owned(
+                "actors",
+                file.actors.as_deref().unwrap_or("labels/actors.toml"),
+            )?,
+            labels: owned("labels", file.labels.as_deref().unwrap_or("labels"))?,
             root,
             corpora,
             splits,
@@ -308,6 +315,28 @@ inputs = ["../data/pool.jsonl"]
 optional = true
 whole_documents = false
 "#;
+
+    /// Issue 12, row 4 for the project file: what the project writes
+    /// (actors, labels, splits) stays inside it; data it reads may not.
+    #[test]
+    fn owned_paths_stay_inside_the_project() {
+        for (key, bad) in [
+            ("actors", "actors = \"/etc/passwd\""),
+            ("labels", "labels = \"../elsewhere\""),
+            (
+                "[splits] file",
+                "splits = { file = \"../../s.csv\", unlisted = \"train\" }",
+            ),
+        ] {
+            let e = Project::parse(Path::new("/x/proj/stance.toml"), bad).unwrap_err();
+            let e = e.to_string();
+            assert!(
+                e.starts_with("/x/proj/stance.toml: ") && e.contains(key),
+                "{e}"
+            );
+            assert!(e.contains("must be relative"), "{e}");
+        }
+    }
 
     #[test]
     fn paths_resolve_against_the_project_folder() {
