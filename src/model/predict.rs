@@ -8,7 +8,7 @@ use crate::actors::{ActorSet, Mention};
 use crate::error::{Error, Location, Result};
 use crate::features::{
     ActorKey, ActorOut, Extractor, FeatureTable, RowFeaturizer, RowScratch,
-    Scratch as FeatureScratch, TargetSpans, Vocabulary, share_classes,
+    Scratch as FeatureScratch, TargetSpans, Vocabulary, share_rows,
 };
 use crate::labels::{Sentiment, Stance};
 use crate::linear::LinearModel;
@@ -187,8 +187,6 @@ pub struct StanceModel {
     /// its stance head.
     actor_keys: Vec<ActorKey>,
     actor_heads: Vec<usize>,
-    /// [`share_classes`] of the keys and heads.
-    actor_share: Vec<usize>,
     /// Per actor of the actors file: whether the model saw no stance
     /// example of it (see [`StanceModel::is_zero_shot`]).
     zero_shot: Vec<bool>,
@@ -231,7 +229,6 @@ impl StanceModel {
             rows,
             actor_keys: Vec::new(),
             actor_heads: Vec::new(),
-            actor_share: Vec::new(),
             zero_shot: Vec::new(),
             data,
         };
@@ -266,7 +263,7 @@ impl StanceModel {
                 .unzip(),
             None => (Vec::new(), Vec::new()),
         };
-        self.actor_share = share_classes(&self.actor_keys, &self.actor_heads);
+        share_rows(&mut self.actor_keys, &self.actor_heads);
         self.zero_shot = actors
             .actors()
             .iter()
@@ -405,7 +402,6 @@ impl StanceModel {
                 tokens,
                 mentions,
                 &self.actor_keys,
-                &self.actor_share,
                 &task.table,
                 rows,
                 |a, row| match row {
