@@ -163,8 +163,7 @@ impl Idioms {
         }
         let modal = raw[cue] == self.cannot
             || (raw[cue] == self.not && cue > 0 && self.modals.contains(&raw[cue - 1]));
-        modal
-            && (start + 1..end).any(|j| raw[j] == self.enough && !rated(raw[j - 1]))
+        modal && (start + 1..end).any(|j| raw[j] == self.enough && !rated(raw[j - 1]))
     }
 }
 

@@ -219,7 +219,13 @@ impl Lexicon {
     pub fn annotate(&self, text: &str, tokens: &[Token], raw: &[u64], out: &mut Polarity) {
         out.clear();
         let mut marks = std::mem::take(&mut out.marks);
-        self.idioms.mark(text, tokens, raw, |h| self.valence.contains_key(&h), &mut marks);
+        self.idioms.mark(
+            text,
+            tokens,
+            raw,
+            |h| self.valence.contains_key(&h),
+            &mut marks,
+        );
         let mut clause = 0u32;
         let mut contrast = false;
         let mut boost = 0.0f32;
