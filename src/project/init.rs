@@ -84,6 +84,22 @@ mod tests {
     }
 
     #[test]
+    fn the_commented_corpus_block_parses_once_uncommented() {
+        let text: String = PROJECT_FILE
+            .lines()
+            .map(|l| match l.strip_prefix("# ") {
+                Some(rest) if rest.starts_with("[[corpus]]") || rest.contains(" = ") => rest,
+                _ => l,
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let p = Project::parse(Path::new("/x/stance.toml"), &text).unwrap();
+        assert_eq!(p.corpora.len(), 1, "{text}");
+        assert_eq!(p.corpora[0].inputs, ["/x/corpus"]);
+        assert!(!p.corpora[0].whole_documents);
+    }
+
+    #[test]
     fn an_existing_project_is_refused_and_left_alone() {
         let dir = tempfile::tempdir().unwrap();
         init(dir.path()).unwrap();
