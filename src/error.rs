@@ -91,6 +91,17 @@ pub enum Error {
         "{dir}: locked by another stance process that is writing there; not waiting (--no-wait)"
     )]
     Locked { dir: String },
+    /// `--project DIR` or `STANCE_PROJECT` names a folder that holds
+    /// neither a project file nor an actors file: a typo should not fall
+    /// back to the built-in defaults in silence.
+    #[error(
+        "{dir}: not a stance project (no stance.toml, no labels/actors.toml); `stance init {dir}` starts one"
+    )]
+    NotAProject { dir: String },
+    /// `stance init` never overwrites a project: `path` (its stance.toml
+    /// or non-empty label store) is already there.
+    #[error("{path} already exists: `stance init` starts a new project only where there is none")]
+    ProjectExists { path: String },
 }
 
 impl Error {

@@ -66,7 +66,7 @@ pub fn save_with_meta(model: &ModelData, path: &Path, meta_path: &Path) -> Resul
 }
 
 pub fn load(path: &Path) -> Result<ModelData> {
-    from_bytes(&read_checked(path)?, path)
+    from_bytes(&read(path)?, path)
 }
 
 /// A model file's bytes already in memory (one embedded in a program, as
@@ -88,8 +88,9 @@ fn error(path: &Path, e: Decode) -> Error {
 }
 
 /// The file's bytes, read only once its header holds up: memory is
-/// bounded by [`MAX_MODEL_BYTES`] whatever the file is.
-fn read_checked(path: &Path) -> Result<Vec<u8>> {
+/// bounded by [`MAX_MODEL_BYTES`] whatever the file is. (Their checksum is
+/// checked by [`from_bytes`].)
+pub fn read(path: &Path) -> Result<Vec<u8>> {
     let io = |e| Error::io(path, e);
     let mut f = std::fs::File::open(path).map_err(io)?;
     let mut head = [0u8; HEADER];

@@ -203,7 +203,13 @@ impl Registry {
             return Ok(None);
         }
         let sha = sha256_hex(&read_file(&path)?);
-        Ok(self.models.iter().find(|e| e.sha256 == sha))
+        Ok(self.by_sha256(&sha))
+    }
+
+    /// The kept model whose file has this SHA-256: a model file is named by
+    /// its bytes, whatever it is called on disk.
+    pub fn by_sha256(&self, sha: &str) -> Option<&Entry> {
+        self.models.iter().find(|e| e.sha256 == sha)
     }
 
     /// Stages `bytes` (the encoding of `model`) as `<name>.model` and its

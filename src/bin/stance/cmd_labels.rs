@@ -86,7 +86,7 @@ pub struct AddArgs {
 }
 
 /// The actors file and the units labels refer to; each defaults to the
-/// project's (stance.toml), else to labels/actors.toml and seeds.
+/// project's, else to the built-in actors file and seeds.
 #[derive(ClapArgs)]
 pub struct CorpusArgs {
     /// The actors file.
@@ -102,7 +102,7 @@ pub struct CorpusArgs {
 
 impl CorpusArgs {
     fn load(&self) -> stance::Result<(ActorSet, ProjectUnits)> {
-        let actors = ActorSet::from_file(&project_ctx::actors(self.actors.as_ref()))?;
+        let actors = project_ctx::actors(self.actors.as_ref()).set()?;
         let units = project_ctx::units(&self.corpus, self.units.as_deref())?;
         Ok((actors, units))
     }
@@ -115,6 +115,15 @@ fn label_inputs(given: &[PathBuf]) -> Vec<PathBuf> {
     } else {
         given.to_vec()
     }
+}
+
+/// The project's label store when no files are named and it is a folder
+/// without label files yet: a new project's (`stance init`) is a state to
+/// report, not an error. Named files or folders without labels stay errors.
+fn new_store(given: &[PathBuf]) -> Option<PathBuf> {
+    let store = project_ctx::labels(None);
+    let empty = label_files(std::slice::from_ref(&store)).is_ok_and(|f| f.is_empty());
+    (given.is_empty() && store.is_dir() && empty).then_some(store)
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -245,7 +254,10 @@ fn run_add(args: AddArgs) -> stance::Result<ExitCode> {
 fn run_stats(args: StatsArgs) -> stance::Result<ExitCode> {
     use std::io::Write;
     let (actors, units) = args.corpus.load()?;
-    let (files, rows) = load_labels(&label_inputs(&args.labels))?;
+    let (files, rows) = match new_store(&args.labels) {
+        Some(_) => (0, Vec::new()),
+        None => load_labels(&label_inputs(&args.labels))?,
+    };
     let (rows, aside) = units.set_aside(rows, |r| &r.doc_id);
     project_ctx::note_set_aside(aside, &units);
     let rule = project_ctx::split_rule()?;
@@ -346,6 +358,13 @@ pub fn load_corpus(inputs: &[String]) -> Vec<Unit> {
 
 fn run_check(args: CheckArgs) -> stance::Result<ExitCode> {
     let (actors, units) = args.corpus.load()?;
+    if let Some(store) = new_store(&args.labels) {
+        eprintln!(
+            "no labels in {} yet (`stance labels add FILE` merges some; GUIDE.md)",
+            store.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let inputs = label_inputs(&args.labels);
     store_ctx::recover_all(&inputs)?;
     let files = label_files(&inputs).map_err(stance::Error::Invalid)?;

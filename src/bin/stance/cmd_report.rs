@@ -6,13 +6,11 @@ use std::process::ExitCode;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, ValueEnum};
 use stance::Error;
-use stance::actors::ActorSet;
 use stance::corpus::ingest::text_units;
 use stance::corpus::records::JsonLines;
 use stance::corpus::{Ingest, Unit, UnitKind};
-use stance::error::Location;
 use stance::labels::{LabelRow, label_files, read_labels};
-use stance::model::{ModelData, StanceModel, file};
+use stance::model::ModelData;
 use stance::report::group::{GroupBy, MISSING, group_scores};
 use stance::report::quantify::{DEFAULT_METHOD, LabelledPair, Method, Rates};
 use stance::report::{
@@ -22,6 +20,7 @@ use stance::report::{
 use stance::score::{Record, ScoreRecord, score_stream};
 
 use crate::io;
+use crate::model_ctx::{InUse, say_in_use};
 use crate::project_ctx;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -61,11 +60,12 @@ pub struct ReportArgs {
     #[arg(long, num_args = 1..)]
     corpus: Vec<String>,
     /// Actors file, for the actor order of label-only reports [default: the
-    /// project's, or labels/actors.toml].
+    /// project's, else the one built into stance].
     #[arg(long)]
     actors: Option<PathBuf>,
     /// The model that made the scores, for its out-of-fold error rates
-    /// [default: models/default.model, when present].
+    /// [default: the project's models/default.model, else the model built
+    /// into stance].
     #[arg(long)]
     model: Option<PathBuf>,
     /// Group the distributions by a field of the scores instead of by
@@ -120,10 +120,13 @@ pub struct OutArgs {
 pub struct RunArgs {
     #[command(flatten)]
     input: crate::input_args::InputArgs,
-    #[arg(long, default_value = "models/default.model")]
-    model: PathBuf,
+    /// The model [default: the project's models/default.model, else the
+    /// model built into stance].
+    #[arg(long)]
+    model: Option<PathBuf>,
     /// The actors to report on [default: the project's actors file, else
-    /// the model's own]; ones the model was not trained on are zero-shot.
+    /// the one built into stance]; ones the model was not trained on are
+    /// zero-shot.
     #[arg(long)]
     actors: Option<PathBuf>,
     /// Also show hand labels side by side (label CSVs or folders).
@@ -188,17 +191,14 @@ fn unit_maps(units: &[Unit]) -> UnitMaps {
 }
 
 /// Estimates the predicted shares of `reports` with the model's
-/// out-of-fold pairs (`model` is `Err(why)` when there is none to read).
+/// out-of-fold pairs.
 fn estimate(
     reports: &mut [ArticleReport],
     scores: &[ScoreRecord],
-    model: Result<&ModelData, String>,
+    model: &ModelData,
     args: &ShareArgs,
 ) {
-    let (pairs, note, quality) = match model {
-        Ok(m) => (model_pairs(m), None, Some(m.quality())),
-        Err(why) => (Vec::new(), Some(why), None),
-    };
+    let pairs = model_pairs(model);
     let refs: Vec<&LabelledPair> = pairs.iter().collect();
     let rates = (!pairs.is_empty()).then(|| Rates::new(&refs, true));
     let opts = ShareOptions {
@@ -207,8 +207,8 @@ fn estimate(
         rounds: args.bootstrap,
         seed: args.seed,
         measured: measured_error(&pairs, args.method),
-        note,
-        model: quality,
+        note: None,
+        model: Some(model.quality()),
     };
     estimate_shares(reports, scores, &opts);
 }
@@ -234,10 +234,10 @@ pub fn report(args: ReportArgs) -> stance::Result<ExitCode> {
     if args.scores.is_empty() && args.labels.is_empty() {
         return Err(Error::Param("give --scores, --labels, or both".into()));
     }
+    let in_use = InUse::resolve(args.model.as_ref(), args.actors.as_ref());
     let read = (args.scores.iter().chain(&args.labels).cloned())
         .chain(args.corpus.iter().map(PathBuf::from))
-        .chain(args.actors.clone())
-        .chain(args.model.clone());
+        .chain(in_use.files());
     io::refuse_overwrite(read, &args.out.output)?;
     let mut scores = read_scores(&args.scores)?;
     if let Some(by) = &args.by {
@@ -252,10 +252,7 @@ pub fn report(args: ReportArgs) -> stance::Result<ExitCode> {
     let labels = load_labels(&args.labels)?;
     let actors: Vec<String> = match scores.iter().find(|r| r.doc_id.is_some()) {
         Some(r) => r.actors.iter().map(|a| a.actor.clone()).collect(),
-        None => ActorSet::from_file(&project_ctx::actors(args.actors.as_ref()))?
-            .codes()
-            .map(str::to_string)
-            .collect(),
+        None => in_use.actors.set()?.codes().map(str::to_string).collect(),
     };
     let units = if labels.is_empty() {
         Vec::new()
@@ -265,39 +262,21 @@ pub fn report(args: ReportArgs) -> stance::Result<ExitCode> {
     let (excerpts, kinds) = unit_maps(&units);
     let mut reports = build(&scores, &labels, &actors, &excerpts, &kinds);
     if !scores.is_empty() {
-        let default = PathBuf::from("models/default.model");
-        let model = match &args.model {
-            Some(p) => {
-                crate::store_ctx::recover_parent(p)?;
-                Ok(file::load(p)?)
-            }
-            None if default.exists() => Ok(file::load(&default)?),
-            None => Err(format!(
-                "no model given and {} not found",
-                default.display()
-            )),
-        };
-        estimate(
-            &mut reports,
-            &scores,
-            model.as_ref().map_err(String::clone),
-            &args.shares,
-        );
+        say_in_use(Some(&in_use.model), &in_use.actors);
+        if let Some(p) = in_use.model.path() {
+            crate::store_ctx::recover_parent(p)?;
+        }
+        estimate(&mut reports, &scores, &in_use.model.data()?, &args.shares);
     }
     emit(&reports, &args.out)
 }
 
 pub fn run(args: RunArgs) -> stance::Result<ExitCode> {
-    crate::store_ctx::recover_parent(&args.model)?;
+    let in_use = InUse::resolve(args.model.as_ref(), args.actors.as_ref());
     let read = args.input.inputs.iter().map(PathBuf::from);
-    let read = read.chain([args.model.clone()]).chain(args.labels.clone());
+    let read = read.chain(in_use.files()).chain(args.labels.clone());
     io::refuse_overwrite(read, &args.out.output)?;
-    let data = file::load(&args.model)?;
-    let model = StanceModel::from_data(data.clone()).map_err(|e| match e {
-        Error::Param(m) => Error::invalid(Location::of_path(&args.model, None), m),
-        other => other,
-    })?;
-    let model = crate::model_ctx::with_actors_in_use(model, args.actors.as_ref())?;
+    let model = in_use.load()?;
     let inputs = args.input.inputs()?;
     let mut ingest = Ingest::with_options(&inputs, args.input.options()?)
         .starting_with(text_units(&args.input.text));
@@ -323,16 +302,14 @@ pub fn run(args: RunArgs) -> stance::Result<ExitCode> {
     )?;
     eprintln!(
         "run: read {}, scored {}, rejected {} with {}",
-        read.read,
-        summary.scored,
-        read.rejected,
-        args.model.display()
+        read.read, summary.scored, read.rejected, in_use.model
     );
+    let data = model.data();
     eprintln!("run: {}", data.quality());
     let labels = load_labels(&args.labels)?;
     let actors: Vec<String> = model.actors().codes().map(str::to_string).collect();
     let (excerpts, kinds) = unit_maps(&units);
     let mut reports = build(&scores, &labels, &actors, &excerpts, &kinds);
-    estimate(&mut reports, &scores, Ok(&data), &args.shares);
+    estimate(&mut reports, &scores, data, &args.shares);
     emit(&reports, &args.out)
 }

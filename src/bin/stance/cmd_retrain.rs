@@ -2,7 +2,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
-use stance::actors::ActorSet;
 use stance::commit::Commit;
 use stance::dataset::{DataOptions, Dataset, read_data};
 use stance::error::{Error, Result, read_file};
@@ -41,12 +40,14 @@ pub struct Args {
     /// corpora, or seeds].
     #[arg(long, num_args = 1..)]
     corpus: Vec<String>,
-    /// The actors file [default: the project's, or labels/actors.toml].
+    /// The actors file [default: the project's, else the one built into
+    /// stance].
     #[arg(long)]
     actors: Option<PathBuf>,
-    /// The models folder (registry.json, default.model, kept models).
-    #[arg(long, default_value = "models")]
-    models: PathBuf,
+    /// The models folder (registry.json, default.model, kept models)
+    /// [default: the project's models/, or models].
+    #[arg(long)]
+    models: Option<PathBuf>,
     /// Name of the candidate [default: its date and checksum].
     #[arg(long)]
     name: Option<String>,
@@ -67,23 +68,23 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    std::fs::create_dir_all(&args.models).map_err(|e| Error::io(&args.models, e))?;
+    let models = project_ctx::models_dir(args.models.as_ref());
+    std::fs::create_dir_all(&models).map_err(|e| Error::io(&models, e))?;
     // Held from reading the registry to the one commit of everything this
     // run keeps: a second retrain waits, then compares with what this one
     // promoted and adds its entry to this one's registry.
-    let lock = store_ctx::lock(&args.models)?;
+    let lock = store_ctx::lock(&models)?;
     let mut tx = lock.begin();
-    let mut registry = Registry::load(&args.models)?;
+    let mut registry = Registry::load(&models)?;
     let cfg = registry.retrain.clone();
     let root = project_ctx::project().map_or(Path::new("."), |p| p.root.as_path());
-    let external = cfg.external_paths(root, &Registry::path(&args.models))?;
-    let actors_path = project_ctx::actors(args.actors.as_ref());
+    let external = cfg.external_paths(root, &Registry::path(&models))?;
+    let actors_in_use = project_ctx::actors(args.actors.as_ref());
     let labels = project_ctx::labels(args.labels.as_ref());
     store_ctx::recover(&labels)?;
-    let actors = ActorSet::from_file(&actors_path)?;
-    let actors_toml =
-        String::from_utf8_lossy(&stance::limits::read_config(&actors_path)?).into_owned();
-    let default_path = args.models.join(DEFAULT_FILE);
+    crate::model_ctx::say_in_use(None, &actors_in_use);
+    let (actors, actors_toml) = actors_in_use.load()?;
+    let default_path = models.join(DEFAULT_FILE);
     let default = if default_path.exists() {
         let m = StanceModel::load(&default_path)?;
         adopt_untracked_default(&mut registry, &mut tx, m.data())?;
@@ -91,7 +92,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         // the actors it was not trained on zero-shot, and the comparison
         // keeps to the actors both models know.
         let m = m.with_actors(actors.clone());
-        crate::model_ctx::note_zero_shot(&m, &actors_path);
+        crate::model_ctx::note_zero_shot(&m, &actors_in_use);
         Some(m)
     } else {
         None
@@ -211,7 +212,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     } else {
         eprintln!(
             "NOT promoted; kept `{name}` in {}: {note}",
-            Registry::path(&args.models).display()
+            Registry::path(&models).display()
         );
         Ok(ExitCode::from(3))
     }

@@ -4,11 +4,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 use stance::Error;
-use stance::model::StanceModel;
 use stance::score::{CsvLayout, records, score_to_writer, write_csv_header};
 
 use crate::input_args::InputArgs;
 use crate::io;
+use crate::model_ctx::InUse;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutFormat {
@@ -33,6 +33,9 @@ pub enum OutFormat {
 /// every other column is kept in the scores' `fields`. A unit whose
 /// (doc_id, unit_id) was already read is rejected.
 ///
+/// The model and actors file in use are named on stderr (`stance info`
+/// shows more).
+///
 /// Example: stance score --model models/default.model units.jsonl -o scores.jsonl
 ///
 /// Example: stance score --text "I love India."
@@ -42,11 +45,13 @@ pub enum OutFormat {
 pub struct Args {
     #[command(flatten)]
     input: InputArgs,
-    #[arg(long, default_value = "models/default.model")]
-    model: PathBuf,
+    /// The model [default: the project's models/default.model, else the
+    /// model built into stance].
+    #[arg(long)]
+    model: Option<PathBuf>,
     /// The actors to score [default: the project's actors file, else the
-    /// model's own]. Actors the model has no training labels of are scored
-    /// zero-shot and marked `"zero_shot":true`.
+    /// one built into stance]. Actors the model has no training labels of
+    /// are scored zero-shot and marked `"zero_shot":true`.
     #[arg(long)]
     actors: Option<PathBuf>,
     /// Output file (default: stdout).
@@ -64,18 +69,17 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> stance::Result<ExitCode> {
-    crate::store_ctx::recover_parent(&args.model)?;
+    let in_use = InUse::resolve(args.model.as_ref(), args.actors.as_ref());
     let read = args.input.inputs.iter().map(PathBuf::from);
     io::refuse_overwrite(
-        read.chain([args.model.clone()]).chain(args.actors.clone()),
+        read.chain(in_use.files()),
         args.output.iter().chain(&args.rejects),
     )?;
-    let model = StanceModel::load(&args.model)?;
-    let model = crate::model_ctx::with_actors_in_use(model, args.actors.as_ref())?;
+    let model = in_use.load()?;
     if model.stance_labels().is_none() {
         return Err(Error::Param(format!(
             "{} has no stance model to score with",
-            args.model.display()
+            in_use.model
         )));
     }
     let inputs = args.input.inputs()?;

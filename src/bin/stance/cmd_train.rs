@@ -74,7 +74,7 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
     let read = args.data.inputs()?.into_iter().chain(args.validate.clone());
     let read = read
         .chain(args.data.units.clone())
-        .chain([args.data.actors_path()]);
+        .chain(args.data.actors_path());
     let read = read.chain(args.data.corpus.iter().map(PathBuf::from));
     let read = read.chain(args.data.sources.iter().map(|(_, p)| p.clone()));
     io::refuse_overwrite(read, [&args.output, &meta_path])?;

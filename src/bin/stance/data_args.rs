@@ -40,7 +40,8 @@ pub struct DataArgs {
     /// given [default: the project's corpora, or seeds].
     #[arg(long, num_args = 1..)]
     pub corpus: Vec<String>,
-    /// The actors file [default: the project's, or labels/actors.toml].
+    /// The actors file [default: the project's, else the one built into
+    /// stance].
     #[arg(long)]
     pub actors: Option<PathBuf>,
     /// Which labelled units of label CSVs to use, by the recorded split
@@ -73,16 +74,20 @@ fn parse_source(s: &str) -> std::result::Result<(String, PathBuf), String> {
 }
 
 impl DataArgs {
-    pub fn actors_path(&self) -> PathBuf {
+    /// The actors file in use, when it is a file (not the built-in one).
+    pub fn actors_path(&self) -> Option<PathBuf> {
         project_ctx::actors(self.actors.as_ref())
+            .path()
+            .map(PathBuf::from)
     }
 
+    /// The actors in use and their file's text, said on stderr. Data that
+    /// names its own targets needs no actors file on disk: the built-in
+    /// one is used, as in the checkout.
     pub fn actors(&self) -> Result<(ActorSet, String)> {
-        let path = self.actors_path();
-        let set = ActorSet::from_file(&path)?;
-        let text =
-            String::from_utf8(stance::limits::read_config(&path)?).expect("checked by from_file");
-        Ok((set, text))
+        let source = project_ctx::actors(self.actors.as_ref());
+        crate::model_ctx::say_in_use(None, &source);
+        source.load()
     }
 
     /// The inputs: --data, or the project's label store.

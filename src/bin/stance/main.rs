@@ -22,7 +22,9 @@ macro_rules! out {
 mod cmd_actors;
 mod cmd_agree;
 mod cmd_eval;
+mod cmd_info;
 mod cmd_ingest;
+mod cmd_init;
 mod cmd_labels;
 mod cmd_models;
 mod cmd_report;
@@ -51,7 +53,9 @@ use clap::{Parser, Subcommand};
 #[command(name = "stance", version, propagate_version = true)]
 struct Cli {
     /// The project folder (or its stance.toml) [default: $STANCE_PROJECT, or
-    /// the nearest stance.toml in this folder or above].
+    /// the nearest stance.toml in this folder or above, or the nearest
+    /// folder holding labels/actors.toml; without one, the model and actors
+    /// built into stance].
     #[arg(long, global = true)]
     project: Option<std::path::PathBuf>,
     /// Fail (exit 2) instead of waiting when another stance process is
@@ -84,6 +88,8 @@ enum Command {
     Retrain(cmd_retrain::Args),
     Models(cmd_models::Args),
     Suggest(cmd_suggest::Args),
+    Info(cmd_info::Args),
+    Init(cmd_init::Args),
 }
 
 fn main() -> ExitCode {
@@ -95,7 +101,7 @@ fn main() -> ExitCode {
     // other folders recover those themselves.
     let started = project_ctx::init(cli.project.as_deref())
         .and_then(|()| store_ctx::recover(&project_ctx::labels(None)))
-        .and_then(|()| store_ctx::recover(std::path::Path::new("models")));
+        .and_then(|()| store_ctx::recover(&project_ctx::models_dir(None)));
     if let Err(e) = started {
         io::report_error(&e);
         return ExitCode::from(2);
@@ -113,6 +119,8 @@ fn main() -> ExitCode {
         Command::Retrain(a) => cmd_retrain::run(a),
         Command::Models(a) => cmd_models::run(a),
         Command::Suggest(a) => cmd_suggest::run(a),
+        Command::Info(a) => cmd_info::run(a),
+        Command::Init(a) => cmd_init::run(a),
     };
     // Everything printed is flushed before the exit code is decided, so
     // a write error at the very end still counts.
