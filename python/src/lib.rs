@@ -18,9 +18,10 @@ use stance::score::score_columns;
 use arrow_io::{SCORE_COLUMNS, output_schema, strings, to_batch};
 use errors::{StanceError, to_py, value_error};
 
-/// The shipped default model, as the build found `models/default.model`:
-/// a wheel then scores with no file beside it.
-const DEFAULT_MODEL: &[u8] = include_bytes!("../../models/default.model");
+/// The shipped default model, as the build found `models/default.model`
+/// (the same bytes the CLI has built in): a wheel then scores with no file
+/// beside it.
+const DEFAULT_MODEL: &[u8] = stance::model::embedded::BYTES;
 
 /// A stance and sentiment model, ready to score.
 ///
