@@ -396,7 +396,10 @@ fn predicted_and_labelled_side_by_side_with_per_unit_agreement() {
         assert!(html.contains(&format!("<input type=\"radio\" name=\"view\" id=\"{id}\"")));
         assert!(html.contains(&format!("<label for=\"{id}\">")));
     }
-    assert!(html.contains("#view-predicted:checked~main [data-source=labelled]{display:none}"));
+    let css = inner(&html, "<style>", "</style>");
+    let rule = "#view-predicted:checked~main [data-source=labelled],\
+                #view-labelled:checked~main [data-source=predicted]{display:none}";
+    assert!(css.contains(rule), "toggle rule");
     assert!(
         html.contains("flex-wrap:wrap"),
         "pairs wrap on narrow windows"

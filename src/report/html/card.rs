@@ -179,7 +179,7 @@ pub(super) fn reading(
     out.push_str(
         "<li data-explains=\"shares\"><b>Shares</b>: per actor, the share of the article's units \
          (comments, or its own paragraphs) that are pro, anti or neither toward it. <b>Net</b> is the pro \
-         share minus the anti share. The headline is scored on its own (shown under it) and counted in \
+         share minus the anti share; <b>units</b> is how many units the part has. The headline is scored on its own (shown under it) and counted in \
          neither part, for predictions and hand labels alike.</li>\n",
     );
     if let Some(m) = method {
@@ -257,6 +257,9 @@ pub(super) fn reading(
          (highlighted), with … where text was left out; a unit that does not name the actor starts at \
          its beginning. <b>mentioned</b> counts the units that name the actor (by the names in the \
          actors file); a unit can take a stance without naming it.</li>\n\
+         <li data-explains=\"sentiment\"><b>Tone</b>: the units' overall sentiment (the model's most \
+         probable one, or the hand label), negative / neutral / positive, with counts and shares of the \
+         section's units; it is about the text as a whole, not about any actor.</li>\n\
          <li data-explains=\"colours\"><b>Colours</b>: stance is blue (pro) and orange (anti); sentiment \
          is green (positive), grey (neutral) and purple (negative), two palettes that share no colour \
          and that colour-blind readers can tell apart. Every coloured mark also prints its number.</li>\n\
