@@ -183,7 +183,7 @@ fn the_model_card_says_what_the_model_and_registry_record() {
         assert!(validation.contains(&want), "{want} in {validation}");
     }
     assert!(field("calibration").contains("temperature"));
-    assert!(html.contains("<dd data-field=\"method\" data-method=\"cc\">"));
+    assert!(html.contains("<dd data-field=\"method\" data-method=\"cc\" data-requested=\"cc\" data-intervals=\"wilson\" data-mae=\"0."));
     assert!(field("method-error").contains("mean absolute error <b>0."));
 
     // A model outside any registry: what only the registry knows is "not
@@ -228,7 +228,9 @@ fn the_guide_explains_probabilities_and_what_intervals_include() {
         "{i}"
     );
     assert!(i.contains("uncertainty of the error rates"), "{i}");
-    assert!(html.contains("<dd data-field=\"method\" data-method=\"pacc\">"));
+    assert!(
+        html.contains("<dd data-field=\"method\" data-method=\"pacc\" data-requested=\"pacc\"")
+    );
     // Every net stance has its interval, from the bootstrap's rounds.
     for s in json
         .as_array()

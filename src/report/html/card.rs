@@ -136,10 +136,17 @@ pub(super) fn card(out: &mut String, card: Option<&ModelCard>, method: Option<&S
             thousands(m.labelled_pairs)
         );
     }
+    // The hooks a page reader (or test) needs without parsing the prose.
+    let mae = m
+        .measured
+        .map_or(String::new(), |e| format!(" data-mae=\"{:.4}\"", e.mae));
     w!(
         out,
-        "<dt>Quantification</dt><dd data-field=\"method\" data-method=\"{}\">{how}</dd>\n",
-        m.method
+        "<dt>Quantification</dt><dd data-field=\"method\" data-method=\"{}\" data-requested=\"{}\" \
+         data-intervals=\"{}\"{mae}>{how}</dd>\n",
+        m.method,
+        m.requested,
+        escape(&m.intervals)
     );
     let error = m.measured.map(|e| {
         format!(
