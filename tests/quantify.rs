@@ -198,7 +198,8 @@ fn every_format_names_the_method_and_carries_the_intervals() {
                 <= r[col("none_ci_hi")].parse::<f64>().unwrap())
     );
     let html = report(model, "pacc", "html", "2");
-    assert!(html.contains("<p class=\"note method\" data-method=\"pacc\" data-requested=\"pacc\" data-intervals=\"bootstrap\" data-mae=\""), "method note");
+    // The model card's quantification field carries the method's hooks.
+    assert!(html.contains("<dd data-field=\"method\" data-method=\"pacc\" data-requested=\"pacc\" data-intervals=\"bootstrap\" data-mae=\""), "method field");
     assert!(html.contains(
         "data-source=\"predicted\" data-part=\"comments\" data-units=\"24\" data-method=\"pacc\""
     ));

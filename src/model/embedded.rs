@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use super::registry::Registry;
+use super::registry::{Entry, Registry};
 use super::{ModelData, StanceModel, file};
 use crate::digest::sha256_hex;
 use crate::error::Result;
@@ -37,16 +37,22 @@ pub fn sha256() -> &'static str {
     SHA.get_or_init(|| sha256_hex(BYTES))
 }
 
-/// The registry name of the built-in model: the entry whose file has its
-/// bytes, so the name is derived, not trusted from the registry's
-/// `default` field. `None` when no entry matches.
+/// The registry entry of the built-in model: the one whose file has its
+/// bytes, so it is derived, not trusted from the registry's `default`
+/// field. `None` when no entry matches.
+pub fn entry() -> Option<&'static Entry> {
+    static ENTRY: OnceLock<Option<Entry>> = OnceLock::new();
+    ENTRY
+        .get_or_init(|| {
+            let registry = Registry::parse(REGISTRY, Path::new("<built-in models/registry.json>"));
+            registry.ok()?.by_sha256(sha256()).cloned()
+        })
+        .as_ref()
+}
+
+/// The registry name of the built-in model (see [`entry`]).
 pub fn name() -> Option<&'static str> {
-    static NAME: OnceLock<Option<String>> = OnceLock::new();
-    NAME.get_or_init(|| {
-        let registry = Registry::parse(REGISTRY, Path::new("<built-in models/registry.json>"));
-        registry.ok()?.by_sha256(sha256()).map(|e| e.name.clone())
-    })
-    .as_deref()
+    entry().map(|e| e.name.as_str())
 }
 
 #[cfg(test)]

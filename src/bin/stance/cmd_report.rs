@@ -6,16 +6,19 @@ use std::process::ExitCode;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, ValueEnum};
 use stance::Error;
+use stance::actors::ActorSet;
 use stance::corpus::ingest::text_units;
 use stance::corpus::records::JsonLines;
 use stance::corpus::{Ingest, Unit, UnitKind};
 use stance::labels::{LabelRow, label_files, read_labels};
 use stance::model::ModelData;
+use stance::model::registry::Registry;
+use stance::project::ModelSource;
 use stance::report::group::{GroupBy, MISSING, group_scores};
 use stance::report::quantify::{DEFAULT_METHOD, LabelledPair, Method, Rates};
 use stance::report::{
-    ArticleReport, ShareOptions, build, estimate_shares, measured_error, model_pairs, render_csv,
-    render_html, render_table,
+    ArticleReport, CONTEXT_CHARS, ModelCard, Page, ShareOptions, build, centre_quotes,
+    estimate_shares, measured_error, model_pairs, render_csv, render_page, render_table,
 };
 use stance::score::{Record, ScoreRecord, score_stream};
 
@@ -28,18 +31,22 @@ pub enum ReportFormat {
     Table,
     Csv,
     Json,
-    /// One self-contained page with charts (no network needed); use with -o.
+    /// One self-contained page (no network needed; use with -o): an
+    /// overview of net stance per article × actor, the model card, a guide
+    /// to the numbers, then each article under its headline with charts.
     Html,
 }
 
 /// Per-article stance distributions from scores and/or hand labels.
 ///
 /// For each article, separately for reader comments and the article's own
-/// paragraphs: units scored; per actor the count of units classified pro /
-/// anti / none, the estimated shares with 95% intervals, the net stance
-/// (pro − anti share), how many units mention it, and the strongest pro and
-/// anti units; the sentiment split. Given both --scores and --labels,
-/// predicted and labelled sections are shown side by side.
+/// paragraphs (the headline is reported on its own, in neither): units
+/// scored; per actor the count of units classified pro / anti / none, the
+/// estimated shares with 95% intervals, the net stance (pro − anti share)
+/// with its interval, how many units mention it, and the strongest pro and
+/// anti units (quoted around the actor's mention); the sentiment split.
+/// Given both --scores and --labels, predicted and labelled sections are
+/// shown side by side, and units with both are compared one by one.
 ///
 /// Predicted shares are estimated by --method, correcting for the
 /// classifier's errors with error rates from the model's out-of-fold data
@@ -213,7 +220,40 @@ fn estimate(
     estimate_shares(reports, scores, &opts);
 }
 
-fn emit(reports: &[ArticleReport], out: &OutArgs) -> stance::Result<ExitCode> {
+/// The model card of the model at `path`, with its registry entry when its
+/// folder's registry keeps it (a registry that cannot be read is named on
+/// stderr and the card says "not recorded").
+fn model_card(source: &ModelSource, data: &ModelData) -> ModelCard {
+    let Some(path) = source.path() else {
+        return ModelCard::new(&source.to_string(), data, stance::model::embedded::entry());
+    };
+    let entry = Registry::entry_of_file(path).unwrap_or_else(|e| {
+        eprintln!("warning: no registry entry for the model card: {e}");
+        None
+    });
+    ModelCard::new(&path.display().to_string(), data, entry.as_ref())
+}
+
+/// Centres every quote on its actor's mention, in the unit's full text
+/// where `units` has it.
+fn centre(reports: &mut [ArticleReport], units: &[Unit], actors: Option<&ActorSet>) {
+    let texts: std::collections::HashMap<(&str, &str), &str> = units
+        .iter()
+        .map(|u| ((u.doc_id.as_str(), u.unit_id.as_str()), u.text.as_str()))
+        .collect();
+    centre_quotes(
+        reports,
+        |d, u| texts.get(&(d, u)).copied(),
+        actors,
+        CONTEXT_CHARS,
+    );
+}
+
+fn emit(
+    reports: &[ArticleReport],
+    out: &OutArgs,
+    card: Option<&ModelCard>,
+) -> stance::Result<ExitCode> {
     let path = out.output.as_deref();
     let mut w = io::output(path)?;
     let text = match out.format {
@@ -222,7 +262,13 @@ fn emit(reports: &[ArticleReport], out: &OutArgs) -> stance::Result<ExitCode> {
         ReportFormat::Json => {
             serde_json::to_string_pretty(reports).expect("report serialises") + "\n"
         }
-        ReportFormat::Html => render_html(reports),
+        ReportFormat::Html => render_page(
+            reports,
+            &Page {
+                card,
+                ..Page::default()
+            },
+        ),
     };
     w.write_all(text.as_bytes())
         .map_err(|e| io::write_err(path, e))?;
@@ -254,21 +300,28 @@ pub fn report(args: ReportArgs) -> stance::Result<ExitCode> {
         Some(r) => r.actors.iter().map(|a| a.actor.clone()).collect(),
         None => in_use.actors.set()?.codes().map(str::to_string).collect(),
     };
-    let units = if labels.is_empty() {
+    // The corpus gives label-only sections their excerpts and every quote
+    // its full text; read when labels or --corpus ask for it.
+    let units = if labels.is_empty() && args.corpus.is_empty() {
         Vec::new()
     } else {
         project_ctx::unit_list(&args.corpus, None)?
     };
     let (excerpts, kinds) = unit_maps(&units);
     let mut reports = build(&scores, &labels, &actors, &excerpts, &kinds);
+    let actor_set = in_use.actors.set().ok();
+    centre(&mut reports, &units, actor_set.as_ref());
+    let mut card = None;
     if !scores.is_empty() {
         say_in_use(Some(&in_use.model), &in_use.actors);
         if let Some(p) = in_use.model.path() {
             crate::store_ctx::recover_parent(p)?;
         }
-        estimate(&mut reports, &scores, &in_use.model.data()?, &args.shares);
+        let data = in_use.model.data()?;
+        estimate(&mut reports, &scores, &data, &args.shares);
+        card = Some(model_card(&in_use.model, &data));
     }
-    emit(&reports, &args.out)
+    emit(&reports, &args.out, card.as_ref())
 }
 
 pub fn run(args: RunArgs) -> stance::Result<ExitCode> {
@@ -310,6 +363,8 @@ pub fn run(args: RunArgs) -> stance::Result<ExitCode> {
     let actors: Vec<String> = model.actors().codes().map(str::to_string).collect();
     let (excerpts, kinds) = unit_maps(&units);
     let mut reports = build(&scores, &labels, &actors, &excerpts, &kinds);
+    centre(&mut reports, &units, Some(model.actors()));
     estimate(&mut reports, &scores, data, &args.shares);
-    emit(&reports, &args.out)
+    let card = model_card(&in_use.model, data);
+    emit(&reports, &args.out, Some(&card))
 }
