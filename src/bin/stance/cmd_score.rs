@@ -86,9 +86,7 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
     let opts = args.input.options()?;
     let out_path = args.output.as_deref();
     let mut out = io::output(out_path)?;
-    let layout = (args.format == OutFormat::Csv).then(|| CsvLayout {
-        actors: model.actors().codes().map(str::to_string).collect(),
-    });
+    let layout = (args.format == OutFormat::Csv).then(|| CsvLayout::of(&model));
     if let Some(l) = &layout {
         write_csv_header(&mut out, l).map_err(|e| io::write_err(out_path, e))?;
     }
