@@ -151,17 +151,7 @@ fn html_report_on_seeds_matches_json_in_a_real_browser() {
     assert!(o.status.success(), "{}", stderr(&o));
     let json: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(json.as_array().unwrap().len(), 5);
-    let page = dir.path().join("report.html");
-    let o = stance(&[
-        "run",
-        "seeds/",
-        "--format",
-        "html",
-        "-o",
-        page.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let html = std::fs::read_to_string(&page).unwrap();
+    let (page, html) = seeds_page(dir.path());
     assert!(html.starts_with("<!DOCTYPE html>"));
     // Our own markup first, then the browser's view of it.
     check_against_json(&html, &json);
@@ -201,13 +191,9 @@ fn html_report_on_seeds_matches_json_in_a_real_browser() {
     }
 }
 
-/// The sorting script runs under the page's Content-Security-Policy (its
-/// hash matches) and sorts: a `#sort=` fragment sorts on load as a click
-/// on the header would.
-#[test]
-fn overview_sorts_in_a_real_browser() {
-    let dir = tempfile::tempdir().unwrap();
-    let page = dir.path().join("report.html");
+/// `stance run seeds/` as an HTML page in `dir`: its path and its text.
+fn seeds_page(dir: &std::path::Path) -> (std::path::PathBuf, String) {
+    let page = dir.join("report.html");
     let o = stance(&[
         "run",
         "seeds/",
@@ -218,6 +204,16 @@ fn overview_sorts_in_a_real_browser() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let html = std::fs::read_to_string(&page).unwrap();
+    (page, html)
+}
+
+/// The sorting script runs under the page's Content-Security-Policy (its
+/// hash matches) and sorts: a `#sort=` fragment sorts on load as a click
+/// on the header would.
+#[test]
+fn overview_sorts_in_a_real_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let (page, html) = seeds_page(dir.path());
     // Column 2 of the paragraphs table is the first actor's (PAK) net.
     let nets = |page: &str| -> Vec<f64> {
         let tags = tags(page);
