@@ -13,6 +13,11 @@ use crate::{project_ctx, store_ctx};
 
 /// Work with hand-label files.
 #[derive(Subcommand)]
+#[command(after_help = examples!(
+    "stance labels check",
+    "stance labels add to_label.csv",
+    "stance labels stats --json",
+))]
 pub enum Command {
     Check(CheckArgs),
     Add(AddArgs),
@@ -26,10 +31,12 @@ pub enum Command {
 /// disagree on sentiment, and paragraphs or comments of a labelled document
 /// that lack a label for an actor their label file has started on (or one
 /// given with --require). Exits 1 when anything is wrong.
-///
-/// Example: stance labels check labels/
-/// Example: stance labels check labels/ --require IRN
 #[derive(ClapArgs)]
+#[command(after_help = examples!(
+    "stance labels check",
+    "stance labels check labels/ --require IRN",
+    "stance labels check new.csv --all",
+))]
 pub struct CheckArgs {
     /// Label CSV files or directories of them [default: the project's label
     /// store, or labels].
@@ -62,9 +69,12 @@ pub struct CheckArgs {
 /// and all changed files are written as one journaled commit: a crash
 /// leaves the old or the new store, never a mix (reliability.md). Exits 1
 /// when anything was refused.
-///
-/// Example: stance labels add new.csv --labels labels/
 #[derive(ClapArgs)]
+#[command(after_help = examples!(
+    "stance labels add to_label.csv",
+    "stance labels add new.csv --labels labels/ --dry-run",
+    "stance labels add fixes.csv --prefer new",
+))]
 pub struct AddArgs {
     /// Label CSVs with the new rows, or directories of them.
     #[arg(required = true)]
@@ -137,9 +147,8 @@ enum PreferArg {
 /// Shows rows per actor and stance, unit sentiment, and per document the
 /// rows, the labelled units and the units of the corpus with no label yet
 /// (by kind: title, paragraph, comment). Titles are optional to label.
-///
-/// Example: stance labels stats labels/ --json
 #[derive(ClapArgs)]
+#[command(after_help = examples!("stance labels stats", "stance labels stats labels/ --json"))]
 pub struct StatsArgs {
     /// Label CSV files or directories of them [default: the project's label
     /// store, or labels].

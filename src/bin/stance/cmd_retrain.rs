@@ -28,9 +28,13 @@ use stance::labels::splits::SplitRule;
 /// metric (registry.json: retrain.metric), or with --force --reason.
 ///
 /// Exit status: 0 promoted, 3 kept but not promoted, 2 error.
-///
-/// Example: stance retrain --labels labels/
 #[derive(Parser)]
+#[command(after_help = examples!(
+    "stance retrain",
+    "stance retrain --labels labels/ --name weekly-2026-11-24",
+    "stance retrain --model-kind logreg --c 0.5",
+    "stance retrain --force --reason \"new actor IRN, old model cannot score it\"",
+))]
 pub struct Args {
     /// The label store (a folder of label CSVs) [default: the project's, or
     /// labels].
@@ -60,6 +64,8 @@ pub struct Args {
     /// Promote even if worse; needs --reason, which is recorded.
     #[arg(long, requires = "reason")]
     force: bool,
+    /// Why the candidate is promoted (recorded in models/registry.json
+    /// with it); needed with --force, so an override is never unexplained.
     #[arg(long)]
     reason: Option<String>,
     /// Print the comparison as one JSON object.

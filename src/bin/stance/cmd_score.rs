@@ -12,7 +12,9 @@ use crate::model_ctx::InUse;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutFormat {
+    /// One JSON object a line.
     Jsonl,
+    /// A header, then one row a record.
     Csv,
 }
 
@@ -35,17 +37,19 @@ pub enum OutFormat {
 ///
 /// The model and actors file in use are named on stderr (`stance info`
 /// shows more).
-///
-/// Example: stance score --model models/default.model units.jsonl -o scores.jsonl
-///
-/// Example: stance score --text "I love India."
-///
-/// Example: stance score --id-col id --text-col comment comments.csv.gz
 #[derive(Parser)]
+#[command(after_help = examples!(
+    "stance score --model models/default.model units.jsonl -o scores.jsonl",
+    "stance score --text \"I love India.\"",
+    "stance score --lines comments.txt --format csv -o scores.csv",
+    "stance score --id-col id --text-col comment comments.csv.gz",
+    "stance score --rejects rejects.jsonl - < units.jsonl.gz > scores.jsonl",
+))]
 pub struct Args {
     #[command(flatten)]
     input: InputArgs,
-    /// The model [default: the project's models/default.model, else the
+    /// The model file to score with (from `stance train`, or a kept one
+    /// in models/) [default: the project's models/default.model, else the
     /// model built into stance].
     #[arg(long)]
     model: Option<PathBuf>,
@@ -57,6 +61,10 @@ pub struct Args {
     /// Output file (default: stdout).
     #[arg(short, long)]
     output: Option<PathBuf>,
+    /// Output format: JSON lines (one object a row, probabilities nested
+    /// per actor) or CSV for spreadsheets (a header, then one row a record:
+    /// sentiment and its probabilities, then per actor <CODE>_stance,
+    /// _pro, _anti, _none, _mentioned).
     #[arg(long, value_enum, default_value = "jsonl")]
     format: OutFormat,
     /// Write rejected rows here as JSON lines {file, line, reason}
