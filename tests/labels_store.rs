@@ -98,7 +98,10 @@ fn removed_rows_added_back_restore_the_store_byte_for_byte() {
     let labels = labels_of(&dir);
     let o = stance(&["labels", "check", &labels]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains(&format!("{D0} p3 has no label for RUS, IND")));
+    for actor in ["RUS", "IND"] {
+        let missing = format!("{D0} has no label for {actor} on 1 unit(s): p3");
+        assert!(stderr(&o).contains(&missing), "{}", stderr(&o));
+    }
 
     // First the p3 rows only: a partial unit is accepted and completed.
     let (p3, rest): (Vec<String>, Vec<String>) = removed

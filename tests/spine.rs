@@ -307,7 +307,10 @@ fn labels_check_reports_each_error_with_file_and_line() {
             &format!("{file}:3: 000_d5edc36da2d9ba8b p1 PAK labelled anti here"),
         );
     }
-    check_broken(&d, "000_d5edc36da2d9ba8b p1 has no label for RUS");
+    check_broken(
+        &d,
+        "000_d5edc36da2d9ba8b has no label for RUS on 1 unit(s): p1",
+    );
     let d = broken_copy(3, |l| {
         let s = l.split(',').nth(4).unwrap();
         let other = if s == "neutral" {

@@ -105,7 +105,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     };
 
     let rule = project_ctx::split_rule()?;
-    let data = load(&args, &labels, &rule, &external)?;
+    let data = load(&args, &labels, &rule, &external, &actors)?;
     let (mut parts, held) = hold_out(data, &rule, cfg.holdout_percent);
     eprintln!(
         "training pool: {} stance / {} sentiment examples; held out ({held}): {} / {}",
@@ -250,12 +250,20 @@ fn changes(default: &ModelData, pool: &Dataset, same_settings: bool) -> bool {
     true
 }
 
-/// Reads the label store (all unit kinds, both splits) and the external data.
-fn load(args: &Args, labels: &Path, rule: &SplitRule, external: &[PathBuf]) -> Result<Dataset> {
+/// Reads the label store (all unit kinds, both splits; rows `labels check`
+/// would report are rejected) and the external data.
+fn load(
+    args: &Args,
+    labels: &Path,
+    rule: &SplitRule,
+    external: &[PathBuf],
+    actors: &stance::actors::ActorSet,
+) -> Result<Dataset> {
     let units = project_ctx::units(&args.corpus, None)?;
     let opts = DataOptions {
         splits: rule.clone(),
         set_aside_unknown_docs: !units.absent.is_empty(),
+        actors: Some(actors.clone()),
         ..DataOptions::default()
     };
     let mut data = read_data(&[labels.to_path_buf()], &units.units, &opts);
@@ -271,7 +279,7 @@ fn load(args: &Args, labels: &Path, rule: &SplitRule, external: &[PathBuf]) -> R
         eprintln!("rejected: {r}");
     }
     if data.stance.is_empty() {
-        return Err(Error::Param(format!(
+        return Err(Error::NoData(format!(
             "no stance labels in {}",
             labels.display()
         )));

@@ -85,13 +85,20 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
     )?;
     let model = in_use.load()?;
     if model.stance_labels().is_none() {
-        return Err(Error::Param(format!(
-            "{} has no stance model to score with",
+        return Err(Error::Model(format!(
+            "{} has no stance task to score with",
             in_use.model
         )));
     }
     let inputs = args.input.inputs()?;
-    let opts = args.input.options()?;
+    let mut opts = args.input.options()?;
+    // Bytes read against the inputs' total size when it is known (regular
+    // files), else rows and their rate.
+    let bytes = stance::corpus::ingest::known_size(&inputs)
+        .filter(|&total| total > 0)
+        .map(|total| (stance::input::ByteCount::default(), total));
+    opts.bytes_read = bytes.as_ref().map(|(count, _)| count.clone());
+    let mut bar = io::ReadProgress::new("scoring", bytes);
     let out_path = args.output.as_deref();
     let mut out = io::output(out_path)?;
     let layout = (args.format == OutFormat::Csv).then(|| CsvLayout {
@@ -104,7 +111,6 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
         Some(p) => Some(io::output(Some(p))?),
         None => None,
     };
-    let bar = io::counter("scoring");
     let strict = args.strict;
     let summary = score_to_writer(
         &model,
@@ -127,9 +133,9 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
                 }
             }
         },
-        |n| bar.inc(n),
+        |n| bar.rows(n),
     )?;
-    bar.finish_and_clear();
+    bar.finish();
     out.finish()?;
     if let Some(w) = rejects {
         w.finish()?;

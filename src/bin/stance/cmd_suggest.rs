@@ -184,7 +184,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         });
     chosen.extend(random);
     let mut out = csv::Writer::from_writer(io::output(args.output.as_deref())?);
-    let werr = |e: csv::Error| Error::Param(format!("cannot write the CSV: {e}"));
+    let werr = |e: csv::Error| io::write_err(args.output.as_deref(), e.into());
     out.write_record([
         "doc_id",
         "unit_id",
