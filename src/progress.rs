@@ -29,7 +29,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -83,7 +83,7 @@ mod tests {
 
     #[test]
     fn rates_have_a_sane_number_of_digits() {
-        assert_eq!(per_second(13305.478_912_3), "13,305/s");
+        assert_eq!(per_second(13_305.478_912_3), "13,305/s");
         assert_eq!(per_second(1_234_567.9), "1,234,568/s");
         assert_eq!(per_second(42.5), "43/s");
         assert_eq!(per_second(2.54), "2.5/s");

@@ -82,17 +82,25 @@ fn errors_come_first_and_missing_labels_are_summarised() {
     );
     let errors = lines.iter().filter(|l| l.starts_with("error: ")).count();
     assert_eq!(errors, 2, "{err}");
-    // Most units of D3 lack RUS: one line, its count and its first units.
+    // Most units of D3 lack RUS: one line, its counts and its first units.
     let missing: Vec<&&str> = lines
         .iter()
         .filter(|l| l.starts_with("missing: "))
         .collect();
-    assert!(missing.len() <= 3, "{err}");
-    let rus = missing
+    assert_eq!(missing.len(), 2, "{err}");
+    let d3 = missing
         .iter()
-        .find(|l| l.contains(&format!("{D3} has no label for RUS on ")))
+        .find(|l| l.contains(&format!("{D3}: labels missing on ")))
         .unwrap_or_else(|| panic!("{err}"));
-    assert!(rus.contains(": p2, p3, p4, p5, p6 and "), "{rus}");
+    assert!(d3.contains(" (RUS "), "{d3}");
+    assert!(d3.contains("): p2, p3, p4, p5, p6 and "), "{d3}");
+    // D0's p1 lacks the two rows the errors spoil.
+    assert!(
+        err.contains(&format!(
+            "{D0}: labels missing on 1 unit(s) (CHN 1, IND 1): p1"
+        )),
+        "{err}"
+    );
     let last = lines.last().unwrap();
     assert!(last.contains("; 2 error(s), "), "{last}");
     assert!(last.contains("(--all lists them)"), "{last}");

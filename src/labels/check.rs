@@ -2,7 +2,8 @@
 //! problem is reported with its file and line, all at once, so an annotator
 //! can fix a file in one pass. Labels still missing are kept apart from
 //! the problems: there can be hundreds of them (a file half-way through),
-//! and they must not bury a typo; [`summarise_missing`] condenses them.
+//! and they must not bury a typo; [`summarise_missing`] condenses them to
+//! a line per document.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
@@ -59,27 +60,33 @@ impl fmt::Display for Missing {
     }
 }
 
-/// Missing labels of one actor in one document: how many units lack it,
-/// and the first of them.
+/// The missing labels of one document: how many units lack some, how
+/// many labels each actor lacks, and the first of those units.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MissingGroup {
+pub struct MissingInDoc {
     pub file: String,
     pub doc_id: String,
-    pub actor: String,
     pub units: usize,
-    /// The first units lacking the label, in corpus order.
+    /// Per actor (in the actors file's order), the units lacking its label.
+    pub per_actor: Vec<(String, usize)>,
+    /// The first units lacking labels, in corpus order.
     pub first: Vec<String>,
 }
 
-impl fmt::Display for MissingGroup {
+impl fmt::Display for MissingInDoc {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let per_actor: Vec<String> = self
+            .per_actor
+            .iter()
+            .map(|(actor, n)| format!("{actor} {n}"))
+            .collect();
         write!(
             f,
-            "{}: {} has no label for {} on {} unit(s): {}",
+            "{}: {}: labels missing on {} unit(s) ({}): {}",
             self.file,
             self.doc_id,
-            self.actor,
             self.units,
+            per_actor.join(", "),
             self.first.join(", ")
         )?;
         match self.units - self.first.len() {
@@ -89,32 +96,49 @@ impl fmt::Display for MissingGroup {
     }
 }
 
-/// `missing` per document and actor (in the order first met), each with
-/// its count and its first `first` units.
-pub fn summarise_missing(missing: &[Missing], first: usize) -> Vec<MissingGroup> {
-    let mut groups: Vec<MissingGroup> = Vec::new();
-    let mut index: HashMap<(&str, &str, &str), usize> = HashMap::new();
+/// `missing` per document (in the order first met): the units, the count
+/// per actor in the order of `actors`, and the first `first` units. A
+/// screenful of units still to label becomes a line per document.
+pub fn summarise_missing(
+    missing: &[Missing],
+    actors: &ActorSet,
+    first: usize,
+) -> Vec<MissingInDoc> {
+    let mut docs: Vec<MissingInDoc> = Vec::new();
     for m in missing {
-        for actor in &m.actors {
-            let key = (m.file.as_str(), m.doc_id.as_str(), actor.as_str());
-            let i = *index.entry(key).or_insert_with(|| {
-                groups.push(MissingGroup {
+        let i = match docs
+            .iter()
+            .position(|d| d.file == m.file && d.doc_id == m.doc_id)
+        {
+            Some(i) => i,
+            None => {
+                docs.push(MissingInDoc {
                     file: m.file.clone(),
                     doc_id: m.doc_id.clone(),
-                    actor: actor.clone(),
                     units: 0,
+                    per_actor: Vec::new(),
                     first: Vec::new(),
                 });
-                groups.len() - 1
-            });
-            let g = &mut groups[i];
-            g.units += 1;
-            if g.first.len() < first {
-                g.first.push(m.unit_id.clone());
+                docs.len() - 1
+            }
+        };
+        let d = &mut docs[i];
+        d.units += 1;
+        if d.first.len() < first {
+            d.first.push(m.unit_id.clone());
+        }
+        for actor in &m.actors {
+            match d.per_actor.iter_mut().find(|(a, _)| a == actor) {
+                Some((_, n)) => *n += 1,
+                None => d.per_actor.push((actor.clone(), 1)),
             }
         }
     }
-    groups
+    for d in &mut docs {
+        d.per_actor
+            .sort_by_key(|(a, _)| actors.index_of(a).unwrap_or(usize::MAX));
+    }
+    docs
 }
 
 /// What [`check_rows`] found: the problems, and for each row whether it
@@ -381,22 +405,21 @@ mod tests {
             unit_id: unit.into(),
             actors: actors.iter().map(|a| a.to_string()).collect(),
         };
-        let mut missing = vec![m("d1", "p1", &["A", "B"])];
-        missing.extend((2..=6).map(|i| m("d1", &format!("p{i}"), &["A"])));
+        let mut missing = vec![m("d1", "p1", &["B"])];
+        missing.extend((2..=6).map(|i| m("d1", &format!("p{i}"), &["A", "B"])));
         missing.push(m("d2", "c1", &["B"]));
-        let lines: Vec<String> = summarise_missing(&missing, 3)
+        let lines: Vec<String> = summarise_missing(&missing, &actors(), 3)
             .iter()
             .map(ToString::to_string)
             .collect();
         assert_eq!(
             lines,
             [
-                "d1.csv: d1 has no label for A on 6 unit(s): p1, p2, p3 and 3 more",
-                "d1.csv: d1 has no label for B on 1 unit(s): p1",
-                "d2.csv: d2 has no label for B on 1 unit(s): c1",
+                "d1.csv: d1: labels missing on 6 unit(s) (A 5, B 6): p1, p2, p3 and 3 more",
+                "d2.csv: d2: labels missing on 1 unit(s) (B 1): c1",
             ]
         );
-        assert!(summarise_missing(&[], 3).is_empty());
+        assert!(summarise_missing(&[], &actors(), 3).is_empty());
     }
 
     #[test]

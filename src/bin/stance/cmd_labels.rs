@@ -32,8 +32,8 @@ pub enum Command {
 /// pair labelled twice, a unit whose rows disagree on sentiment. Then the
 /// missing labels: paragraphs and comments of a labelled document that lack
 /// a label for an actor their label file has started on (or one given with
-/// --require), summarised per document and actor with the first few units
-/// (--all lists every unit). Exits 1 when anything is wrong.
+/// --require), a line per document with the count per actor and the first
+/// few units (--all lists every unit). Exits 1 when anything is wrong.
 ///
 /// Values are read by one rule (labels/GUIDE.md): case and surrounding
 /// spaces do not matter, and favor / against / neutral (the SemEval and
@@ -55,15 +55,15 @@ pub struct CheckArgs {
     /// actor to the actors file does not make every old unit a problem.
     #[arg(long, value_name = "ACTOR")]
     require: Vec<String>,
-    /// List every unit that lacks a label, one a line, instead of the
-    /// summary per document and actor.
+    /// List every unit that lacks a label, one a line, instead of a line
+    /// per document with the count per actor.
     #[arg(long)]
     all: bool,
     #[command(flatten)]
     corpus: CorpusArgs,
 }
 
-/// Units of a missing-labels summary line named before "and N more".
+/// Units of a document's missing-labels line named before "and N more".
 const FIRST_MISSING: usize = 5;
 
 /// Merge new label rows into the label store (one CSV per document).
@@ -425,7 +425,7 @@ fn run_check(args: CheckArgs) -> stance::Result<ExitCode> {
             eprintln!("missing: {m}");
         }
     } else {
-        for g in summarise_missing(&report.missing, FIRST_MISSING) {
+        for g in summarise_missing(&report.missing, &actors, FIRST_MISSING) {
             eprintln!("missing: {g}");
         }
     }
