@@ -55,6 +55,7 @@ fn model_with_oof() -> &'static Path {
             split: Some(Split::Train),
             splits: project.split_rule().unwrap(),
             set_aside_unknown_docs: false,
+            actors: None,
         };
         let data = read_data(&inputs, &units, &opts);
         assert!(data.rejected.is_empty() && !data.stance.is_empty());

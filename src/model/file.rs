@@ -31,7 +31,7 @@ pub const MAX_MODEL_BYTES: u64 = 1 << 30;
 
 pub fn encode(model: &ModelData) -> Result<Vec<u8>> {
     let payload = postcard::to_allocvec(model)
-        .map_err(|e| Error::Param(format!("cannot encode model: {e}")))?;
+        .map_err(|e| Error::Model(format!("cannot encode the model: {e}")))?;
     let mut out = Vec::with_capacity(payload.len() + 52);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());

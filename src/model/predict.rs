@@ -60,9 +60,9 @@ impl Task {
 /// model file (with a valid checksum) is an error at load time rather than
 /// a panic while scoring.
 fn validate(data: &ModelData) -> Result<()> {
-    let bad = |m: String| Error::Param(m);
+    let bad = Error::Model;
     let msg = |e: Error| match e {
-        Error::Param(m) => m,
+        Error::Param(m) | Error::Model(m) => m,
         other => other.to_string(),
     };
     data.features.check().map_err(|e| {
@@ -205,18 +205,18 @@ impl StanceModel {
 
     fn checked(data: ModelData, origin: &Path) -> Result<StanceModel> {
         StanceModel::from_data(data).map_err(|e| match e {
-            Error::Param(m) => Error::invalid(Location::of_path(origin, None), m),
+            Error::Model(m) => Error::invalid(Location::of_path(origin, None), m),
             other => other,
         })
     }
 
     /// A model ready to score, after checking that `data` is consistent
     /// (shapes, labels, vocabularies, feature settings); an inconsistent
-    /// model is an [`Error::Param`].
+    /// model is an [`Error::Model`].
     pub fn from_data(mut data: ModelData) -> Result<StanceModel> {
         validate(&data)?;
         let actors = ActorSet::from_toml(&data.actors_toml)
-            .map_err(|(_, m)| Error::Param(format!("the model's actors file is invalid: {m}")))?;
+            .map_err(|(_, m)| Error::Model(format!("the model's actors file is invalid: {m}")))?;
         let extractor = Extractor::new(data.features.clone(), data.tokenizer.clone());
         let rows = RowFeaturizer::new(data.features.clone(), extractor.lexicon().cloned());
         let stance = data.stance.as_mut().map(Task::new);

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::corpus::{Ingest, Input, Unit};
-use crate::error::{Error, Location, Rejection, display_path};
+use crate::error::{Error, Location, Rejection};
 use crate::labels::splits::{Split, SplitRule};
 
 pub mod discover;
@@ -219,12 +219,16 @@ impl Project {
                 .filter(|i| !Path::new(i).exists())
                 .map(String::as_str)
                 .collect();
-            return Err(Error::Param(format!(
-                "corpus {:?} of {} is missing: {}",
-                c.name,
-                display_path(&self.root.join(FILE)),
-                missing.join(", ")
-            )));
+            // The project file names it: a settings problem at that file,
+            // not a command-line parameter.
+            return Err(Error::invalid(
+                Location::of_path(&self.root.join(FILE), None),
+                format!(
+                    "corpus {:?} is missing: {} (`optional = true` lets it be absent)",
+                    c.name,
+                    missing.join(", ")
+                ),
+            ));
         }
         Ok((present, absent))
     }

@@ -14,9 +14,11 @@ use crate::io;
 /// Prints, per document, how often each actor is mentioned and by which
 /// names; with --json, one JSON object per unit with every mention and its
 /// byte span.
-///
-/// Example: stance actors seeds/
 #[derive(Parser)]
+#[command(after_help = examples!(
+    "stance actors seeds/",
+    "stance actors units.jsonl --json",
+))]
 pub struct Args {
     /// Directories, files, or - for stdin (pages, units JSONL or CSV).
     #[arg(required = true)]

@@ -59,11 +59,13 @@ use stance::model::provenance::TrainedOn;
 ///
 /// Without --model (and --cv), the model in use is scored (the project's
 /// models/default.model, else the built-in one; named on stderr).
-///
-/// Example: stance eval --model models/default.model --data labels/
-/// Example: stance eval --cv 5 --data ../shared/data/tweeteval-stance/hillary_train.jsonl
-/// Example: stance eval --cv 5 --quantify --split all --kind comment
 #[derive(Parser)]
+#[command(after_help = examples!(
+    "stance eval --model models/default.model --data labels/",
+    "stance eval --data labels/ --json --bootstrap 1000",
+    "stance eval --cv 5 --data ../shared/data/tweeteval-stance/hillary_train.jsonl",
+    "stance eval --cv 5 --quantify --split all --kind comment",
+))]
 pub struct Args {
     /// The model to score (not with --cv) [default: the project's
     /// models/default.model, else the model built into stance].

@@ -19,10 +19,11 @@ use crate::project_ctx;
 ///
 /// Exit status: 0, or 2 when the project file, the model or the actors file
 /// in use cannot be read.
-///
-/// Example: stance info
-/// Example: stance info --json --project ~/my-project
 #[derive(Parser)]
+#[command(after_help = examples!(
+    "stance info",
+    "stance info --json --project ~/my-project",
+))]
 pub struct Args {
     /// The model to describe instead of the one in use.
     #[arg(long)]

@@ -12,9 +12,11 @@ use clap::Parser;
 /// Refuses a DIR that has a stance.toml, or a labels/ that is not empty.
 ///
 /// Exit status: 0, or 2 when DIR is a project already or cannot be written.
-///
-/// Example: stance init my-project
 #[derive(Parser)]
+#[command(after_help = examples!(
+    "stance init my-project",
+    "stance init .",
+))]
 pub struct Args {
     /// The project folder to make.
     dir: PathBuf,

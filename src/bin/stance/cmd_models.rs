@@ -11,11 +11,13 @@ use stance::model::registry::{Entry, Registry};
 /// The default is marked `*`: it is the kept model whose bytes
 /// models/default.model holds. Metrics are stance macro-F1 and F_avg of the
 /// model on the held-out comments when it was kept by `stance retrain`.
-///
-/// Example: stance models
-/// Example: stance models use 2026-11-24-1a2b3c4d
-/// Example: stance models keep my.model --name newsmtsc-svm
 #[derive(Parser)]
+#[command(after_help = examples!(
+    "stance models",
+    "stance models --json",
+    "stance models use 2026-11-24-1a2b3c4d",
+    "stance models keep my.model --name newsmtsc-svm",
+))]
 pub struct Args {
     #[command(subcommand)]
     action: Option<Action>,
@@ -30,14 +32,23 @@ pub struct Args {
 #[derive(Subcommand)]
 enum Action {
     /// Make a kept model the default (a rollback is the same command).
+    #[command(after_help = examples!("stance models use 2026-11-24-1a2b3c4d"))]
     Use {
         /// The model's name, as `stance models` lists it.
         name: String,
     },
     /// Keep a model file (e.g. from `stance train`) in the registry under a
     /// name, so it can be listed and used.
+    #[command(after_help = examples!(
+        "stance models keep my.model --name newsmtsc-svm",
+        "stance models keep my.model --name newsmtsc-svm --models ~/project/models",
+    ))]
     Keep {
+        /// The model file to keep (copied into the models folder).
         file: PathBuf,
+        /// The name to keep it under: 1–80 of A–Z a–z 0–9 - _ . (not
+        /// `default`), not one already kept; `stance models use NAME` then
+        /// makes it the default.
         #[arg(long)]
         name: String,
     },

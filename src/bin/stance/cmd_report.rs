@@ -52,9 +52,13 @@ pub enum ReportFormat {
 /// classifier's errors with error rates from the model's out-of-fold data
 /// (give the model that made the scores with --model). The output names the
 /// method and its error measured on that data.
-///
-/// Example: stance report --scores scores.jsonl --labels labels/
 #[derive(Parser)]
+#[command(after_help = examples!(
+    "stance report --scores scores.jsonl",
+    "stance report --scores scores.jsonl --labels labels/",
+    "stance report --scores scores.jsonl --by outlet --format csv -o by_outlet.csv",
+    "stance report --scores scores.jsonl --format html -o report.html",
+))]
 pub struct ReportArgs {
     /// Score records written by `stance score` (JSON lines).
     #[arg(long, num_args = 1..)]
@@ -113,6 +117,8 @@ pub struct ShareArgs {
 
 #[derive(clap::Args)]
 pub struct OutArgs {
+    /// Output format: a table to read, CSV or JSON to process further, or
+    /// one HTML page with charts.
     #[arg(long, value_enum, default_value = "table")]
     format: ReportFormat,
     /// Output file (default: stdout).
@@ -121,14 +127,18 @@ pub struct OutArgs {
 }
 
 /// Ingest, score with the model, and report per article — the main job.
-///
-/// Example: stance run seeds/
 #[derive(Parser)]
+#[command(after_help = examples!(
+    "stance run seeds/",
+    "stance run --model my.model comments.csv --format json -o report.json",
+    "stance run seeds/ --format html -o report.html",
+))]
 pub struct RunArgs {
     #[command(flatten)]
     input: crate::input_args::InputArgs,
-    /// The model [default: the project's models/default.model, else the
-    /// model built into stance].
+    /// The model file that scores the units (from `stance train`, or a
+    /// kept one in models/) [default: the project's models/default.model,
+    /// else the model built into stance].
     #[arg(long)]
     model: Option<PathBuf>,
     /// The actors to report on [default: the project's actors file, else

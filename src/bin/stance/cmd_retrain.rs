@@ -28,9 +28,13 @@ use stance::labels::splits::SplitRule;
 /// metric (registry.json: retrain.metric), or with --force --reason.
 ///
 /// Exit status: 0 promoted, 3 kept but not promoted, 2 error.
-///
-/// Example: stance retrain --labels labels/
 #[derive(Parser)]
+#[command(after_help = examples!(
+    "stance retrain",
+    "stance retrain --labels labels/ --name weekly-2026-11-24",
+    "stance retrain --model-kind logreg --c 0.5",
+    "stance retrain --force --reason \"new actor IRN, old model cannot score it\"",
+))]
 pub struct Args {
     /// The label store (a folder of label CSVs) [default: the project's, or
     /// labels].
@@ -60,6 +64,8 @@ pub struct Args {
     /// Promote even if worse; needs --reason, which is recorded.
     #[arg(long, requires = "reason")]
     force: bool,
+    /// Why the candidate is promoted (recorded in models/registry.json
+    /// with it); needed with --force, so an override is never unexplained.
     #[arg(long)]
     reason: Option<String>,
     /// Print the comparison as one JSON object.
@@ -99,7 +105,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     };
 
     let rule = project_ctx::split_rule()?;
-    let data = load(&args, &labels, &rule, &external)?;
+    let data = load(&args, &labels, &rule, &external, &actors)?;
     let (mut parts, held) = hold_out(data, &rule, cfg.holdout_percent);
     eprintln!(
         "training pool: {} stance / {} sentiment examples; held out ({held}): {} / {}",
@@ -244,12 +250,20 @@ fn changes(default: &ModelData, pool: &Dataset, same_settings: bool) -> bool {
     true
 }
 
-/// Reads the label store (all unit kinds, both splits) and the external data.
-fn load(args: &Args, labels: &Path, rule: &SplitRule, external: &[PathBuf]) -> Result<Dataset> {
+/// Reads the label store (all unit kinds, both splits; rows `labels check`
+/// would report are rejected) and the external data.
+fn load(
+    args: &Args,
+    labels: &Path,
+    rule: &SplitRule,
+    external: &[PathBuf],
+    actors: &stance::actors::ActorSet,
+) -> Result<Dataset> {
     let units = project_ctx::units(&args.corpus, None)?;
     let opts = DataOptions {
         splits: rule.clone(),
         set_aside_unknown_docs: !units.absent.is_empty(),
+        actors: Some(actors.clone()),
         ..DataOptions::default()
     };
     let mut data = read_data(&[labels.to_path_buf()], &units.units, &opts);
@@ -265,7 +279,7 @@ fn load(args: &Args, labels: &Path, rule: &SplitRule, external: &[PathBuf]) -> R
         eprintln!("rejected: {r}");
     }
     if data.stance.is_empty() {
-        return Err(Error::Param(format!(
+        return Err(Error::NoData(format!(
             "no stance labels in {}",
             labels.display()
         )));

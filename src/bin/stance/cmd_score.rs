@@ -12,7 +12,9 @@ use crate::model_ctx::InUse;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutFormat {
+    /// One JSON object a line.
     Jsonl,
+    /// A header, then one row a record.
     Csv,
 }
 
@@ -35,17 +37,19 @@ pub enum OutFormat {
 ///
 /// The model and actors file in use are named on stderr (`stance info`
 /// shows more).
-///
-/// Example: stance score --model models/default.model units.jsonl -o scores.jsonl
-///
-/// Example: stance score --text "I love India."
-///
-/// Example: stance score --id-col id --text-col comment comments.csv.gz
 #[derive(Parser)]
+#[command(after_help = examples!(
+    "stance score --model models/default.model units.jsonl -o scores.jsonl",
+    "stance score --text \"I love India.\"",
+    "stance score --lines comments.txt --format csv -o scores.csv",
+    "stance score --id-col id --text-col comment comments.csv.gz",
+    "stance score --rejects rejects.jsonl - < units.jsonl.gz > scores.jsonl",
+))]
 pub struct Args {
     #[command(flatten)]
     input: InputArgs,
-    /// The model [default: the project's models/default.model, else the
+    /// The model file to score with (from `stance train`, or a kept one
+    /// in models/) [default: the project's models/default.model, else the
     /// model built into stance].
     #[arg(long)]
     model: Option<PathBuf>,
@@ -57,6 +61,10 @@ pub struct Args {
     /// Output file (default: stdout).
     #[arg(short, long)]
     output: Option<PathBuf>,
+    /// Output format: JSON lines (one object a row, probabilities nested
+    /// per actor) or CSV for spreadsheets (a header, then one row a record:
+    /// sentiment and its probabilities, then per actor <CODE>_stance,
+    /// _pro, _anti, _none, _mentioned).
     #[arg(long, value_enum, default_value = "jsonl")]
     format: OutFormat,
     /// Write rejected rows here as JSON lines {file, line, reason}
@@ -77,13 +85,20 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
     )?;
     let model = in_use.load()?;
     if model.stance_labels().is_none() {
-        return Err(Error::Param(format!(
-            "{} has no stance model to score with",
+        return Err(Error::Model(format!(
+            "{} has no stance task to score with",
             in_use.model
         )));
     }
     let inputs = args.input.inputs()?;
-    let opts = args.input.options()?;
+    let mut opts = args.input.options()?;
+    // Bytes read against the inputs' total size when it is known (regular
+    // files), else rows and their rate.
+    let bytes = stance::corpus::ingest::known_size(&inputs)
+        .filter(|&total| total > 0)
+        .map(|total| (stance::input::ByteCount::default(), total));
+    opts.bytes_read = bytes.as_ref().map(|(count, _)| count.clone());
+    let mut bar = io::ReadProgress::new("scoring", bytes);
     let out_path = args.output.as_deref();
     let mut out = io::output(out_path)?;
     let layout = (args.format == OutFormat::Csv).then(|| CsvLayout::of(&model));
@@ -94,7 +109,6 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
         Some(p) => Some(io::output(Some(p))?),
         None => None,
     };
-    let bar = io::counter("scoring");
     let strict = args.strict;
     let summary = score_to_writer(
         &model,
@@ -117,9 +131,9 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
                 }
             }
         },
-        |n| bar.inc(n),
+        |n| bar.rows(n),
     )?;
-    bar.finish_and_clear();
+    bar.finish();
     out.finish()?;
     if let Some(w) = rejects {
         w.finish()?;

@@ -37,9 +37,11 @@ enum Measure {
 /// actor the unit was picked for, the model's guess, uncertainty, text)
 /// that `stance labels add` ignores. With --explore, a share of the picks
 /// is drawn at random instead (picked_for = "(random)").
-///
-/// Example: stance suggest --units units.jsonl -n 50 -o to_label.csv
 #[derive(Parser)]
+#[command(after_help = examples!(
+    "stance suggest -n 50 -o to_label.csv",
+    "stance suggest --units units.jsonl -n 50 --explore 0.5 -o to_label.csv",
+))]
 pub struct Args {
     /// The model [default: the project's models/default.model, else the
     /// model built into stance].
@@ -62,6 +64,7 @@ pub struct Args {
     /// How many units to pick.
     #[arg(short, default_value_t = 50)]
     n: usize,
+    /// How the model's uncertainty about a unit's stance is measured.
     #[arg(long, value_enum, default_value = "margin")]
     measure: Measure,
     /// Rank by uncertainty alone, without spreading the picks across
@@ -181,7 +184,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         });
     chosen.extend(random);
     let mut out = csv::Writer::from_writer(io::output(args.output.as_deref())?);
-    let werr = |e: csv::Error| Error::Param(format!("cannot write the CSV: {e}"));
+    let werr = |e: csv::Error| io::write_err(args.output.as_deref(), e.into());
     out.write_record([
         "doc_id",
         "unit_id",

@@ -103,8 +103,6 @@ impl DataArgs {
         }
     }
 
-    /// Reads the data; rejected rows are listed on stderr. With `strict`,
-    /// any rejection is an error.
     /// The names of the --source sources.
     pub fn source_names(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
@@ -116,6 +114,9 @@ impl DataArgs {
         out
     }
 
+    /// Reads the data; rejected rows are listed on stderr (label rows
+    /// checked as `labels check` checks them). With `strict`, any
+    /// rejection is an error.
     pub fn load(&self, default_split: Split, strict: bool) -> Result<Dataset> {
         let inputs = self.inputs()?;
         let needs_units = inputs
@@ -145,11 +146,19 @@ impl DataArgs {
             Some(SplitArg::All) => None,
             None => Some(default_split),
         };
+        // Label rows are checked as `labels check` checks them, against
+        // the actors file in use.
+        let actors = if needs_units {
+            Some(project_ctx::actors(self.actors.as_ref()).set()?)
+        } else {
+            None
+        };
         let opts = DataOptions {
             kinds,
             split,
             splits: project_ctx::split_rule()?,
             set_aside_unknown_docs: !units.absent.is_empty(),
+            actors,
         };
         crate::store_ctx::recover_all(&inputs)?;
         let mut data = read_data(&inputs, &units.units, &opts);
@@ -180,8 +189,8 @@ impl DataArgs {
             return Err(Error::Many(data.rejected));
         }
         if data.stance.is_empty() && data.sentiment.is_empty() {
-            return Err(Error::Param(format!(
-                "no usable examples in {}",
+            return Err(Error::NoData(format!(
+                "no examples in {} (rejected rows are listed above)",
                 inputs
                     .iter()
                     .map(|p| p.display().to_string())

@@ -19,6 +19,15 @@ macro_rules! out {
     }};
 }
 
+/// The `Examples:` block after a command's help, one command a line
+/// (doc comments are reflowed into paragraphs, so examples written there
+/// run together on one line).
+macro_rules! examples {
+    ($($example:literal),+ $(,)?) => {
+        concat!("Examples:", $("\n  ", $example),+)
+    };
+}
+
 mod cmd_actors;
 mod cmd_agree;
 mod cmd_eval;
@@ -48,9 +57,23 @@ use clap::{Parser, Subcommand};
 ///
 /// Finds the actors (countries, leaders, organisations) in news articles and
 /// their reader comments, and classifies each unit's stance toward each actor
-/// (pro / anti / none) and its sentiment.
+/// (pro / anti / none) and its sentiment. `stance <command> --help` says
+/// more about each command, with examples.
 #[derive(Parser)]
-#[command(name = "stance", version, propagate_version = true)]
+#[command(
+    name = "stance",
+    version,
+    propagate_version = true,
+    after_help = examples!(
+        "stance run seeds/",
+        "stance score --text \"I love India.\"",
+        "stance score --model models/default.model units.jsonl -o scores.jsonl",
+        "stance report --scores scores.jsonl --format html -o report.html",
+        "stance labels check",
+        "stance train --data labels/ -o my.model",
+        "stance info",
+    )
+)]
 struct Cli {
     /// The project folder (or its stance.toml) [default: $STANCE_PROJECT, or
     /// the nearest stance.toml in this folder or above, or the nearest
