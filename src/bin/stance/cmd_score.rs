@@ -64,7 +64,8 @@ pub struct Args {
     /// Output format: JSON lines (one object a row, probabilities nested
     /// per actor) or CSV for spreadsheets (a header, then one row a record:
     /// sentiment and its probabilities, then per actor <CODE>_stance,
-    /// _pro, _anti, _none, _mentioned).
+    /// _pro, _anti, _none, _mentioned, and _zero_shot for an actor the
+    /// model was not trained on).
     #[arg(long, value_enum, default_value = "jsonl")]
     format: OutFormat,
     /// Write rejected rows here as JSON lines {file, line, reason}
