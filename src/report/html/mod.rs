@@ -104,17 +104,9 @@ fn signed(x: f64) -> String {
     }
 }
 
-/// `21009` as `21,009`.
+/// `21009` as `21,009` (the progress lines' rule).
 fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::progress::thousands(n as u64)
 }
 
 /// A part's name for headings.
