@@ -40,6 +40,7 @@ fn main() -> stance::Result<()> {
         split: Some(Split::Train),
         splits: project.split_rule()?,
         set_aside_unknown_docs: !units.absent.is_empty(),
+        actors: None,
     };
     let data = read_data(std::slice::from_ref(&project.labels), &units.units, &opts);
     let actors = stance::actors::ActorSet::from_file(&project.actors)?;

@@ -14,6 +14,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result, display_path};
 
+/// The actors file the binary was built with (`labels/actors.toml`): the
+/// actors scored and labelled when no project has its own, so an installed
+/// `stance` finds, from any folder, the mentions it finds in its checkout.
+pub const EMBEDDED_TOML: &str = include_str!("../labels/actors.toml");
+
+/// How messages name [`EMBEDDED_TOML`].
+pub const EMBEDDED_ORIGIN: &str = "<built-in labels/actors.toml>";
+
 /// One actor as configured.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -66,6 +74,11 @@ impl ActorSet {
         })?;
         ActorSet::from_toml(text)
             .map_err(|(line, msg)| Error::invalid(Location::new(display_path(path), line), msg))
+    }
+
+    /// The built-in actors file ([`EMBEDDED_TOML`]), checked by a test.
+    pub fn embedded() -> ActorSet {
+        ActorSet::from_toml(EMBEDDED_TOML).expect("the built-in actors file is valid")
     }
 
     /// Parses the TOML text; on error returns the 1-based line (when known)
@@ -312,6 +325,13 @@ mod tests {
             "/labels/actors.toml"
         )))
         .unwrap()
+    }
+
+    #[test]
+    fn the_built_in_actors_file_is_the_shipped_one() {
+        let built_in = ActorSet::embedded();
+        assert_eq!(built_in.digest(), shipped().digest());
+        assert!(built_in.codes().any(|c| c == "PAK"));
     }
 
     #[test]

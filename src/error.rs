@@ -70,9 +70,21 @@ pub enum Error {
     /// (actors file, model file, a label file under `--strict`, …).
     #[error("{0}")]
     Invalid(Rejection),
-    /// Invalid settings or arguments, caught before any work starts.
+    /// Invalid settings or arguments, caught before any work starts: a
+    /// flag's value, an option of the library's API. Never a problem of a
+    /// file's content, which is [`Error::Invalid`] and names file and line.
     #[error("invalid parameter: {0}")]
     Param(String),
+    /// The inputs hold nothing the command can work with: no label files,
+    /// no examples left once the bad rows were rejected (each of those was
+    /// reported with its file and line before).
+    #[error("no usable data: {0}")]
+    NoData(String),
+    /// A model that cannot do what was asked: inconsistent content (a
+    /// crafted or damaged file is [`Error::Invalid`] at its path instead),
+    /// or no head for the task.
+    #[error("unusable model: {0}")]
+    Model(String),
     /// A model file written by another format version.
     #[error(
         "{path}: model format version {found}, this build reads version {expected}; retrain the model with this version of stance"
@@ -91,6 +103,17 @@ pub enum Error {
         "{dir}: locked by another stance process that is writing there; not waiting (--no-wait)"
     )]
     Locked { dir: String },
+    /// `--project DIR` or `STANCE_PROJECT` names a folder that holds
+    /// neither a project file nor an actors file: a typo should not fall
+    /// back to the built-in defaults in silence.
+    #[error(
+        "{dir}: not a stance project (no stance.toml, no labels/actors.toml); `stance init {dir}` starts one"
+    )]
+    NotAProject { dir: String },
+    /// `stance init` never overwrites a project: `path` (its stance.toml
+    /// or non-empty label store) is already there.
+    #[error("{path} already exists: `stance init` starts a new project only where there is none")]
+    ProjectExists { path: String },
 }
 
 impl Error {

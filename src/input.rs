@@ -6,6 +6,8 @@
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A buffered, decompressed reader of one input.
 pub type Reader = Box<dyn BufRead + Send>;
@@ -21,12 +23,56 @@ pub fn is_stdin(path: &Path) -> bool {
 
 /// Opens `path` (`-` for stdin), decompressing gzip or zstd content.
 pub fn open(path: &Path) -> std::io::Result<Reader> {
+    open_counted(path, None)
+}
+
+/// [`open`], adding the bytes read from the file (before decompression,
+/// so they compare with its size) to `count` when given.
+pub fn open_counted(path: &Path, count: Option<&ByteCount>) -> std::io::Result<Reader> {
     let raw: Box<dyn Read + Send> = if is_stdin(path) {
         Box::new(std::io::stdin())
     } else {
         Box::new(File::open(path)?)
     };
-    decompress(raw)
+    match count {
+        Some(c) => decompress(Box::new(Counting::new(raw, c.clone()))),
+        None => decompress(raw),
+    }
+}
+
+/// Bytes read so far, shared between the reader (which may run on another
+/// thread) and whoever shows progress; clones count into the same total.
+#[derive(Debug, Clone, Default)]
+pub struct ByteCount(Arc<AtomicU64>);
+
+impl ByteCount {
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    fn add(&self, n: u64) {
+        self.0.fetch_add(n, Ordering::Relaxed);
+    }
+}
+
+/// A reader that adds every byte it hands out to a [`ByteCount`].
+pub struct Counting<R> {
+    inner: R,
+    count: ByteCount,
+}
+
+impl<R: Read> Counting<R> {
+    pub fn new(inner: R, count: ByteCount) -> Counting<R> {
+        Counting { inner, count }
+    }
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.add(n as u64);
+        Ok(n)
+    }
 }
 
 /// `raw`, decompressed when it starts with a gzip or zstd magic number.
@@ -100,6 +146,35 @@ mod tests {
         // Shorter than a magic number.
         assert_eq!(read_all(b"x".to_vec()), "x");
         assert_eq!(read_all(Vec::new()), "");
+    }
+
+    #[test]
+    fn counting_counts_the_bytes_before_decompression() {
+        let text = "doc_id,unit_id,text\nd,1,hello\n".repeat(1000);
+        let packed = zstd::encode_all(text.as_bytes(), 1).unwrap();
+        let count = ByteCount::default();
+        let raw = Counting::new(std::io::Cursor::new(packed.clone()), count.clone());
+        let mut out = String::new();
+        decompress(Box::new(raw))
+            .unwrap()
+            .read_to_string(&mut out)
+            .unwrap();
+        assert_eq!(out, text);
+        assert_eq!(count.get(), packed.len() as u64);
+        // Two files into one count, as `score` does with all its inputs.
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+        std::fs::write(&a, &text).unwrap();
+        std::fs::write(&b, "x\n").unwrap();
+        let count = ByteCount::default();
+        for p in [&a, &b] {
+            let mut sink = Vec::new();
+            open_counted(p, Some(&count))
+                .unwrap()
+                .read_to_end(&mut sink)
+                .unwrap();
+        }
+        assert_eq!(count.get(), text.len() as u64 + 2);
     }
 
     #[test]

@@ -215,11 +215,18 @@ pub fn commit_with_companion(main: AtomicFile, companion: AtomicFile) -> Result<
     if moved {
         let _ = std::fs::remove_file(&aside);
     }
-    done.map_err(|e| {
-        Error::Param(format!(
-            "{e}; the new file is in place without its companion {} (write it again)",
-            display_path(&old)
-        ))
+    // Still an I/O error of the companion, saying what state it left.
+    done.map_err(|e| match e {
+        Error::Io { path, source } => Error::Io {
+            path,
+            source: std::io::Error::new(
+                source.kind(),
+                format!(
+                    "{source}; the new file is in place without this companion (write it again)"
+                ),
+            ),
+        },
+        other => other,
     })
 }
 

@@ -98,7 +98,11 @@ fn removed_rows_added_back_restore_the_store_byte_for_byte() {
     let labels = labels_of(&dir);
     let o = stance(&["labels", "check", &labels]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains(&format!("{D0} p3 has no label for RUS, IND")));
+    // p3 lacks RUS and IND; c23 and c24 lack every actor.
+    let missing = format!(
+        "{D0}: labels missing on 3 unit(s) (PAK 2, RUS 3, CHN 2, USA 2, IND 3, AFG 2): p3, c23, c24"
+    );
+    assert!(stderr(&o).contains(&missing), "{}", stderr(&o));
 
     // First the p3 rows only: a partial unit is accepted and completed.
     let (p3, rest): (Vec<String>, Vec<String>) = removed

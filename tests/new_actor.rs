@@ -49,6 +49,22 @@ fn score_covers_an_added_actor_and_marks_it_zero_shot() {
     assert!(india.get("zero_shot").is_none(), "{india}");
     assert!(stderr(&o).contains("zero-shot actors"), "{}", stderr(&o));
     assert!(stderr(&o).contains("IRN"));
+
+    // The CSV says it too: a `IRN_zero_shot` column, for IRN only.
+    let o = stance_in(dir.path(), &["score", "--format", "csv", "-"], Some(unit));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut rows = csv::Reader::from_reader(o.stdout.as_slice());
+    let header = rows.headers().unwrap().clone();
+    let zero_shot: Vec<&str> = header
+        .iter()
+        .filter(|h| h.ends_with("_zero_shot"))
+        .collect();
+    assert_eq!(zero_shot, ["IRN_zero_shot"]);
+    let row = rows.records().next().unwrap().unwrap();
+    let col = |name: &str| &row[header.iter().position(|h| h == name).unwrap()];
+    assert_eq!(col("IRN_zero_shot"), "true");
+    assert_eq!(col("IRN_stance"), "pro");
+    assert_eq!(row.len(), header.len());
 }
 
 #[test]
@@ -146,7 +162,7 @@ fn labels_check_does_not_demand_an_actor_no_file_has_started_on() {
     let o = check(dir.path(), &["--require", "IRN"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("has no label for IRN"),
+        stderr(&o).contains("labels missing on") && stderr(&o).contains("(IRN "),
         "{}",
         stderr(&o)
     );
@@ -166,7 +182,7 @@ fn labels_check_does_not_demand_an_actor_no_file_has_started_on() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(err.contains("004_2919847f946a5520"), "{err}");
-    assert!(err.contains("has no label for IRN"), "{err}");
+    assert!(err.contains("(IRN "), "{err}");
     assert!(!err.contains("000_d5edc36da2d9ba8b"), "{err}");
 }
 

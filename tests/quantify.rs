@@ -55,6 +55,7 @@ fn model_with_oof() -> &'static Path {
             split: Some(Split::Train),
             splits: project.split_rule().unwrap(),
             set_aside_unknown_docs: false,
+            actors: None,
         };
         let data = read_data(&inputs, &units, &opts);
         assert!(data.rejected.is_empty() && !data.stance.is_empty());
@@ -198,7 +199,8 @@ fn every_format_names_the_method_and_carries_the_intervals() {
                 <= r[col("none_ci_hi")].parse::<f64>().unwrap())
     );
     let html = report(model, "pacc", "html", "2");
-    assert!(html.contains("<p class=\"note method\" data-method=\"pacc\" data-requested=\"pacc\" data-intervals=\"bootstrap\" data-mae=\""), "method note");
+    // The model card's quantification field carries the method's hooks.
+    assert!(html.contains("<dd data-field=\"method\" data-method=\"pacc\" data-requested=\"pacc\" data-intervals=\"bootstrap\" data-mae=\""), "method field");
     assert!(html.contains(
         "data-source=\"predicted\" data-part=\"comments\" data-units=\"24\" data-method=\"pacc\""
     ));

@@ -5,174 +5,17 @@
 //!
 //! Without Chromium the browser half is skipped with a note, unless
 //! STANCE_REQUIRE_CHROMIUM=1 (as in CI), where a missing browser is a failure.
+//!
+//! Screenshots at 1280 and 1920 px go to `target/tmp/report-*.png` for a
+//! person to look at; the README's `docs/report.png` is one of them.
+//! `tests/report_page.rs` checks the page's content without a browser.
 
 mod common;
+mod dom;
 
 use common::*;
+use dom::*;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-/// A start tag from the dumped DOM: name, attributes (entities decoded).
-struct Tag {
-    name: String,
-    attrs: Vec<(String, String)>,
-}
-
-impl Tag {
-    fn get(&self, k: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn has_class(&self, c: &str) -> bool {
-        self.get("class")
-            .is_some_and(|v| v.split_whitespace().any(|x| x == c))
-    }
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", "\u{a0}")
-        .replace("&amp;", "&")
-}
-
-/// Start tags in document order. Enough of HTML for serialised DOMs and our
-/// own output: comments and doctypes skipped, attribute values quoted or bare.
-fn tags(html: &str) -> Vec<Tag> {
-    let b = html.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while let Some(off) = html[i..].find('<') {
-        i += off + 1;
-        if html[i..].starts_with("!--") {
-            i += html[i..].find("-->").map_or(html.len() - i, |e| e + 3);
-            continue;
-        }
-        if i >= b.len() || !b[i].is_ascii_alphabetic() {
-            continue;
-        }
-        let start = i;
-        while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' && b[i] != b'/' {
-            i += 1;
-        }
-        let mut tag = Tag {
-            name: html[start..i].to_ascii_lowercase(),
-            attrs: Vec::new(),
-        };
-        loop {
-            while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
-                i += 1;
-            }
-            if i >= b.len() || b[i] == b'>' {
-                break;
-            }
-            let k0 = i;
-            while i < b.len() && !b" \t\n\r=>/".contains(&b[i]) {
-                i += 1;
-            }
-            let key = html[k0..i].to_ascii_lowercase();
-            let mut value = String::new();
-            if i < b.len() && b[i] == b'=' {
-                i += 1;
-                if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
-                    let q = b[i] as char;
-                    let end = html[i + 1..].find(q).map_or(html.len(), |e| i + 1 + e);
-                    value = unescape(&html[i + 1..end]);
-                    i = (end + 1).min(b.len());
-                } else {
-                    let v0 = i;
-                    while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
-                        i += 1;
-                    }
-                    value = unescape(&html[v0..i]);
-                }
-            }
-            tag.attrs.push((key, value));
-        }
-        out.push(tag);
-    }
-    out
-}
-
-fn chromium() -> Option<PathBuf> {
-    let on_path = std::env::var_os("PATH").and_then(|p| {
-        std::env::split_paths(&p)
-            .map(|d| d.join("chromium"))
-            .find(|c| c.is_file())
-    });
-    on_path.or_else(|| {
-        let p = PathBuf::from("/usr/bin/chromium");
-        p.is_file().then_some(p)
-    })
-}
-
-/// Chromium, or None after a skip note; panics when CI requires it.
-fn require_chromium() -> Option<PathBuf> {
-    let found = chromium();
-    if found.is_none() {
-        assert!(
-            std::env::var("STANCE_REQUIRE_CHROMIUM").as_deref() != Ok("1"),
-            "STANCE_REQUIRE_CHROMIUM=1 but no chromium on PATH or at /usr/bin/chromium"
-        );
-        eprintln!(
-            "SKIPPING browser checks: chromium not installed \
-             (apt-get install chromium, or set STANCE_REQUIRE_CHROMIUM=1 to fail instead)"
-        );
-    }
-    found
-}
-
-/// Runs headless Chromium on a local file with a fresh profile and no
-/// network features, killing it if it hangs; returns stdout.
-fn run_chromium(bin: &Path, profile: &Path, extra: &[&str], page: &Path) -> String {
-    let mut child = Command::new(bin)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(extra)
-        .arg(format!("file://{}", page.display()))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start chromium");
-    // Drain stdout on a thread so a large DOM cannot fill the pipe while we poll.
-    let mut stdout = child.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut stdout, &mut s).map(|_| s)
-    });
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let status = loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            break st;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("chromium did not finish within 120 s");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let out = reader.join().unwrap().expect("chromium stdout");
-    assert!(status.success(), "chromium failed: {status}");
-    out
-}
 
 /// The page's tags grouped by article section, in order.
 fn articles(tags: &[Tag]) -> Vec<(&Tag, &[Tag])> {
@@ -211,10 +54,8 @@ fn chart(inner: &[Tag], kind: &str, source: &str, part: &str) -> usize {
 /// report is in the page's hooks, to three decimals.
 fn check_against_json(html: &str, json: &Value) {
     let tags = tags(html);
-    assert!(
-        !tags.iter().any(|t| t.name == "script"),
-        "script element in page"
-    );
+    // Our sorting script and nothing else.
+    assert_eq!(tags.iter().filter(|t| t.name == "script").count(), 1);
     let arts = articles(&tags);
     let reports = json.as_array().unwrap();
     assert_eq!(arts.len(), reports.len(), "one section per article");
@@ -267,6 +108,40 @@ fn check_against_json(html: &str, json: &Value) {
             }
         }
     }
+    check_overview(&tags, json);
+}
+
+/// The overview has a row per article and section view, and a cell per
+/// actor holding the section's net stance.
+fn check_overview(tags: &[Tag], json: &Value) {
+    for r in json.as_array().unwrap() {
+        for s in r["sections"].as_array().unwrap() {
+            let (source, part) = (s["source"].as_str().unwrap(), s["part"].as_str().unwrap());
+            let row = tags
+                .iter()
+                .skip_while(|t| {
+                    !(t.name == "table"
+                        && t.has_class("overview")
+                        && t.get("data-source") == Some(source)
+                        && t.get("data-part") == Some(part))
+                })
+                .skip_while(|t| !(t.name == "tr" && t.get("data-doc-id") == r["doc_id"].as_str()));
+            let cells: Vec<&Tag> = row
+                .skip(1)
+                .take_while(|t| t.name != "tr" && t.name != "table")
+                .filter(|t| t.name == "td" && t.has_class("h"))
+                .collect();
+            let actors = s["actors"].as_array().unwrap();
+            assert_eq!(cells.len(), actors.len(), "{source} {part} overview row");
+            for (cell, a) in cells.iter().zip(actors) {
+                assert_eq!(cell.get("data-actor"), a["actor"].as_str());
+                assert_eq!(cell.get("data-net"), Some(f3(&a["net"]).as_str()));
+                let ci = &a["net_ci"];
+                assert_eq!(cell.get("data-lo"), Some(f3(&ci[0]).as_str()));
+                assert_eq!(cell.get("data-hi"), Some(f3(&ci[1]).as_str()));
+            }
+        }
+    }
 }
 
 #[test]
@@ -276,17 +151,7 @@ fn html_report_on_seeds_matches_json_in_a_real_browser() {
     assert!(o.status.success(), "{}", stderr(&o));
     let json: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(json.as_array().unwrap().len(), 5);
-    let page = dir.path().join("report.html");
-    let o = stance(&[
-        "run",
-        "seeds/",
-        "--format",
-        "html",
-        "-o",
-        page.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let html = std::fs::read_to_string(&page).unwrap();
+    let (page, html) = seeds_page(dir.path());
     assert!(html.starts_with("<!DOCTYPE html>"));
     // Our own markup first, then the browser's view of it.
     check_against_json(&html, &json);
@@ -300,19 +165,99 @@ fn html_report_on_seeds_matches_json_in_a_real_browser() {
         &dom[..dom.len().min(300)]
     );
     check_against_json(&dom, &json);
-    let shot = dir.path().join("report.png");
-    let arg = format!("--screenshot={}", shot.display());
-    run_chromium(
-        &bin,
-        &dir.path().join("profile2"),
-        &[&arg, "--window-size=1200,2000"],
-        &page,
-    );
-    let png = std::fs::read(&shot).expect("screenshot written");
+    // The page as people see it, at a laptop's and a desktop's width.
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+    for width in [1280, 1920] {
+        let shot = shots.join(format!("report-{width}.png"));
+        let _ = std::fs::remove_file(&shot);
+        let arg = format!("--screenshot={}", shot.display());
+        let size = format!("--window-size={width},2000");
+        run_chromium(
+            &bin,
+            &dir.path().join(format!("profile-{width}")),
+            &[&arg, &size, "--hide-scrollbars"],
+            &page,
+        );
+        let png = std::fs::read(&shot).expect("screenshot written");
+        assert_eq!(png_size(&png), (width, 2000), "{}", shot.display());
+        // A blank or broken render compresses to almost nothing.
+        assert!(
+            png.len() > 50_000,
+            "{}: {} bytes",
+            shot.display(),
+            png.len()
+        );
+        eprintln!("screenshot: {}", shot.display());
+    }
+}
+
+/// `stance run seeds/` as an HTML page in `dir`: its path and its text.
+fn seeds_page(dir: &std::path::Path) -> (std::path::PathBuf, String) {
+    let page = dir.join("report.html");
+    let o = stance(&[
+        "run",
+        "seeds/",
+        "--format",
+        "html",
+        "-o",
+        page.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = std::fs::read_to_string(&page).unwrap();
+    (page, html)
+}
+
+/// The sorting script runs under the page's Content-Security-Policy (its
+/// hash matches) and sorts: a `#sort=` fragment sorts on load as a click
+/// on the header would.
+#[test]
+fn overview_sorts_in_a_real_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let (page, html) = seeds_page(dir.path());
+    // Column 2 of the paragraphs table is the first actor's (PAK) net.
+    let nets = |page: &str| -> Vec<f64> {
+        let tags = tags(page);
+        tags.iter()
+            .skip_while(|t| t.get("id") != Some("overview-1"))
+            .take_while(|t| t.name != "details" && t.name != "section")
+            .filter(|t| t.name == "td" && t.has_class("h") && t.get("data-actor") == Some("PAK"))
+            .map(|t| t.get("data-net").unwrap().parse().unwrap())
+            .collect()
+    };
+    let before = nets(&html);
+    assert_eq!(before.len(), 5);
+    let mut want = before.clone();
+    want.sort_by(|a, b| b.total_cmp(a));
+    assert_ne!(before, want, "already sorted: the test would prove nothing");
+    let Some(bin) = require_chromium() else {
+        return;
+    };
+    let url = format!("file://{}#sort=overview-1:2:desc", page.display());
+    let dom = run_chromium_url(&bin, &dir.path().join("profile"), &["--dump-dom"], &url);
+    let tags = tags(&dom);
+    let root = tags.iter().find(|t| t.name == "html").unwrap();
     assert!(
-        png.len() > 10_000 && png.starts_with(b"\x89PNG"),
-        "{} bytes",
-        png.len()
+        root.has_class("js"),
+        "the script did not run (blocked by the CSP?)"
+    );
+    let th = tags
+        .iter()
+        .find(|t| t.name == "th" && t.get("data-actor") == Some("PAK"))
+        .unwrap();
+    assert_eq!(
+        th.get("tabindex"),
+        Some("0"),
+        "headers are keyboard-sortable"
+    );
+    assert_eq!(nets(&dom), want);
+    let sorted = tags
+        .iter()
+        .skip_while(|t| t.get("id") != Some("overview-1"))
+        .find(|t| t.name == "th" && t.get("aria-sort").is_some())
+        .unwrap();
+    assert_eq!(
+        (sorted.get("data-actor"), sorted.get("aria-sort")),
+        (Some("PAK"), Some("descending"))
     );
 }
 
@@ -356,9 +301,10 @@ fn hostile_ids_and_text_stay_text_in_the_browser() {
     assert_eq!(stdout(&o), html);
     let check = |page: &str| {
         let tags = tags(page);
-        for bad in ["script", "img"] {
-            assert!(!tags.iter().any(|t| t.name == bad), "<{bad}> in page");
-        }
+        assert!(!tags.iter().any(|t| t.name == "img"), "<img> in page");
+        // Only the page's own sorting script, none from the text.
+        let scripts = tags.iter().filter(|t| t.name == "script").count();
+        assert_eq!(scripts, 1, "injected <script> in page");
         let arts = articles(&tags);
         assert_eq!(arts.len(), 1);
         assert_eq!(arts[0].0.get("data-doc-id"), Some(doc));

@@ -20,7 +20,7 @@ fn help_lists_subcommands_with_examples() {
         let o = stance(cmd);
         assert!(o.status.success());
         assert!(
-            stdout(&o).contains("Example: stance"),
+            stdout(&o).contains("Examples:\n  stance "),
             "{cmd:?} help has no example"
         );
     }
@@ -207,7 +207,7 @@ fn shipped_labels_are_clean_and_complete() {
         !err.contains("have no labels"),
         "every seed document is labelled: {err}"
     );
-    assert!(err.contains("0 problem(s)"));
+    assert!(err.contains("; 0 error(s), 0 missing label(s)"), "{err}");
     // Every paragraph and comment of the five seeds, six actors each, and
     // (with ../shared/data) every labelled unit of the pool.
     let units = json_lines(&stdout(&stance(&["ingest", "seeds/"])));
@@ -307,7 +307,10 @@ fn labels_check_reports_each_error_with_file_and_line() {
             &format!("{file}:3: 000_d5edc36da2d9ba8b p1 PAK labelled anti here"),
         );
     }
-    check_broken(&d, "000_d5edc36da2d9ba8b p1 has no label for RUS");
+    check_broken(
+        &d,
+        "000_d5edc36da2d9ba8b: labels missing on 1 unit(s) (RUS 1): p1",
+    );
     let d = broken_copy(3, |l| {
         let s = l.split(',').nth(4).unwrap();
         let other = if s == "neutral" {

@@ -9,7 +9,9 @@ use arrow_array::types::{Float64Type, Int64Type};
 use arrow_array::{Array, ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use pyo3::PyResult;
+use stance::labels::Stance;
 use stance::report::UnitRef;
+use stance::report::context::Context;
 use stance::report::counts::{CountRow, Title};
 
 use crate::arrow_io::cast_column;
@@ -39,12 +41,19 @@ pub fn counts_schema() -> SchemaRef {
         fields.push(s(&format!("{stance}_unit"), true));
         fields.push(f(&format!("{stance}_p")));
         fields.push(s(&format!("{stance}_excerpt"), true));
+        // The quote centred on the actor's mention, and the mention's
+        // byte span in it.
+        fields.push(s(&format!("{stance}_context"), true));
+        fields.push(i(&format!("{stance}_mention_start"), true));
+        fields.push(i(&format!("{stance}_mention_end"), true));
     }
     fields.extend([
         i("first", true),
         i("title_at", true),
         s("title_unit", true),
         s("title", true),
+        s("title_stance", true),
+        f("title_p"),
     ]);
     Arc::new(Schema::new(fields))
 }
@@ -85,11 +94,30 @@ pub fn to_batch(rows: &[CountRow]) -> PyResult<RecordBatch> {
                 .collect::<Float64Array>(),
         ));
         cols.push(strs(&|r| best(r).map(|u| u.excerpt.as_str())));
+        cols.push(strs(&|r| {
+            best(r)
+                .and_then(|u| u.context.as_ref())
+                .map(|c| c.text.as_str())
+        }));
+        for end in 0..2 {
+            cols.push(ints(&|r| {
+                best(r)
+                    .and_then(|u| u.context.as_ref())
+                    .map(|c| c.mention[end] as i64)
+            }));
+        }
     }
     cols.push(ints(&|r| r.first));
     cols.push(ints(&|r| r.title.as_ref().and_then(|t| t.at)));
     cols.push(strs(&|r| r.title.as_ref().map(|t| t.unit_id.as_str())));
     cols.push(strs(&|r| r.title.as_ref().map(|t| t.excerpt.as_str())));
+    let title_stance = |r: &CountRow| r.title.as_ref().and_then(|t| t.stance);
+    cols.push(strs(&|r| title_stance(r).map(|s| s.0.as_str())));
+    cols.push(Arc::new(
+        rows.iter()
+            .map(|r| title_stance(r).map(|s| s.1))
+            .collect::<Float64Array>(),
+    ));
     RecordBatch::try_new(counts_schema(), cols).map_err(|e| value_error(e.to_string()))
 }
 
@@ -130,6 +158,11 @@ pub fn from_batch(batch: &RecordBatch, out: &mut Vec<CountRow>) -> PyResult<()> 
             opt_text(&format!("{stance}_unit"))?,
             p,
             opt_text(&format!("{stance}_excerpt"))?,
+            (
+                opt_text(&format!("{stance}_context"))?,
+                opt_int(&format!("{stance}_mention_start"))?,
+                opt_int(&format!("{stance}_mention_end"))?,
+            ),
         ));
     }
     let first = opt_int("first")?;
@@ -138,6 +171,13 @@ pub fn from_batch(batch: &RecordBatch, out: &mut Vec<CountRow>) -> PyResult<()> 
         opt_text("title_unit")?,
         opt_text("title")?,
     );
+    let title_stance = opt_text("title_stance")?;
+    let title_p = has("title_p")
+        .then(|| {
+            cast_column(batch, "title_p", &DataType::Float64, "a number column")
+                .map(|c| c.as_primitive::<Float64Type>().clone())
+        })
+        .transpose()?;
     let get = |c: &Option<StringArray>, i: usize| {
         c.as_ref()
             .filter(|c| c.is_valid(i))
@@ -167,7 +207,7 @@ pub fn from_batch(batch: &RecordBatch, out: &mut Vec<CountRow>) -> PyResult<()> 
         [row.units, row.pro, row.anti, row.none, row.mentioned] =
             [sum[0], sum[1], sum[2], sum[3], sum[4]];
         row.sentiment = [sum[5], sum[6], sum[7]];
-        for (stance, unit, p, excerpt) in &strongest {
+        for (stance, unit, p, excerpt, (context, start, end)) in &strongest {
             let Some(unit_id) = get(unit, i) else {
                 continue;
             };
@@ -175,10 +215,31 @@ pub fn from_batch(batch: &RecordBatch, out: &mut Vec<CountRow>) -> PyResult<()> 
             let p = p.ok_or_else(|| {
                 value_error(format!("{stance}_unit without {stance}_p at row {i}"))
             })?;
+            let context = match (get(context, i), get_int(start, i), get_int(end, i)) {
+                (None, _, _) => None,
+                (Some(text), Some(a), Some(b))
+                    if 0 <= a
+                        && a <= b
+                        && text.is_char_boundary(b as usize)
+                        && text.is_char_boundary(a as usize) =>
+                {
+                    Some(Context {
+                        text,
+                        mention: [a as usize, b as usize],
+                    })
+                }
+                _ => {
+                    return Err(value_error(format!(
+                        "{stance}_context at row {i} needs {stance}_mention_start and \
+                         {stance}_mention_end: a byte span of it on character boundaries"
+                    )));
+                }
+            };
             let quoted = Some(UnitRef {
                 unit_id,
                 p,
                 excerpt: get(excerpt, i).unwrap_or_default(),
+                context,
             });
             if *stance == "pro" {
                 row.strongest_pro = quoted;
@@ -189,10 +250,30 @@ pub fn from_batch(batch: &RecordBatch, out: &mut Vec<CountRow>) -> PyResult<()> 
         row.first = get_int(&first, i);
         let (unit_id, excerpt) = (get(&title_unit, i), get(&title, i));
         if unit_id.is_some() || excerpt.is_some() {
+            let stance = match get(&title_stance, i) {
+                None => None,
+                Some(s) => {
+                    let stance = Stance::parse(&s).ok_or_else(|| {
+                        value_error(format!(
+                            "title_stance {s:?} at row {i} is not {}",
+                            Stance::EXPECTED
+                        ))
+                    })?;
+                    let p = title_p
+                        .as_ref()
+                        .filter(|p| p.is_valid(i))
+                        .map(|p| p.value(i));
+                    let p = p.ok_or_else(|| {
+                        value_error(format!("title_stance without title_p at row {i}"))
+                    })?;
+                    Some((stance, p))
+                }
+            };
             row.title = Some(Title {
                 at: get_int(&title_at, i),
                 unit_id: unit_id.unwrap_or_default(),
                 excerpt: excerpt.unwrap_or_default(),
+                stance,
             });
         }
         out.push(row);

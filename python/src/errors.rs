@@ -26,7 +26,9 @@ pub fn to_py(py: Python<'_>, e: Error) -> PyErr {
             Some(r) => (Some(r.at.file.clone()), r.at.line),
             None => (None, None),
         },
-        Error::Locked { dir } => (Some(dir.clone()), None),
+        Error::Locked { dir } | Error::NotAProject { dir } => (Some(dir.clone()), None),
+        Error::ProjectExists { path } => (Some(path.clone()), None),
+        Error::NoData(_) | Error::Model(_) => (None, None),
     };
     let message = match &e {
         Error::Many(rs) => std::iter::once(e.to_string())

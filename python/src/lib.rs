@@ -30,9 +30,10 @@ use arrow_io::{SCORE_COLUMNS, cast_column, output_schema, strings, to_batch};
 use errors::{StanceError, to_py, value_error};
 use rows::{Names, Rows, rejected_batch, rejected_fields};
 
-/// The shipped default model, as the build found `models/default.model`:
-/// a wheel then scores with no file beside it.
-const DEFAULT_MODEL: &[u8] = include_bytes!("../../models/default.model");
+/// The shipped default model, as the build found `models/default.model`
+/// (the same bytes the CLI has built in): a wheel then scores with no file
+/// beside it.
+const DEFAULT_MODEL: &[u8] = stance::model::embedded::BYTES;
 
 /// A stance and sentiment model, ready to score.
 ///
@@ -79,7 +80,7 @@ impl Model {
     fn load(py: Python<'_>, path: PathBuf) -> PyResult<Model> {
         let (inner, bytes) = py
             .detach(|| {
-                let bytes = file::read_checked(&path)?;
+                let bytes = file::read(&path)?;
                 Ok((StanceModel::from_bytes(&bytes, &path)?, bytes))
             })
             .map_err(|e| to_py(py, e))?;
@@ -284,7 +285,7 @@ impl Model {
             kind: kind.map(str::to_string),
         };
         let (batches, _, one) = batches(&data)?;
-        let mut counts = Counts::new();
+        let mut counts = Counts::with_actors(self.inner.actors().clone());
         for batch in &batches {
             self.count_batch(py, batch, &names, order, &mut counts)?;
         }

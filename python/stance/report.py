@@ -29,8 +29,10 @@ from ._stance import Model, merge_counts as _merge_counts, report_from_counts
 COUNT_COLUMNS = [
     "doc_id", "part", "actor",
     "units", "pro", "anti", "none", "mentioned", "positive", "negative", "neutral",
-    "pro_unit", "pro_p", "pro_excerpt", "anti_unit", "anti_p", "anti_excerpt",
-    "first", "title_at", "title_unit", "title",
+    "pro_unit", "pro_p", "pro_excerpt", "pro_context", "pro_mention_start", "pro_mention_end",
+    "anti_unit", "anti_p", "anti_excerpt", "anti_context", "anti_mention_start",
+    "anti_mention_end",
+    "first", "title_at", "title_unit", "title", "title_stance", "title_p",
 ]  # fmt: skip
 
 

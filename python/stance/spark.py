@@ -190,12 +190,22 @@ def counts(
     def strongest(stance: str):
         # The highest probability, then the smallest unit id: the least
         # (-p, unit) (struct fields compare in order; nulls are skipped).
-        unit, p, excerpt = (F.col(f"{stance}_{c}") for c in ("unit", "p", "excerpt"))
-        quoted = F.struct((-p).alias("k"), unit.alias("u"), excerpt.alias("e"))
+        unit, p, excerpt, context, start, end = (
+            F.col(f"{stance}_{c}")
+            for c in ("unit", "p", "excerpt", "context", "mention_start", "mention_end")
+        )
+        quoted = F.struct(
+            (-p).alias("k"),
+            unit.alias("u"),
+            excerpt.alias("e"),
+            context.alias("c"),
+            start.alias("s"),
+            end.alias("n"),
+        )
         return F.min(F.when(unit.isNotNull(), quoted)).alias(f"_{stance}")
 
     # The headline: the last title by position, then unit id (nulls first).
-    title = F.struct("title_at", "title_unit", "title")
+    title = F.struct("title_at", "title_unit", "title", "title_stance", "title_p")
     has_title = F.col("title_unit").isNotNull() | F.col("title").isNotNull()
     total = partial.groupBy("doc_id", "part", "actor").agg(
         *[F.sum(c).alias(c) for c in sums],
@@ -209,7 +219,10 @@ def counts(
         columns[f"{stance}_unit"] = F.col(f"_{stance}.u")
         columns[f"{stance}_p"] = -F.col(f"_{stance}.k")
         columns[f"{stance}_excerpt"] = F.col(f"_{stance}.e")
-    for c in ("title_at", "title_unit", "title"):
+        columns[f"{stance}_context"] = F.col(f"_{stance}.c")
+        columns[f"{stance}_mention_start"] = F.col(f"_{stance}.s")
+        columns[f"{stance}_mention_end"] = F.col(f"_{stance}.n")
+    for c in ("title_at", "title_unit", "title", "title_stance", "title_p"):
         columns[c] = F.col(f"_title.{c}")
     return total.select(*[columns[c].alias(c) for c in empty.schema.names])
 

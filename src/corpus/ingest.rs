@@ -92,6 +92,9 @@ pub struct ReadOptions {
     pub delimiter: Option<u8>,
     /// Every line of every input is one unit of plain text (`--lines`).
     pub lines: bool,
+    /// Where to count the bytes read from the inputs, for progress (see
+    /// [`known_size`] for the total they reach).
+    pub bytes_read: Option<crate::input::ByteCount>,
 }
 
 impl ReadOptions {
@@ -259,6 +262,27 @@ pub fn expand(inputs: &[Input]) -> Vec<Result<Input, Rejection>> {
     out
 }
 
+/// The bytes [`open_with`] will read from `inputs` (directories expanded
+/// as [`expand`] does): the sum of their file sizes, compressed or not.
+/// `None` when it cannot be known in advance: stdin, a pipe or device
+/// named as a file.
+pub fn known_size(inputs: &[Input]) -> Option<u64> {
+    let mut total = 0u64;
+    for input in expand(inputs) {
+        match input {
+            Ok(Input::Path(p)) => match std::fs::metadata(&p) {
+                Ok(m) if m.is_file() => total = total.saturating_add(m.len()),
+                // Not there: rejected when opened, reads nothing.
+                Err(_) => {}
+                Ok(_) => return None,
+            },
+            Ok(Input::Stdin) => return None,
+            Err(_) => {}
+        }
+    }
+    Some(total)
+}
+
 type UnitStream = Stream<Unit>;
 
 /// Rows of one input, each with where it came from.
@@ -291,7 +315,7 @@ pub fn open_with<T: Send + 'static>(
         Input::Stdin => ("-".to_string(), Path::new("-")),
         Input::Path(p) => (display_path(p), p.as_path()),
     };
-    let mut reader = match crate::input::open(path) {
+    let mut reader = match crate::input::open_counted(path, opts.bytes_read.as_ref()) {
         Ok(r) => r,
         Err(e) => {
             let r = Rejection::new(Location::new(name, None), format!("cannot open: {e}"));

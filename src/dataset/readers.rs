@@ -1,18 +1,20 @@
 //! Readers for each input format. Every row read is either an example or a
 //! rejection naming file and line.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
 use super::{Dataset, Example, SentimentExample, fnv1a};
+use crate::actors::ActorSet;
 use crate::corpus::records::{JsonLines, field_str, json_kind, require_str, require_text};
 use crate::corpus::{Unit, UnitKind};
 use crate::error::{Location, Rejection, display_path};
+use crate::labels::check::check_rows;
 use crate::labels::splits::{Split, SplitRule};
-use crate::labels::{self, Stance};
+use crate::labels::{self, LabelRow, Stance};
 
 /// What to read from label CSVs.
 #[derive(Debug, Clone, Default)]
@@ -28,13 +30,30 @@ pub struct DataOptions {
     /// in no unit given, instead of rejecting them: a declared corpus is
     /// absent on this machine.
     pub set_aside_unknown_docs: bool,
+    /// The actors label rows may name; a row naming another is rejected,
+    /// as `labels check` reports it. `None`: any actor.
+    pub actors: Option<ActorSet>,
+}
+
+/// What one input file gave, in input order.
+enum Part {
+    /// Label CSV rows: `rows[range]` of all label rows read.
+    Labels(std::ops::Range<usize>),
+    /// Examples of JSON lines.
+    Lines(Dataset),
 }
 
 /// Reads every input. Directories contribute their `*.csv` and `*.jsonl`
 /// files. `units` resolves the (doc_id, unit_id) of label rows to text.
+///
+/// Label rows are validated as `labels check` validates them
+/// ([`check_rows`]): all files together, so a pair labelled in two files
+/// is a duplicate; a rejected row names its file and line.
 pub fn read_data(inputs: &[PathBuf], units: &[Unit], opts: &DataOptions) -> Dataset {
     let by_key: HashMap<(&str, &str), &Unit> = units.iter().map(|u| (u.key(), u)).collect();
     let mut data = Dataset::default();
+    let mut parts = Vec::new();
+    let mut rows = Vec::new();
     for path in expand(inputs, &mut data) {
         let mut reader = match crate::input::open(&path) {
             Ok(r) => r,
@@ -58,9 +77,28 @@ pub fn read_data(inputs: &[PathBuf], units: &[Unit], opts: &DataOptions) -> Data
                 .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
         };
         if is_csv {
-            read_label_csv(reader, &path, &by_key, opts, &mut data);
+            let start = rows.len();
+            read_label_csv(reader, &path, &by_key, opts, &mut rows, &mut data);
+            parts.push(Part::Labels(start..rows.len()));
         } else {
-            read_json_lines(reader, &path, &mut data);
+            let mut lines = Dataset::default();
+            read_json_lines(reader, &path, &mut lines);
+            parts.push(Part::Lines(lines));
+        }
+    }
+    // Every accepted row's unit is known: `by_key` has it.
+    let checked = check_rows(&rows, Some(units), opts.actors.as_ref());
+    data.rejected.extend(checked.problems);
+    let mut sentiment_seen = HashSet::new();
+    for part in parts {
+        match part {
+            Part::Lines(lines) => data.extend(lines),
+            Part::Labels(range) => {
+                for i in range.filter(|&i| checked.accepted[i]) {
+                    let unit = by_key[&(rows[i].doc_id.as_str(), rows[i].unit_id.as_str())];
+                    push_label(&rows[i], unit, opts, &mut sentiment_seen, &mut data);
+                }
+            }
         }
     }
     data
@@ -101,68 +139,70 @@ fn expand(inputs: &[PathBuf], data: &mut Dataset) -> Vec<PathBuf> {
     out
 }
 
+/// Reads the rows of a label CSV into `rows`, but for those set aside
+/// (their corpus is absent) or rejected (unreadable): counted in `data`.
 fn read_label_csv(
     reader: crate::input::Reader,
     path: &Path,
     units: &HashMap<(&str, &str), &Unit>,
     opts: &DataOptions,
+    rows: &mut Vec<LabelRow>,
     data: &mut Dataset,
 ) {
-    let (mut rows, mut bad) = (Vec::new(), Vec::new());
-    labels::read_label_reader(reader, path, &mut rows, &mut bad);
-    data.read += rows.len() + bad.len();
+    let (mut read, mut bad) = (Vec::new(), Vec::new());
+    labels::read_label_reader(reader, path, &mut read, &mut bad);
+    data.read += read.len() + bad.len();
     data.rejected.extend(bad);
-    let mut sentiment_seen: HashMap<(String, String), ()> = HashMap::new();
-    let docs: std::collections::HashSet<&str> = units.keys().map(|k| k.0).collect();
-    for row in rows {
+    let docs: HashSet<&str> = units.keys().map(|k| k.0).collect();
+    for row in read {
         if opts.set_aside_unknown_docs && !docs.contains(row.doc_id.as_str()) {
             data.set_aside += 1;
             continue;
         }
-        let Some(unit) = units.get(&(row.doc_id.as_str(), row.unit_id.as_str())) else {
-            data.rejected.push(Rejection::new(
-                row.at,
-                format!(
-                    "unit {} {} is not in the corpus (give the units with --units)",
-                    row.doc_id, row.unit_id
-                ),
-            ));
-            continue;
-        };
-        if !opts.kinds.is_empty() && !opts.kinds.contains(&unit.kind) {
-            continue;
-        }
-        if opts
-            .split
-            .is_some_and(|want| opts.splits.of(&row.doc_id, &row.unit_id, unit.kind) != want)
-        {
-            continue;
-        }
-        let id = format!("{}/{}", row.doc_id, row.unit_id);
-        let group = fnv1a(id.as_bytes());
-        if sentiment_seen
-            .insert((row.doc_id.clone(), row.unit_id.clone()), ())
-            .is_none()
-        {
-            data.sentiment.push(SentimentExample {
-                id: id.clone(),
-                group,
-                text: unit.text.clone(),
-                sentiment: row.sentiment,
-            });
-        }
-        data.stance.push(Example {
-            id,
+        rows.push(row);
+    }
+}
+
+/// The examples of a label row that passed the checks (its unit is
+/// known): its stance, and its unit's sentiment the first time the unit
+/// is met.
+fn push_label(
+    row: &LabelRow,
+    unit: &Unit,
+    opts: &DataOptions,
+    sentiment_seen: &mut HashSet<(String, String)>,
+    data: &mut Dataset,
+) {
+    if !opts.kinds.is_empty() && !opts.kinds.contains(&unit.kind) {
+        return;
+    }
+    if opts
+        .split
+        .is_some_and(|want| opts.splits.of(&row.doc_id, &row.unit_id, unit.kind) != want)
+    {
+        return;
+    }
+    let id = format!("{}/{}", row.doc_id, row.unit_id);
+    let group = fnv1a(id.as_bytes());
+    if sentiment_seen.insert((row.doc_id.clone(), row.unit_id.clone())) {
+        data.sentiment.push(SentimentExample {
+            id: id.clone(),
             group,
             text: unit.text.clone(),
-            target: row.actor,
-            span: None,
-            stance: row.stance,
-            kind: Some(unit.kind),
-            source: "labels".into(),
-            probe_type: None,
+            sentiment: row.sentiment,
         });
     }
+    data.stance.push(Example {
+        id,
+        group,
+        text: unit.text.clone(),
+        target: row.actor.clone(),
+        span: None,
+        stance: row.stance,
+        kind: Some(unit.kind),
+        source: "labels".into(),
+        probe_type: None,
+    });
 }
 
 fn read_json_lines(reader: crate::input::Reader, path: &Path, data: &mut Dataset) {
@@ -196,9 +236,8 @@ fn stance_example(map: &Map<String, Value>) -> Result<Example, String> {
     let text = require_text(map, "text")?;
     let target = require_str(map, "target")?;
     let label = require_str(map, "label")?;
-    let stance = Stance::parse(&label).ok_or_else(|| {
-        format!("unknown label {label:?} (expected favor, against, none or pro, anti)")
-    })?;
+    let stance = Stance::parse(&label)
+        .ok_or_else(|| format!("unknown label {label:?} (expected {})", Stance::EXPECTED))?;
     let mut example = stance_from_fields(text, &target, stance, field_str(map, "id")?);
     example.probe_type = probe_type(map)?;
     Ok(example)

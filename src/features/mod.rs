@@ -20,7 +20,7 @@ mod rows;
 mod vocab;
 
 pub use extract::{Extractor, Scratch, TargetSpans};
-pub use rows::{ActorKey, ActorOut, ActorRow, RowFeaturizer, RowScratch, share_classes};
+pub use rows::{ActorKey, ActorOut, ActorRow, RowFeaturizer, RowScratch, share_rows};
 pub use vocab::{FeatureTable, Vocabulary, VocabularyData};
 
 use serde::{Deserialize, Serialize};

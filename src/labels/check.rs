@@ -1,8 +1,12 @@
 //! Validation of label rows against the corpus and the actor list. Every
 //! problem is reported with its file and line, all at once, so an annotator
-//! can fix a file in one pass.
+//! can fix a file in one pass. Labels still missing are kept apart from
+//! the problems: there can be hundreds of them (a file half-way through),
+//! and they must not bury a typo; [`summarise_missing`] condenses them to
+//! a line per document.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt;
 
 use super::{LabelRow, Sentiment, Stance};
 use crate::actors::ActorSet;
@@ -12,7 +16,11 @@ use crate::error::{Location, Rejection};
 /// What a check found.
 #[derive(Debug, Default)]
 pub struct CheckReport {
+    /// Rows that are wrong: unknown actors or units, pairs labelled twice,
+    /// sentiment that disagrees within a unit.
     pub problems: Vec<Rejection>,
+    /// Units of labelled documents that lack labels, in corpus order.
+    pub missing: Vec<Missing>,
     /// Labelled (unit, actor) pairs that passed.
     pub pairs: usize,
     /// Units with a complete set of labels.
@@ -24,8 +32,113 @@ pub struct CheckReport {
 
 impl CheckReport {
     pub fn is_clean(&self) -> bool {
-        self.problems.is_empty()
+        self.problems.is_empty() && self.missing.is_empty()
     }
+}
+
+/// A unit that lacks labels for some actors its label file has started on
+/// (or that were required).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missing {
+    /// The label file that holds the unit's document.
+    pub file: String,
+    pub doc_id: String,
+    pub unit_id: String,
+    pub actors: Vec<String>,
+}
+
+impl fmt::Display for Missing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} {} has no label for {}",
+            self.file,
+            self.doc_id,
+            self.unit_id,
+            self.actors.join(", ")
+        )
+    }
+}
+
+/// The missing labels of one document: how many units lack some, how
+/// many labels each actor lacks, and the first of those units.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingInDoc {
+    pub file: String,
+    pub doc_id: String,
+    pub units: usize,
+    /// Per actor (in the actors file's order), the units lacking its label.
+    pub per_actor: Vec<(String, usize)>,
+    /// The first units lacking labels, in corpus order.
+    pub first: Vec<String>,
+}
+
+impl fmt::Display for MissingInDoc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let per_actor: Vec<String> = self
+            .per_actor
+            .iter()
+            .map(|(actor, n)| format!("{actor} {n}"))
+            .collect();
+        write!(
+            f,
+            "{}: {}: labels missing on {} unit(s) ({}): {}",
+            self.file,
+            self.doc_id,
+            self.units,
+            per_actor.join(", "),
+            self.first.join(", ")
+        )?;
+        match self.units - self.first.len() {
+            0 => Ok(()),
+            more => write!(f, " and {more} more"),
+        }
+    }
+}
+
+/// `missing` per document (in the order first met): the units, the count
+/// per actor in the order of `actors`, and the first `first` units. A
+/// screenful of units still to label becomes a line per document.
+pub fn summarise_missing(
+    missing: &[Missing],
+    actors: &ActorSet,
+    first: usize,
+) -> Vec<MissingInDoc> {
+    let mut docs: Vec<MissingInDoc> = Vec::new();
+    for m in missing {
+        let i = match docs
+            .iter()
+            .position(|d| d.file == m.file && d.doc_id == m.doc_id)
+        {
+            Some(i) => i,
+            None => {
+                docs.push(MissingInDoc {
+                    file: m.file.clone(),
+                    doc_id: m.doc_id.clone(),
+                    units: 0,
+                    per_actor: Vec::new(),
+                    first: Vec::new(),
+                });
+                docs.len() - 1
+            }
+        };
+        let d = &mut docs[i];
+        d.units += 1;
+        if d.first.len() < first {
+            d.first.push(m.unit_id.clone());
+        }
+        for actor in &m.actors {
+            match d.per_actor.iter_mut().find(|(a, _)| a == actor) {
+                Some((_, n)) => *n += 1,
+                None => d.per_actor.push((actor.clone(), 1)),
+            }
+        }
+    }
+    for d in &mut docs {
+        d.per_actor
+            .sort_by_key(|(a, _)| actors.index_of(a).unwrap_or(usize::MAX));
+    }
+    docs
 }
 
 /// What [`check_rows`] found: the problems, and for each row whether it
@@ -38,11 +151,18 @@ pub struct RowCheck {
     pub accepted: Vec<bool>,
 }
 
-/// The per-row half of [`check`], without completeness: unknown actors,
-/// units not in `units` (skipped when `units` is `None`, for a store whose
-/// corpus is not at hand), pairs labelled twice or in conflict, and rows that
-/// disagree on a unit's sentiment. Partial labels are not a problem here.
-pub fn check_rows(rows: &[LabelRow], units: Option<&[Unit]>, actors: &ActorSet) -> RowCheck {
+/// The per-row half of [`check`], without completeness: unknown actors
+/// (skipped when `actors` is `None`), units not in `units` (skipped when
+/// `units` is `None`, for a store whose corpus is not at hand), pairs
+/// labelled twice or in conflict, and rows that disagree on a unit's
+/// sentiment. Partial labels are not a problem here. `labels add` and
+/// reading label CSVs as training data (`train --data labels/`) check this
+/// way, so they reject what `labels check` reports.
+pub fn check_rows(
+    rows: &[LabelRow],
+    units: Option<&[Unit]>,
+    actors: Option<&ActorSet>,
+) -> RowCheck {
     scan(rows, units, actors).result
 }
 
@@ -52,7 +172,7 @@ struct Scan<'a> {
     labelled: BTreeMap<(&'a str, &'a str), BTreeSet<&'a str>>,
 }
 
-fn scan<'a>(rows: &'a [LabelRow], units: Option<&[Unit]>, actors: &ActorSet) -> Scan<'a> {
+fn scan<'a>(rows: &'a [LabelRow], units: Option<&[Unit]>, actors: Option<&ActorSet>) -> Scan<'a> {
     let mut result = RowCheck {
         problems: Vec::new(),
         accepted: vec![true; rows.len()],
@@ -67,7 +187,7 @@ fn scan<'a>(rows: &'a [LabelRow], units: Option<&[Unit]>, actors: &ActorSet) -> 
             result.accepted[i] = false;
         };
         let key = (row.doc_id.as_str(), row.unit_id.as_str());
-        if actors.index_of(&row.actor).is_none() {
+        if let Some(actors) = actors.filter(|a| a.index_of(&row.actor).is_none()) {
             let codes: Vec<_> = actors.codes().collect();
             problem(format!(
                 "unknown actor {:?} (actors: {})",
@@ -78,7 +198,7 @@ fn scan<'a>(rows: &'a [LabelRow], units: Option<&[Unit]>, actors: &ActorSet) -> 
         }
         if known.as_ref().is_some_and(|k| !k.contains(&key)) {
             problem(format!(
-                "unit {} {} is not in the corpus",
+                "unit {} {} is not in the corpus (give the one it is in with --corpus or --units)",
                 row.doc_id, row.unit_id
             ));
             continue;
@@ -151,13 +271,11 @@ pub fn check_with(
         result,
         first,
         labelled,
-    } = scan(rows, Some(units), actors);
+    } = scan(rows, Some(units), Some(actors));
     let mut report = CheckReport {
         problems: result.problems,
         ..CheckReport::default()
     };
-    let mut problem =
-        |at: &Location, msg: String| report.problems.push(Rejection::new(at.clone(), msg));
 
     // Completeness, per document that has labels.
     let docs_with_labels: BTreeSet<&str> = rows.iter().map(|r| r.doc_id.as_str()).collect();
@@ -188,16 +306,12 @@ pub fn check_with(
         if missing.is_empty() {
             report.units += 1;
         } else {
-            let at = Location::new(file.to_string(), None);
-            problem(
-                &at,
-                format!(
-                    "{} {} has no label for {}",
-                    unit.doc_id,
-                    unit.unit_id,
-                    missing.join(", ")
-                ),
-            );
+            report.missing.push(Missing {
+                file: file.to_string(),
+                doc_id: unit.doc_id.clone(),
+                unit_id: unit.unit_id.clone(),
+                actors: missing.into_iter().map(str::to_string).collect(),
+            });
         }
     }
     let mut unlabelled: Vec<String> = units
@@ -271,13 +385,41 @@ mod tests {
         ];
         let r = check(&rows, &units, &actors());
         let msgs: Vec<String> = r.problems.iter().map(|p| p.to_string()).collect();
-        assert_eq!(msgs.len(), 6, "{msgs:#?}");
+        assert_eq!(msgs.len(), 5, "{msgs:#?}");
         assert!(msgs[0].starts_with("l.csv:3: d p1 A labelled anti here and pro at l.csv:2"));
         assert!(msgs[1].starts_with("l.csv:4: d p1 A labelled twice"));
         assert!(msgs[2].starts_with("l.csv:5: d p1 has sentiment positive here but neutral"));
         assert!(msgs[3].starts_with("l.csv:6: unit d p9 is not in the corpus"));
         assert!(msgs[4].starts_with("l.csv:7: unknown actor \"Z\""));
-        assert_eq!(msgs[5], "l.csv: d c1 has no label for A, B");
+        // Missing labels are apart from the problems.
+        let missing: Vec<String> = r.missing.iter().map(|m| m.to_string()).collect();
+        assert_eq!(missing, ["l.csv: d c1 has no label for A, B"]);
+        assert!(!r.is_clean());
+    }
+
+    #[test]
+    fn missing_labels_are_summarised_per_document_and_actor() {
+        let m = |doc: &str, unit: &str, actors: &[&str]| Missing {
+            file: format!("{doc}.csv"),
+            doc_id: doc.into(),
+            unit_id: unit.into(),
+            actors: actors.iter().map(|a| a.to_string()).collect(),
+        };
+        let mut missing = vec![m("d1", "p1", &["B"])];
+        missing.extend((2..=6).map(|i| m("d1", &format!("p{i}"), &["A", "B"])));
+        missing.push(m("d2", "c1", &["B"]));
+        let lines: Vec<String> = summarise_missing(&missing, &actors(), 3)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "d1.csv: d1: labels missing on 6 unit(s) (A 5, B 6): p1, p2, p3 and 3 more",
+                "d2.csv: d2: labels missing on 1 unit(s) (B 1): c1",
+            ]
+        );
+        assert!(summarise_missing(&[], &actors(), 3).is_empty());
     }
 
     #[test]
@@ -295,12 +437,12 @@ mod tests {
         ];
         let sampled: HashSet<String> = ["d".to_string()].into();
         let r = check_with(&rows, &units, &actors(), &sampled, &[]);
-        let msgs: Vec<String> = r.problems.iter().map(|p| p.to_string()).collect();
+        let msgs: Vec<String> = r.missing.iter().map(|p| p.to_string()).collect();
         assert_eq!(msgs, ["l.csv: d c2 has no label for B"]);
         assert_eq!(r.units, 1);
         // Labelled whole, the same document also lacks c3.
         let r = check(&rows, &units, &actors());
-        assert_eq!(r.problems.len(), 2);
+        assert_eq!(r.missing.len(), 2);
     }
 
     #[test]
@@ -324,7 +466,7 @@ mod tests {
         ];
         let none = HashSet::new();
         let msgs =
-            |r: CheckReport| -> Vec<String> { r.problems.iter().map(|p| p.to_string()).collect() };
+            |r: CheckReport| -> Vec<String> { r.missing.iter().map(|p| p.to_string()).collect() };
         // C was added after the file was labelled: not a problem.
         assert!(msgs(check(&rows, &units, &three)).is_empty());
         // Asked for, it is demanded of every unit.

@@ -166,7 +166,7 @@ pub fn plan_merge(
         }
     }
     let rows: Vec<LabelRow> = stored_rows.iter().map(|(r, _)| r.clone()).collect();
-    let checked = check_rows(&rows, None, actors);
+    let checked = check_rows(&rows, None, Some(actors));
     plan.problems
         .extend(checked.problems.into_iter().map(store_problem));
 
@@ -200,7 +200,7 @@ pub fn plan_merge(
         inputs.push(f);
     }
     let rows: Vec<LabelRow> = parsed.iter().map(|n| n.row.clone()).collect();
-    let checked = check_rows(&rows, Some(units), actors);
+    let checked = check_rows(&rows, Some(units), Some(actors));
     plan.problems.extend(checked.problems);
     let mut new_rows: Vec<NewRow> = Vec::new();
     for (n, ok) in parsed.into_iter().zip(checked.accepted) {

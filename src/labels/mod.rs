@@ -2,6 +2,24 @@
 //! `doc_id,unit_id,actor,stance,sentiment` (extra columns are ignored).
 //! Which units train and which evaluate is recorded ([`splits`]); see
 //! `labels/GUIDE.md`.
+//!
+//! # Label values
+//!
+//! One rule reads a stance or sentiment value wherever it comes from
+//! (label CSVs in `labels check`, `labels add`, `train`/`eval --data`, and
+//! the `label` of stance JSON lines): surrounding whitespace is ignored,
+//! case is folded, and the names public stance data sets use are read as
+//! ours — SemEval-2016, TweetEval and P-Stance say FAVOR / AGAINST / NONE.
+//!
+//! | value read | stance |
+//! |---|---|
+//! | `pro`, `favor`, `favour` | pro |
+//! | `anti`, `against` | anti |
+//! | `none`, `neutral` | none |
+//!
+//! Sentiment is `positive`, `negative` or `neutral`. So `Pro`, ` pro` and
+//! `FAVOR` are all pro; anything else (`por`, `-`, `?`) is an error naming
+//! file and line, never a guess. `labels add` writes the canonical name.
 
 pub mod agree;
 pub mod check;
@@ -39,14 +57,28 @@ impl Stance {
         Stance::None.as_str(),
     ];
 
-    /// Accepts the project's names and the SemEval ones (favor, against).
+    /// The spellings read as each stance, after [`normalise`]: ours, then
+    /// the public data sets' (see the module's "Label values").
+    pub const SPELLINGS: [(&'static str, Stance); 7] = [
+        ("pro", Stance::Pro),
+        ("anti", Stance::Anti),
+        ("none", Stance::None),
+        ("favor", Stance::Pro),
+        ("favour", Stance::Pro),
+        ("against", Stance::Anti),
+        ("neutral", Stance::None),
+    ];
+    /// What [`Stance::parse`] accepts, for error messages.
+    pub const EXPECTED: &'static str =
+        "pro, anti or none, in any case; also favor, against, neutral";
+
+    /// A stance value by the one rule of the module's "Label values".
     pub fn parse(s: &str) -> Option<Stance> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "pro" | "favor" | "favour" => Some(Stance::Pro),
-            "anti" | "against" => Some(Stance::Anti),
-            "none" | "neutral" => Some(Stance::None),
-            _ => None,
-        }
+        let v = normalise(s);
+        Stance::SPELLINGS
+            .iter()
+            .find(|(name, _)| *name == v)
+            .map(|&(_, stance)| stance)
     }
 
     pub const fn as_str(self) -> &'static str {
@@ -76,13 +108,13 @@ impl Sentiment {
         Sentiment::Neutral.as_str(),
     ];
 
+    /// What [`Sentiment::parse`] accepts, for error messages.
+    pub const EXPECTED: &'static str = "positive, negative or neutral, in any case";
+
+    /// A sentiment value by the one rule of the module's "Label values".
     pub fn parse(s: &str) -> Option<Sentiment> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "positive" => Some(Sentiment::Positive),
-            "negative" => Some(Sentiment::Negative),
-            "neutral" => Some(Sentiment::Neutral),
-            _ => None,
-        }
+        let v = normalise(s);
+        Sentiment::ALL.into_iter().find(|x| x.as_str() == v)
     }
 
     pub const fn as_str(self) -> &'static str {
@@ -92,6 +124,12 @@ impl Sentiment {
             Sentiment::Neutral => "neutral",
         }
     }
+}
+
+/// A label value as it is compared: without surrounding whitespace
+/// (non-breaking spaces included), case folded.
+pub fn normalise(value: &str) -> String {
+    value.trim().to_lowercase()
 }
 
 impl fmt::Display for Stance {
@@ -209,8 +247,8 @@ fn parse_row(row: &crate::corpus::records::CsvRow) -> Result<LabelRow, Rejection
 }
 
 /// A label row from its named fields, however the file was read. Values are
-/// trimmed; stance and sentiment accept the spellings of [`Stance::parse`]
-/// and [`Sentiment::parse`].
+/// trimmed; stance and sentiment are read by the one rule of the module's
+/// "Label values".
 pub fn parse_fields<'a>(
     at: &Location,
     get: impl Fn(&str) -> Option<&'a str>,
@@ -225,13 +263,15 @@ pub fn parse_fields<'a>(
     let stance_s = field("stance")?;
     let stance = Stance::parse(&stance_s).ok_or_else(|| {
         reject(format!(
-            "unknown stance {stance_s:?} (expected pro, anti or none)"
+            "unknown stance {stance_s:?} (expected {})",
+            Stance::EXPECTED
         ))
     })?;
     let sent_s = field("sentiment")?;
     let sentiment = Sentiment::parse(&sent_s).ok_or_else(|| {
         reject(format!(
-            "unknown sentiment {sent_s:?} (expected positive, negative or neutral)"
+            "unknown sentiment {sent_s:?} (expected {})",
+            Sentiment::EXPECTED
         ))
     })?;
     Ok(LabelRow {
@@ -250,4 +290,61 @@ pub fn is_unfilled<'a>(get: impl Fn(&str) -> Option<&'a str>) -> bool {
     ["stance", "sentiment"]
         .iter()
         .all(|k| get(k).is_none_or(|v| v.trim().is_empty()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_rule_reads_every_spelling_of_a_value() {
+        let pro = ["pro", "Pro", " pro", "PRO\t", "favor", "FAVOR", "Favour"];
+        for v in pro {
+            assert_eq!(Stance::parse(v), Some(Stance::Pro), "{v:?}");
+        }
+        for v in ["anti", "Against", "\u{a0}AGAINST "] {
+            assert_eq!(Stance::parse(v), Some(Stance::Anti), "{v:?}");
+        }
+        for v in ["none", "NONE", "Neutral"] {
+            assert_eq!(Stance::parse(v), Some(Stance::None), "{v:?}");
+        }
+        for v in ["", " ", "por", "-", "?", "pro anti", "support"] {
+            assert_eq!(Stance::parse(v), None, "{v:?}");
+        }
+        for s in Sentiment::ALL {
+            let shouted = format!(" {} ", s.as_str().to_uppercase());
+            assert_eq!(Sentiment::parse(&shouted), Some(s));
+        }
+        assert_eq!(Sentiment::parse("pos"), None);
+        // Every canonical name reads as itself.
+        for s in Stance::ALL {
+            assert_eq!(Stance::parse(s.as_str()), Some(s));
+        }
+    }
+
+    #[test]
+    fn label_rows_use_the_rule_and_name_it_when_it_fails() {
+        let at = Location::new("l.csv", Some(2));
+        let row = |stance: &'static str| {
+            let fields = [
+                ("doc_id", "d"),
+                ("unit_id", "p1"),
+                ("actor", "IND"),
+                ("stance", stance),
+                ("sentiment", "Neutral"),
+            ];
+            parse_fields(&at, move |k| {
+                fields.iter().find(|(n, _)| *n == k).map(|(_, v)| *v)
+            })
+        };
+        assert_eq!(row(" Favor ").unwrap().stance, Stance::Pro);
+        let err = row("por").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            format!(
+                "l.csv:2: unknown stance \"por\" (expected {})",
+                Stance::EXPECTED
+            )
+        );
+    }
 }

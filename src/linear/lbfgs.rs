@@ -85,9 +85,26 @@ impl LbfgsReport {
 
 /// Minimises `fun`, which returns the objective at `x` and writes the
 /// gradient into its second argument, starting from `x0`.
-pub fn minimize<F>(mut fun: F, x0: Vec<f64>, opts: &LbfgsOptions) -> LbfgsReport
+pub fn minimize<F>(fun: F, x0: Vec<f64>, opts: &LbfgsOptions) -> LbfgsReport
 where
     F: FnMut(&[f64], &mut [f64]) -> f64,
+{
+    minimize_observed(fun, x0, opts, |_, _| {})
+}
+
+/// [`minimize`], calling `observe(iteration, objective)` after every
+/// accepted step, for progress reports: once per iteration, so it costs
+/// nothing next to the evaluations, and it sees copies, so the run is the
+/// same with or without it.
+pub fn minimize_observed<F, O>(
+    mut fun: F,
+    x0: Vec<f64>,
+    opts: &LbfgsOptions,
+    mut observe: O,
+) -> LbfgsReport
+where
+    F: FnMut(&[f64], &mut [f64]) -> f64,
+    O: FnMut(usize, f64),
 {
     let n = x0.len();
     let mut x = x0;
@@ -170,6 +187,7 @@ where
         std::mem::swap(&mut x, &mut xn);
         std::mem::swap(&mut g, &mut gn);
         f = fnew;
+        observe(report.iterations, f);
 
         if norm(&g) <= gtol {
             report.stop = Stop::Gradient;
@@ -246,6 +264,24 @@ mod tests {
         for (i, xi) in r.x.iter().enumerate() {
             assert!((xi - i as f64).abs() < 1e-6);
         }
+    }
+
+    #[test]
+    fn observing_sees_every_iteration_and_changes_nothing() {
+        let quad = |x: &[f64], g: &mut [f64]| {
+            g[0] = 2.0 * (x[0] - 3.0);
+            g[1] = 20.0 * (x[1] + 1.0);
+            (x[0] - 3.0).powi(2) + 10.0 * (x[1] + 1.0).powi(2)
+        };
+        let opts = LbfgsOptions::default();
+        let plain = minimize(quad, vec![0.0, 0.0], &opts);
+        let mut seen = Vec::new();
+        let observed = minimize_observed(quad, vec![0.0, 0.0], &opts, |i, f| seen.push((i, f)));
+        assert_eq!(plain.x, observed.x);
+        assert_eq!(plain.iterations, observed.iterations);
+        let iterations: Vec<usize> = seen.iter().map(|s| s.0).collect();
+        assert_eq!(iterations, (1..=plain.iterations).collect::<Vec<_>>());
+        assert_eq!(seen.last().map(|s| s.1), Some(plain.f));
     }
 
     #[test]

@@ -44,7 +44,7 @@ mod tests;
 mod weight_tests;
 
 pub use estimator::LinearValidParams;
-pub use lbfgs::{LbfgsOptions, LbfgsReport, Stop, minimize};
+pub use lbfgs::{LbfgsOptions, LbfgsReport, Stop, minimize, minimize_observed};
 pub use model::{LinearModel, softmax};
 pub use objective::Objective;
 
@@ -177,6 +177,20 @@ impl LinearParams {
         n_classes: usize,
         sample_weight: Option<&[f32]>,
     ) -> Result<LinearModel, Error> {
+        self.fit_observed(x, y, n_classes, sample_weight, &mut |_, _| {})
+    }
+
+    /// [`LinearParams::fit_weighted`], calling `observe(iteration,
+    /// objective)` after every optimiser iteration (at most `max_iter`),
+    /// for progress reports; the model is the same with or without it.
+    pub fn fit_observed(
+        &self,
+        x: &CsrMatrix,
+        y: &[usize],
+        n_classes: usize,
+        sample_weight: Option<&[f32]>,
+        observe: &mut dyn FnMut(usize, f64),
+    ) -> Result<LinearModel, Error> {
         self.check()?;
         validate_data(x, y, n_classes)?;
         if let Some(sw) = sample_weight {
@@ -201,7 +215,12 @@ impl LinearParams {
             ..LbfgsOptions::default()
         };
         let x0 = vec![0.0; objective.n_params()];
-        let report = minimize(|w, g| objective.value_and_gradient(w, g), x0, &options);
+        let report = minimize_observed(
+            |w, g| objective.value_and_gradient(w, g),
+            x0,
+            &options,
+            observe,
+        );
         if !report.f.is_finite() {
             return Err(Error::Param(
                 "training objective is not finite; check feature values".into(),

@@ -62,13 +62,13 @@ impl LinearModel {
     /// read from files, before they are used for scoring.
     pub fn validate(&self) -> Result<(), Error> {
         if self.n_classes < 2 {
-            return Err(Error::Param(format!(
+            return Err(Error::Model(format!(
                 "model has {} classes, need at least 2",
                 self.n_classes
             )));
         }
         if Some(self.weights.len()) != self.n_features.checked_mul(self.n_classes) {
-            return Err(Error::Param(format!(
+            return Err(Error::Model(format!(
                 "model has {} weights for {} features × {} classes",
                 self.weights.len(),
                 self.n_features,
@@ -76,14 +76,14 @@ impl LinearModel {
             )));
         }
         if self.bias.len() != self.n_classes {
-            return Err(Error::Param(format!(
+            return Err(Error::Model(format!(
                 "model has {} intercepts for {} classes",
                 self.bias.len(),
                 self.n_classes
             )));
         }
         if !self.weights.iter().chain(&self.bias).all(|v| v.is_finite()) {
-            return Err(Error::Param("model has non-finite weights".into()));
+            return Err(Error::Model("model has non-finite weights".into()));
         }
         Ok(())
     }

@@ -31,7 +31,7 @@ pub const MAX_MODEL_BYTES: u64 = 1 << 30;
 
 pub fn encode(model: &ModelData) -> Result<Vec<u8>> {
     let payload = postcard::to_allocvec(model)
-        .map_err(|e| Error::Param(format!("cannot encode model: {e}")))?;
+        .map_err(|e| Error::Model(format!("cannot encode the model: {e}")))?;
     let mut out = Vec::with_capacity(payload.len() + 52);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -66,7 +66,7 @@ pub fn save_with_meta(model: &ModelData, path: &Path, meta_path: &Path) -> Resul
 }
 
 pub fn load(path: &Path) -> Result<ModelData> {
-    from_bytes(&read_checked(path)?, path)
+    from_bytes(&read(path)?, path)
 }
 
 /// A model file's bytes already in memory (one embedded in a program, as
@@ -88,10 +88,9 @@ fn error(path: &Path, e: Decode) -> Error {
 }
 
 /// The file's bytes, read only once its header holds up: memory is
-/// bounded by [`MAX_MODEL_BYTES`] whatever the file is. [`load`] decodes
-/// them; a caller that also keeps them (to ship to other machines) reads
-/// them with this and decodes with [`from_bytes`].
-pub fn read_checked(path: &Path) -> Result<Vec<u8>> {
+/// bounded by [`MAX_MODEL_BYTES`] whatever the file is. (Their checksum is
+/// checked by [`from_bytes`].)
+pub fn read(path: &Path) -> Result<Vec<u8>> {
     let io = |e| Error::io(path, e);
     let mut f = std::fs::File::open(path).map_err(io)?;
     let mut head = [0u8; HEADER];

@@ -3,6 +3,7 @@
 //! with IDF, the linear heads, and how it was trained and scored.
 
 pub mod calibrate;
+pub mod embedded;
 pub mod evaluate;
 pub mod file;
 pub mod out_of_fold;
@@ -42,34 +43,60 @@ pub struct ModelData {
 }
 
 impl ModelData {
-    /// One line on how well the model did on the data it was validated on
-    /// (`stance train --validate`, stored in the model), for reports and
-    /// `stance run` to show beside the numbers they print.
+    /// How the model did on the data it was validated on (`stance train
+    /// --validate`, stored in the model); `None` when it was not.
+    pub fn validation(&self) -> Option<Validation> {
+        let v: serde_json::Value = serde_json::from_str(self.meta.metrics_json.as_deref()?).ok()?;
+        // The metrics also hold what the model was trained on
+        // (`provenance`); only a report is a validation.
+        let r = v.get("report").filter(|r| r.is_object())?;
+        Some(Validation {
+            data: v["data"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            n: r["n"].as_u64().unwrap_or(0),
+            f_avg: r["f_avg"].as_f64(),
+            macro_f1: r["macro_f1"].as_f64(),
+            accuracy: r["accuracy"].as_f64(),
+        })
+    }
+
+    /// One line on how well the model did on the data it was validated on,
+    /// for reports, `stance run` and `stance info` to show beside the
+    /// numbers they print.
     pub fn quality(&self) -> String {
-        let parsed = self
-            .meta
-            .metrics_json
-            .as_deref()
-            .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok());
-        let Some(v) = parsed else {
+        let Some(v) = self.validation() else {
             return "model quality: not measured (trained without --validate)".into();
         };
-        let r = &v["report"];
-        let data: Vec<&str> = v["data"]
-            .as_array()
-            .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
-            .unwrap_or_default();
-        let f = |k: &str| r[k].as_f64().map_or("-".into(), |x| format!("{x:.3}"));
+        let f = |x: Option<f64>| x.map_or("-".into(), |x| format!("{x:.3}"));
         format!(
             "model quality on {} held-out labelled pairs ({}; evaluation split of label CSVs): \
              stance F_avg {}, macro-F1 {}, accuracy {}",
-            r["n"].as_u64().unwrap_or(0),
-            data.join(", "),
-            f("f_avg"),
-            f("macro_f1"),
-            f("accuracy")
+            v.n,
+            v.data.join(", "),
+            f(v.f_avg),
+            f(v.macro_f1),
+            f(v.accuracy)
         )
     }
+}
+
+/// Stance scores of a model on its validation data (see
+/// [`ModelData::validation`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Validation {
+    /// The validation data, as given to `stance train --validate`.
+    pub data: Vec<String>,
+    /// Labelled (unit, actor) pairs scored.
+    pub n: u64,
+    pub f_avg: Option<f64>,
+    pub macro_f1: Option<f64>,
+    pub accuracy: Option<f64>,
 }
 
 /// One task (stance or sentiment): its classes, vocabulary and heads.

@@ -44,7 +44,7 @@ pub fn fill_out_of_fold_with(
     seed: u64,
 ) -> Result<()> {
     let actors = ActorSet::from_toml(&model.actors_toml)
-        .map_err(|(_, m)| Error::Param(format!("the model's actors file is invalid: {m}")))?;
+        .map_err(|(_, m)| Error::Model(format!("the model's actors file is invalid: {m}")))?;
     let p = cross_validate_with(
         data,
         always_train,

@@ -8,7 +8,7 @@ use crate::actors::{ActorSet, Mention};
 use crate::error::{Error, Location, Result};
 use crate::features::{
     ActorKey, ActorOut, Extractor, FeatureTable, RowFeaturizer, RowScratch,
-    Scratch as FeatureScratch, TargetSpans, Vocabulary, share_classes,
+    Scratch as FeatureScratch, TargetSpans, Vocabulary, share_rows,
 };
 use crate::labels::{Sentiment, Stance};
 use crate::linear::LinearModel;
@@ -60,9 +60,9 @@ impl Task {
 /// model file (with a valid checksum) is an error at load time rather than
 /// a panic while scoring.
 fn validate(data: &ModelData) -> Result<()> {
-    let bad = |m: String| Error::Param(m);
+    let bad = Error::Model;
     let msg = |e: Error| match e {
-        Error::Param(m) => m,
+        Error::Param(m) | Error::Model(m) => m,
         other => other.to_string(),
     };
     data.features.check().map_err(|e| {
@@ -187,8 +187,6 @@ pub struct StanceModel {
     /// its stance head.
     actor_keys: Vec<ActorKey>,
     actor_heads: Vec<usize>,
-    /// [`share_classes`] of the keys and heads.
-    actor_share: Vec<usize>,
     /// Per actor of the actors file: whether the model saw no stance
     /// example of it (see [`StanceModel::is_zero_shot`]).
     zero_shot: Vec<bool>,
@@ -207,18 +205,18 @@ impl StanceModel {
 
     fn checked(data: ModelData, origin: &Path) -> Result<StanceModel> {
         StanceModel::from_data(data).map_err(|e| match e {
-            Error::Param(m) => Error::invalid(Location::of_path(origin, None), m),
+            Error::Model(m) => Error::invalid(Location::of_path(origin, None), m),
             other => other,
         })
     }
 
     /// A model ready to score, after checking that `data` is consistent
     /// (shapes, labels, vocabularies, feature settings); an inconsistent
-    /// model is an [`Error::Param`].
+    /// model is an [`Error::Model`].
     pub fn from_data(mut data: ModelData) -> Result<StanceModel> {
         validate(&data)?;
         let actors = ActorSet::from_toml(&data.actors_toml)
-            .map_err(|(_, m)| Error::Param(format!("the model's actors file is invalid: {m}")))?;
+            .map_err(|(_, m)| Error::Model(format!("the model's actors file is invalid: {m}")))?;
         let extractor = Extractor::new(data.features.clone(), data.tokenizer.clone());
         let rows = RowFeaturizer::new(data.features.clone(), extractor.lexicon().cloned());
         let stance = data.stance.as_mut().map(Task::new);
@@ -231,7 +229,6 @@ impl StanceModel {
             rows,
             actor_keys: Vec::new(),
             actor_heads: Vec::new(),
-            actor_share: Vec::new(),
             zero_shot: Vec::new(),
             data,
         };
@@ -266,7 +263,7 @@ impl StanceModel {
                 .unzip(),
             None => (Vec::new(), Vec::new()),
         };
-        self.actor_share = share_classes(&self.actor_keys, &self.actor_heads);
+        share_rows(&mut self.actor_keys, &self.actor_heads);
         self.zero_shot = actors
             .actors()
             .iter()
@@ -405,7 +402,6 @@ impl StanceModel {
                 tokens,
                 mentions,
                 &self.actor_keys,
-                &self.actor_share,
                 &task.table,
                 rows,
                 |a, row| match row {

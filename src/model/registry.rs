@@ -195,6 +195,20 @@ impl Registry {
         self.models.iter().find(|e| e.name == name)
     }
 
+    /// The entry of the model file at `path` in the registry of its folder,
+    /// matched by the file's SHA-256 (so `default.model` finds the model it
+    /// is a copy of); `None` when the folder has no registry or the file is
+    /// not kept in it.
+    pub fn entry_of_file(path: &Path) -> Result<Option<Entry>> {
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+        let registry = Registry::load(dir.unwrap_or(Path::new(".")))?;
+        if registry.models.is_empty() {
+            return Ok(None);
+        }
+        let sha = sha256_hex(&read_file(path)?);
+        Ok(registry.models.into_iter().find(|e| e.sha256 == sha))
+    }
+
     /// The entry `default.model` is a copy of, if any; `None` also when the
     /// file is missing.
     pub fn actual_default(&self, dir: &Path) -> Result<Option<&Entry>> {
@@ -203,7 +217,13 @@ impl Registry {
             return Ok(None);
         }
         let sha = sha256_hex(&read_file(&path)?);
-        Ok(self.models.iter().find(|e| e.sha256 == sha))
+        Ok(self.by_sha256(&sha))
+    }
+
+    /// The kept model whose file has this SHA-256: a model file is named by
+    /// its bytes, whatever it is called on disk.
+    pub fn by_sha256(&self, sha: &str) -> Option<&Entry> {
+        self.models.iter().find(|e| e.sha256 == sha)
     }
 
     /// Stages `bytes` (the encoding of `model`) as `<name>.model` and its

@@ -14,7 +14,7 @@ use crate::dataset::Dataset;
 use crate::error::{Error, Result};
 use crate::features::{Extractor, FeatureParams, Group, Scratch, Vocabulary};
 use crate::labels::{Sentiment, Stance};
-use crate::linear::{Fit, LinearModel, LinearParams};
+use crate::linear::{LinearModel, LinearParams};
 use crate::progress::Progress;
 use crate::sparse::{CsrMatrix, SparseRow};
 use crate::text::TokenizerConfig;
@@ -136,7 +136,7 @@ pub fn train(
 ) -> Result<ModelData> {
     params.check()?;
     if data.stance.is_empty() && data.sentiment.is_empty() {
-        return Err(Error::Param("no training examples".into()));
+        return Err(Error::NoData("the training data has no examples".into()));
     }
     let extractor = Extractor::new(params.features.clone(), params.tokenizer.clone());
     let targets = data.targets();
@@ -167,7 +167,8 @@ pub fn train(
         let fit = StanceFit::new(params, data, x.n_cols());
         progress.stage("training stance heads", heads_total);
         let all: Vec<usize> = (0..y.len()).collect();
-        let mut heads = vec![(POOLED.to_string(), fit.fit(&x, &y, &all)?)];
+        let pooled = fit.fit(&x, &y, &all, POOLED, progress)?;
+        let mut heads = vec![(POOLED.to_string(), pooled)];
         progress.advance(1);
         if params.per_target {
             for t in &targets {
@@ -175,7 +176,8 @@ pub fn train(
                     .filter(|&i| data.stance[i].target == *t)
                     .collect();
                 let ys: Vec<usize> = rows.iter().map(|&i| y[i]).collect();
-                heads.push((t.clone(), fit.fit(&x.select(&rows), &ys, &rows)?));
+                let head = fit.fit(&x.select(&rows), &ys, &rows, t, progress)?;
+                heads.push((t.clone(), head));
                 progress.advance(1);
             }
         }
@@ -192,7 +194,8 @@ pub fn train(
             .iter()
             .map(|e| sentiment_index(e.sentiment))
             .collect();
-        let head = params.sentiment.fit(&x, &y, 3)?;
+        let p = &params.sentiment;
+        let head = p.fit_observed(&x, &y, 3, None, &mut observer("sentiment", p, progress))?;
         progress.advance(1);
         Some(task(
             Sentiment::NAMES,
@@ -257,20 +260,44 @@ impl<'a> StanceFit<'a> {
         }
     }
 
-    /// Fits on rows `x` of the examples `rows` (indices into the data).
-    fn fit(&self, x: &CsrMatrix, y: &[usize], rows: &[usize]) -> Result<LinearModel> {
+    /// Fits the head `name` on rows `x` of the examples `rows` (indices
+    /// into the data), telling `progress` its iterations.
+    fn fit(
+        &self,
+        x: &CsrMatrix,
+        y: &[usize],
+        rows: &[usize],
+        name: &str,
+        progress: &dyn Progress,
+    ) -> Result<LinearModel> {
         let w: Option<Vec<f32>> = self
             .weights
             .as_ref()
             .map(|w| rows.iter().map(|&i| w[i]).collect());
         let p = &self.params.stance;
+        let mut observe = observer(name, p, progress);
         if !self.params.sources.augment {
-            return p.fit_weighted(x, y, 3, w.as_deref());
+            return p.fit_observed(x, y, 3, w.as_deref(), &mut observe);
         }
         let src: Vec<usize> = rows.iter().map(|&i| self.source_of[i]).collect();
         let a = augment(x, &src, self.n_sources);
-        let m = p.fit_weighted(&a, y, 3, w.as_deref())?;
+        let m = p.fit_observed(&a, y, 3, w.as_deref(), &mut observe)?;
         Ok(fold(&m, self.n_cols, self.n_sources, self.domain))
+    }
+}
+
+/// Tells `progress` the optimiser's iterations of head `name`, e.g.
+/// `head IND: iteration 12 of at most 200, objective 431.207`.
+fn observer<'a>(
+    name: &'a str,
+    params: &'a LinearParams,
+    progress: &'a dyn Progress,
+) -> impl FnMut(usize, f64) + 'a {
+    move |i, f| {
+        progress.step(format_args!(
+            "head {name}: iteration {i} of at most {}, objective {f:.3}",
+            params.max_iter
+        ));
     }
 }
 

@@ -6,7 +6,9 @@
 //! actor, how many units were classified pro, anti and none, how many
 //! mention the actor, the section's units and sentiment split, and the
 //! strongest pro and anti unit (the highest probability, then the smallest
-//! unit id: a choice that does not depend on the order units come in).
+//! unit id: a choice that does not depend on the order units come in) with
+//! its quote centred on the actor's mention in the unit's full text, as
+//! `stance report` centres it given the corpus.
 //! Each worker counts its units into [`CountRow`]s ([`Counts::add_unit`]);
 //! the engine adds rows of the same key up ([`CountRow::merge`], or the
 //! same rules in the engine's own aggregation); [`from_counts`] makes the
@@ -23,10 +25,13 @@
 
 use std::collections::HashMap;
 
+use super::assemble::{TitleStances, headline, part_of};
+use super::context::{CONTEXT_CHARS, first_mention, window};
 use super::{
-    ActorCounts, ArticleReport, Section, ShareOptions, UnitRef, count_shares, part_of,
-    sentiment_stats, strength,
+    ActorCounts, ArticleReport, Section, ShareOptions, UnitRef, count_shares, sentiment_stats,
+    strength,
 };
+use crate::actors::ActorSet;
 use crate::corpus::UnitKind;
 use crate::error::{Error, Result};
 use crate::labels::{Sentiment, Stance};
@@ -34,6 +39,11 @@ use crate::score::{ScoreRecord, excerpt};
 
 /// The parts of an article, in the order a report lists them.
 pub const PARTS: [&str; 2] = ["comments", "paragraphs"];
+
+/// What rows are counted under: the parts, and the title, which is counted
+/// in no part (as `stance report` counts it) and whose rows carry the
+/// headline's stance toward their actor.
+pub const ROW_PARTS: [&str; 3] = ["comments", "paragraphs", "title"];
 
 /// Excerpts quote this many characters, as score records do.
 const EXCERPT_CHARS: usize = 100;
@@ -45,6 +55,9 @@ pub struct Title {
     pub at: Option<i64>,
     pub unit_id: String,
     pub excerpt: String,
+    /// The title's predicted stance toward the row's actor and its
+    /// probability (in rows of part `title`).
+    pub stance: Option<(Stance, f64)>,
 }
 
 impl Title {
@@ -60,7 +73,7 @@ impl Title {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CountRow {
     pub doc_id: String,
-    /// `comments` or `paragraphs` (the title counts with the paragraphs).
+    /// `comments`, `paragraphs` or `title` ([`ROW_PARTS`]).
     pub part: String,
     pub actor: String,
     /// Units of the section (the same in each actor's row).
@@ -144,17 +157,29 @@ pub type ActorCount<'a> = (&'a str, Stance, f64, bool);
 #[derive(Debug, Clone, Default)]
 pub struct Counts {
     rows: Vec<CountRow>,
-    /// document → per part → its rows.
-    index: HashMap<String, [Vec<usize>; 2]>,
+    /// document → per part of [`ROW_PARTS`] → its rows.
+    index: HashMap<String, [Vec<usize>; 3]>,
+    /// Finds the mention a quote is centred on ([`first_mention`]).
+    actors: Option<ActorSet>,
 }
 
 fn part_index(part: &str) -> Option<usize> {
-    PARTS.iter().position(|p| *p == part)
+    ROW_PARTS.iter().position(|p| *p == part)
 }
 
 impl Counts {
+    /// Counts whose quotes are centred on the words of each target.
     pub fn new() -> Counts {
         Counts::default()
+    }
+
+    /// Counts whose quotes are centred on the mentions `actors` finds, as
+    /// `stance report` centres them with the actors file.
+    pub fn with_actors(actors: ActorSet) -> Counts {
+        Counts {
+            actors: Some(actors),
+            ..Counts::default()
+        }
     }
 
     pub fn rows(&self) -> &[CountRow] {
@@ -171,6 +196,11 @@ impl Counts {
 
     /// The row of (`doc`, `part`, `actor`), made empty if it is new.
     fn row(&mut self, doc: &str, part: usize, actor: &str) -> &mut CountRow {
+        let i = self.row_index(doc, part, actor);
+        &mut self.rows[i]
+    }
+
+    fn row_index(&mut self, doc: &str, part: usize, actor: &str) -> usize {
         let rows = &self.rows;
         let found = self.index.get(doc).and_then(|parts| {
             parts[part]
@@ -184,14 +214,14 @@ impl Counts {
                 let i = self.rows.len();
                 self.rows.push(CountRow {
                     doc_id: doc.to_string(),
-                    part: PARTS[part].to_string(),
+                    part: ROW_PARTS[part].to_string(),
                     actor: actor.to_string(),
                     ..CountRow::default()
                 });
                 match self.index.get_mut(doc) {
                     Some(parts) => parts[part].push(i),
                     None => {
-                        let mut parts: [Vec<usize>; 2] = Default::default();
+                        let mut parts: [Vec<usize>; 3] = Default::default();
                         parts[part].push(i);
                         self.index.insert(doc.to_string(), parts);
                     }
@@ -199,7 +229,7 @@ impl Counts {
                 i
             }
         };
-        &mut self.rows[i]
+        i
     }
 
     /// Counts one unit with its stance toward each actor.
@@ -208,7 +238,7 @@ impl Counts {
         u: &UnitCount<'_>,
         actors: impl IntoIterator<Item = ActorCount<'a>>,
     ) {
-        let part = part_index(part_of(Some(u.kind))).expect("a part");
+        let part = part_index(part_of(Some(u.kind)).unwrap_or("title")).expect("a part");
         // The unit's excerpt, made once and only if the unit is quoted.
         let mut quoted: Option<String> = None;
         let mut quote = || {
@@ -220,6 +250,7 @@ impl Counts {
             at: u.at,
             unit_id: u.unit_id.to_string(),
             excerpt: quote(),
+            stance: None,
         });
         let sentiment = u.sentiment.map(|s| {
             Sentiment::ALL
@@ -228,7 +259,8 @@ impl Counts {
                 .expect("a sentiment")
         });
         for (actor, stance, p, mentioned) in actors {
-            let row = self.row(u.doc_id, part, actor);
+            let i = self.row_index(u.doc_id, part, actor);
+            let row = &mut self.rows[i];
             row.units += 1;
             if let Some(s) = sentiment {
                 row.sentiment[s] += 1;
@@ -257,13 +289,18 @@ impl Counts {
                     unit_id: u.unit_id.to_string(),
                     p,
                     excerpt: quote(),
+                    context: first_mention(u.text, actor, self.actors.as_ref())
+                        .map(|m| window(u.text, m, CONTEXT_CHARS)),
                 });
             }
             row.first = earliest(row.first, u.at);
             if let Some(t) = &title
                 && row.title.as_ref().is_none_or(|x| t.later_than(x))
             {
-                row.title = Some(t.clone());
+                row.title = Some(Title {
+                    stance: Some((stance, p)),
+                    ..t.clone()
+                });
             }
         }
     }
@@ -301,8 +338,8 @@ impl Counts {
     pub fn merge(&mut self, row: CountRow) -> Result<()> {
         let part = part_index(&row.part).ok_or_else(|| {
             Error::Param(format!(
-                "the count row of document {:?} and actor {:?} has part {:?}, not comments \
-                 or paragraphs",
+                "the count row of document {:?} and actor {:?} has part {:?}, not comments, \
+                 paragraphs or title",
                 row.doc_id, row.actor, row.part
             ))
         })?;
@@ -328,9 +365,9 @@ pub fn from_counts(
     for row in rows {
         counts.merge(row)?;
     }
-    let Counts { rows, index } = counts;
-    let mut docs: Vec<(&String, &[Vec<usize>; 2])> = index.iter().collect();
-    let first = |parts: &[Vec<usize>; 2]| {
+    let Counts { rows, index, .. } = counts;
+    let mut docs: Vec<(&String, &[Vec<usize>; 3])> = index.iter().collect();
+    let first = |parts: &[Vec<usize>; 3]| {
         parts
             .iter()
             .flatten()
@@ -341,7 +378,17 @@ pub fn from_counts(
     let mut reports = Vec::with_capacity(docs.len());
     for (doc, parts) in docs {
         let mut sections = Vec::new();
+        // The headline: the latest title, and each actor's stance in its
+        // row's latest title.
         let mut title: Option<&Title> = None;
+        let mut heads: TitleStances = HashMap::new();
+        for &i in &parts[2] {
+            let Some(t) = &rows[i].title else { continue };
+            if title.is_none_or(|x| t.later_than(x)) {
+                title = Some(t);
+            }
+            heads.entry(&rows[i].actor).or_default().0 = t.stance;
+        }
         for (part, ids) in PARTS.iter().zip(parts) {
             let Some(&one) = ids.first() else {
                 continue;
@@ -356,11 +403,6 @@ pub fn from_counts(
                          or sentiment: actor {:?} has {} units ({:?}), actor {:?} has {} ({:?})",
                         rows[one].actor, units, sentiment, r.actor, r.units, r.sentiment
                     )));
-                }
-                if let Some(t) = &r.title
-                    && title.is_none_or(|x| t.later_than(x))
-                {
-                    title = Some(t);
                 }
                 by_actor.insert(&r.actor, r);
             }
@@ -397,6 +439,8 @@ pub fn from_counts(
             doc_id: doc.clone(),
             title: title.map(|t| t.excerpt.clone()),
             sections,
+            headline: headline(&heads, actors),
+            compared: Vec::new(),
         });
     }
     count_shares(&mut reports, opts).map_err(Error::Param)?;

@@ -4,7 +4,15 @@
 //! split, and the strongest pro and anti units. Predicted shares are
 //! estimated by a quantification method ([`quantify`], applied by
 //! [`estimate_shares`]) that can correct for the classifier's errors.
+//!
+//! An article's headline is kept out of both parts and reported on its own
+//! ([`ArticleReport::headline`]): the labelling guide leaves titles
+//! unlabelled, so counting the title with the predicted paragraphs made the
+//! predicted and the labelled paragraphs count different units.
 
+mod assemble;
+pub mod card;
+pub mod context;
 pub mod counts;
 pub mod group;
 mod html;
@@ -13,21 +21,23 @@ mod render;
 mod shares;
 pub mod visible;
 
-pub use html::render_html;
+pub use assemble::{ActorCounts, build, sentiment_stats, strength};
+pub use card::ModelCard;
+pub use context::{CONTEXT_CHARS, centre_quotes};
+pub use html::{Page, render_html, render_page};
 pub use render::{render_csv, render_table};
 pub use shares::{
     MeasuredError, ModelShares, ShareMethod, ShareOptions, count_shares, describe, estimate_shares,
     measured_error, model_pairs,
 };
 
-use std::collections::{BTreeMap, HashMap};
-
 use serde::{Deserialize, Serialize};
 
-use crate::corpus::UnitKind;
-use crate::labels::{LabelRow, Sentiment, Stance};
-use crate::score::ScoreRecord;
+use crate::labels::Stance;
 use quantify::{Method, RatesScope};
+
+/// 97.5% quantile of the standard normal: the z of every 95% interval here.
+const Z95: f64 = 1.959_963_984_540_054;
 
 /// Wilson score interval for k successes in n at 95%: sound for the small
 /// counts and extreme shares of a comment section, where the normal
@@ -36,7 +46,7 @@ pub fn wilson(k: usize, n: usize) -> [f64; 2] {
     if n == 0 {
         return [0.0, 0.0];
     }
-    let z = 1.959_963_984_540_054_f64;
+    let z = Z95;
     let (k, n) = (k as f64, n as f64);
     let p = k / n;
     let denom = 1.0 + z * z / n;
@@ -45,13 +55,43 @@ pub fn wilson(k: usize, n: usize) -> [f64; 2] {
     [(centre - half).max(0.0), (centre + half).min(1.0)]
 }
 
+/// 95% interval of the net stance `(pro − anti) / n`, where pro and anti
+/// are counts of the same `n` units: Newcombe's (1998) method 10 for a
+/// difference of paired proportions, built from the two Wilson intervals
+/// with the correlation of the two indicators (here negative: a unit cannot
+/// be both). Adding or subtracting the Wilson half-widths would ignore that
+/// correlation; a Wald interval would leave [-1, 1] on small sections.
+pub fn net_interval(pro: usize, anti: usize, n: usize) -> [f64; 2] {
+    if n == 0 {
+        return [0.0, 0.0];
+    }
+    let (b, c, nf) = (pro as f64, anti as f64, n as f64);
+    let d = nf - b - c;
+    let (p1, p2) = (b / nf, c / nf);
+    let ([l1, u1], [l2, u2]) = (wilson(pro, n), wilson(anti, n));
+    // φ of the 2×2 table (pro?, anti?) whose "both" cell is empty.
+    let denom = (b * (c + d) * c * (b + d)).sqrt();
+    let phi = if denom > 0.0 { -(b * c) / denom } else { 0.0 };
+    let side = |x: f64, y: f64| (x * x - 2.0 * phi * x * y + y * y).max(0.0).sqrt();
+    let delta = side(p1 - l1, u2 - p2);
+    let eps = side(u1 - p1, p2 - l2);
+    let net = p1 - p2;
+    [(net - delta).max(-1.0), (net + eps).min(1.0)]
+}
+
 /// A unit quoted in a report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnitRef {
     pub unit_id: String,
     /// Probability of the stance it is quoted for (1 for hand labels).
     pub p: f64,
+    /// The start of the unit's text.
     pub excerpt: String,
+    /// The text around the actor's first mention, when one was found
+    /// ([`centre_quotes`]): what a reader needs to see why the unit is
+    /// quoted, which the start of a long comment often is not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<context::Context>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -69,6 +109,11 @@ pub struct ActorStats {
     pub none_ci: [f64; 2],
     /// pro share − anti share, in [-1, 1].
     pub net: f64,
+    /// 95% interval of `net`: [`net_interval`] beside Wilson intervals, the
+    /// bootstrap's percentiles of pro − anti beside bootstrap intervals.
+    /// Absent in reports written before it was added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub net_ci: Option<[f64; 2]>,
     /// Units that mention the actor (scores only).
     pub mentioned: Option<usize>,
     pub strongest_pro: Option<UnitRef>,
@@ -97,7 +142,8 @@ pub struct SentimentStats {
 pub struct Section {
     /// `predicted` (from scores) or `labelled` (from hand labels).
     pub source: String,
-    /// `comments` or `paragraphs` (the title counts with the paragraphs).
+    /// `comments` or `paragraphs` (the title is in neither: see
+    /// [`ArticleReport::headline`]).
     pub part: String,
     pub units: usize,
     pub actors: Vec<ActorStats>,
@@ -115,254 +161,54 @@ pub struct ArticleReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     pub sections: Vec<Section>,
+    /// The headline's own stance toward each actor, predicted and (when the
+    /// title is labelled) labelled; the title is counted here and in no
+    /// section, the same way for both sources.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headline: Vec<HeadlineStance>,
+    /// Units with both a prediction and a hand label, compared actor by
+    /// actor (reports given scores and labels).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compared: Vec<Compared>,
 }
 
-/// One unit's stance toward one actor, from either source.
-struct Obs<'a> {
-    unit_id: &'a str,
-    actor: &'a str,
-    stance: Stance,
-    p: f64,
-    mentioned: Option<bool>,
-    excerpt: &'a str,
+/// The headline's stance toward one actor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeadlineStance {
+    pub actor: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub predicted: Option<Stance>,
+    /// Probability of the predicted stance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labelled: Option<Stance>,
 }
 
-fn part_of(kind: Option<UnitKind>) -> &'static str {
-    match kind {
-        Some(UnitKind::Comment) => "comments",
-        _ => "paragraphs",
+/// One unit's predicted and labelled stances.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Compared {
+    pub unit_id: String,
+    /// `comments`, `paragraphs` or `title`.
+    pub part: String,
+    pub excerpt: String,
+    pub actors: Vec<ComparedActor>,
+}
+
+/// Predicted against labelled stance toward one actor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComparedActor {
+    pub actor: String,
+    pub predicted: Stance,
+    /// Probability of the predicted stance.
+    pub p: f64,
+    pub labelled: Stance,
+}
+
+impl ComparedActor {
+    pub fn agrees(&self) -> bool {
+        self.predicted == self.labelled
     }
-}
-
-/// What a section's statistics of one actor are made from: counts of its
-/// units by stance, how many mention it, and the strongest pro and anti
-/// units. [`build`] gathers them from units; [`counts`] from counts that a
-/// distributed engine summed, so both give the same [`ActorStats`].
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ActorCounts {
-    pub pro: usize,
-    pub anti: usize,
-    pub none: usize,
-    /// Units that mention the actor (`None` for hand labels).
-    pub mentioned: Option<usize>,
-    pub strongest_pro: Option<UnitRef>,
-    pub strongest_anti: Option<UnitRef>,
-}
-
-impl ActorCounts {
-    /// The actor's statistics: shares of the units it was counted over,
-    /// Wilson intervals and the net stance (classify and count).
-    pub fn stats(self, actor: &str) -> ActorStats {
-        let (pro, anti, none) = (self.pro, self.anti, self.none);
-        let n = pro + anti + none;
-        let share = |k: usize| if n == 0 { 0.0 } else { k as f64 / n as f64 };
-        ActorStats {
-            actor: actor.to_string(),
-            pro,
-            anti,
-            none,
-            pro_share: share(pro),
-            anti_share: share(anti),
-            none_share: share(none),
-            pro_ci: wilson(pro, n),
-            anti_ci: wilson(anti, n),
-            none_ci: wilson(none, n),
-            net: share(pro) - share(anti),
-            mentioned: self.mentioned,
-            strongest_pro: self.strongest_pro,
-            strongest_anti: self.strongest_anti,
-            method: None,
-            rates: None,
-        }
-    }
-}
-
-/// How a unit quoted with probability `p` and id `unit_id` compares with
-/// `than` as the strongest unit: the higher probability wins, then the
-/// smaller unit id, so the choice does not depend on the order units come
-/// in (only the same unit read twice is `Equal`).
-pub fn strength(p: f64, unit_id: &str, than: &UnitRef) -> std::cmp::Ordering {
-    p.total_cmp(&than.p)
-        .then(than.unit_id.as_str().cmp(unit_id))
-}
-
-/// The sentiment split of `[positive, negative, neutral]` counts; `None`
-/// when there are none (a model without a sentiment task).
-pub fn sentiment_stats([p, ng, nt]: [usize; 3]) -> Option<SentimentStats> {
-    let n = (p + ng + nt) as f64;
-    (n > 0.0).then(|| SentimentStats {
-        positive: p,
-        negative: ng,
-        neutral: nt,
-        positive_share: p as f64 / n,
-        negative_share: ng as f64 / n,
-        neutral_share: nt as f64 / n,
-    })
-}
-
-fn section(
-    source: &str,
-    part: &str,
-    actors: &[String],
-    obs: &[Obs],
-    sentiments: &[Sentiment],
-    units: usize,
-) -> Section {
-    // One pass over the observations, grouped by actor (in their order), so
-    // the section is linear in actors × units, not quadratic in actors.
-    let mut by_actor: HashMap<&str, Vec<&Obs>> = HashMap::with_capacity(actors.len());
-    for o in obs {
-        by_actor.entry(o.actor).or_default().push(o);
-    }
-    let stats = actors
-        .iter()
-        .map(|a| {
-            let mine = by_actor.remove(a.as_str()).unwrap_or_default();
-            let count = |s: Stance| mine.iter().filter(|o| o.stance == s).count();
-            let strongest = |s: Stance| {
-                let mut best: Option<UnitRef> = None;
-                for o in mine.iter().filter(|o| o.stance == s) {
-                    // The last of equals, as `max_by` picked it.
-                    if best
-                        .as_ref()
-                        .is_none_or(|b| strength(o.p, o.unit_id, b).is_ge())
-                    {
-                        best = Some(UnitRef {
-                            unit_id: o.unit_id.to_string(),
-                            p: o.p,
-                            excerpt: o.excerpt.to_string(),
-                        });
-                    }
-                }
-                best
-            };
-            let mentioned = mine
-                .iter()
-                .map(|o| o.mentioned)
-                .collect::<Option<Vec<bool>>>()
-                .map(|v| v.iter().filter(|m| **m).count());
-            ActorCounts {
-                pro: count(Stance::Pro),
-                anti: count(Stance::Anti),
-                none: count(Stance::None),
-                mentioned,
-                strongest_pro: strongest(Stance::Pro),
-                strongest_anti: strongest(Stance::Anti),
-            }
-            .stats(a)
-        })
-        .collect();
-    let c = |s: Sentiment| sentiments.iter().filter(|x| **x == s).count();
-    Section {
-        source: source.into(),
-        part: part.into(),
-        units,
-        actors: stats,
-        sentiment: sentiment_stats([
-            c(Sentiment::Positive),
-            c(Sentiment::Negative),
-            c(Sentiment::Neutral),
-        ]),
-        estimate: None,
-    }
-}
-
-/// Builds the report. `actors` fixes the actor order; `excerpts` gives unit
-/// texts for label-only sections (keyed by doc_id, unit_id).
-pub fn build(
-    scores: &[ScoreRecord],
-    labels: &[LabelRow],
-    actors: &[String],
-    excerpts: &BTreeMap<(String, String), String>,
-    kinds: &BTreeMap<(String, String), UnitKind>,
-) -> Vec<ArticleReport> {
-    // doc → part → (observations, sentiments, units)
-    type Acc<'a> =
-        BTreeMap<(String, &'static str, &'static str), (Vec<Obs<'a>>, Vec<Sentiment>, usize)>;
-    let mut acc: Acc = BTreeMap::new();
-    // Documents in first-seen order; the set makes "seen?" O(1), so the
-    // report stays linear in the number of documents (issue 12, row 8).
-    let mut order: Vec<String> = Vec::new();
-    let mut seen_docs: std::collections::HashSet<String> = std::collections::HashSet::new();
-    let mut titles: BTreeMap<String, String> = kinds
-        .iter()
-        .filter(|(_, k)| **k == UnitKind::Title)
-        .filter_map(|(key, _)| Some((key.0.clone(), excerpts.get(key)?.clone())))
-        .collect();
-    for r in scores {
-        let (Some(doc), Some(unit)) = (&r.doc_id, &r.unit_id) else {
-            continue;
-        };
-        if r.kind == Some(UnitKind::Title) {
-            titles.insert(doc.clone(), r.excerpt.clone());
-        }
-        if seen_docs.insert(doc.clone()) {
-            order.push(doc.clone());
-        }
-        let e = acc
-            .entry((doc.clone(), part_of(r.kind), "predicted"))
-            .or_default();
-        e.2 += 1;
-        if let Some(s) = r.sentiment {
-            e.1.push(s);
-        }
-        for a in &r.actors {
-            let p = match a.stance {
-                Stance::Pro => a.probs.pro,
-                Stance::Anti => a.probs.anti,
-                Stance::None => a.probs.none,
-            };
-            e.0.push(Obs {
-                unit_id: unit,
-                actor: &a.actor,
-                stance: a.stance,
-                p: p as f64,
-                mentioned: Some(a.mentioned),
-                excerpt: &r.excerpt,
-            });
-        }
-    }
-    let mut seen_units: BTreeMap<(String, String), ()> = BTreeMap::new();
-    for l in labels {
-        if seen_docs.insert(l.doc_id.clone()) {
-            order.push(l.doc_id.clone());
-        }
-        let key = (l.doc_id.clone(), l.unit_id.clone());
-        let kind = kinds.get(&key).copied();
-        let e = acc
-            .entry((l.doc_id.clone(), part_of(kind), "labelled"))
-            .or_default();
-        if seen_units.insert(key.clone(), ()).is_none() {
-            e.2 += 1;
-            e.1.push(l.sentiment);
-        }
-        e.0.push(Obs {
-            unit_id: &l.unit_id,
-            actor: &l.actor,
-            stance: l.stance,
-            p: 1.0,
-            mentioned: None,
-            excerpt: excerpts.get(&key).map(String::as_str).unwrap_or(""),
-        });
-    }
-    order
-        .into_iter()
-        .map(|doc| {
-            let mut sections = Vec::new();
-            for part in ["comments", "paragraphs"] {
-                for source in ["predicted", "labelled"] {
-                    if let Some((obs, sent, units)) = acc.get(&(doc.clone(), part, source)) {
-                        sections.push(section(source, part, actors, obs, sent, *units));
-                    }
-                }
-            }
-            ArticleReport {
-                title: titles.get(&doc).cloned(),
-                doc_id: doc,
-                sections,
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -382,5 +228,32 @@ mod tests {
             "{w:?}"
         );
         assert_eq!(wilson(0, 0), [0.0, 0.0]);
+    }
+
+    #[test]
+    fn net_interval_by_hand() {
+        // No stance at all in 10 units: symmetric, each side the Wilson
+        // upper bound of 0 in 10 (no correlation term: φ is undefined).
+        let [lo, hi] = net_interval(0, 0, 10);
+        assert!((lo + 0.2775).abs() < 1e-4 && (hi - 0.2775).abs() < 1e-4);
+        // 6 pro, 5 anti in 24 (the seed article's PAK comments): contains
+        // +1/24, inside [-1, 1], wider than either Wilson half-width.
+        let [lo, hi] = net_interval(6, 5, 24);
+        let net = 1.0 / 24.0;
+        assert!(lo < net && net < hi, "{lo} {hi}");
+        let [pl, ph] = wilson(6, 24);
+        assert!(hi - lo > ph - pl);
+        // Newcombe (1998) method 10 by hand for b=6, c=5, d=13, n=24.
+        let ([l1, u1], [l2, u2]) = (wilson(6, 24), wilson(5, 24));
+        let phi = -30.0 / (6.0f64 * 18.0 * 5.0 * 19.0).sqrt();
+        let (p1, p2) = (0.25, 5.0 / 24.0);
+        let d = ((p1 - l1).powi(2) - 2.0 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2).powi(2)).sqrt();
+        assert!((lo - (net - d)).abs() < 1e-12);
+        let e = ((u1 - p1).powi(2) - 2.0 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2).powi(2)).sqrt();
+        assert!((hi - (net + e)).abs() < 1e-12);
+        // All pro: the upper end is 1, never beyond.
+        assert_eq!(net_interval(8, 0, 8)[1], 1.0);
+        assert!(net_interval(0, 8, 8)[0] >= -1.0);
+        assert_eq!(net_interval(0, 0, 0), [0.0, 0.0]);
     }
 }

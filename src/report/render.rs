@@ -105,6 +105,20 @@ pub fn render_table(reports: &[ArticleReport]) -> String {
             None => writeln!(out, "{}", visible(&r.doc_id)),
         }
         .expect("writing to a String");
+        let polar: Vec<String> = (r.headline.iter())
+            .filter_map(|h| {
+                let s = h.predicted.filter(|s| *s != crate::labels::Stance::None)?;
+                Some(format!(
+                    "{} {} ({:.2})",
+                    s.as_str(),
+                    h.actor,
+                    h.p.unwrap_or(0.0)
+                ))
+            })
+            .collect();
+        if !polar.is_empty() {
+            let _ = writeln!(out, "  headline: {}", polar.join(", "));
+        }
         for s in &r.sections {
             section_table(&mut out, s);
         }
@@ -119,7 +133,7 @@ pub fn render_csv(reports: &[ArticleReport]) -> String {
         "doc_id,source,part,units,actor,pro,anti,none,pro_share,anti_share,none_share,\
          pro_ci_lo,pro_ci_hi,anti_ci_lo,anti_ci_hi,net,mentioned,\
          positive_share,negative_share,neutral_share,strongest_pro,strongest_anti,\
-         none_ci_lo,none_ci_hi,method,rates,intervals,method_mae\n",
+         none_ci_lo,none_ci_hi,method,rates,intervals,method_mae,net_ci_lo,net_ci_hi\n",
     );
     for r in reports {
         for s in &r.sections {
@@ -144,9 +158,12 @@ pub fn render_csv(reports: &[ArticleReport]) -> String {
                     ),
                     _ => ("", "wilson", String::new()),
                 };
+                let (net_lo, net_hi) = a.net_ci.map_or((String::new(), String::new()), |[l, h]| {
+                    (format!("{l:.4}"), format!("{h:.4}"))
+                });
                 let _ = writeln!(
                     out,
-                    "{},{},{},{},{},{},{},{},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{},{},{},{},{},{},{:.4},{:.4},{},{},{},{}",
+                    "{},{},{},{},{},{},{},{},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{},{},{},{},{},{},{:.4},{:.4},{},{},{},{},{},{}",
                     cell(&r.doc_id),
                     cell(&s.source),
                     s.part,
@@ -175,6 +192,8 @@ pub fn render_csv(reports: &[ArticleReport]) -> String {
                     a.rates.map_or("", |r| r.as_str()),
                     intervals,
                     mae,
+                    net_lo,
+                    net_hi,
                 );
             }
         }

@@ -11,8 +11,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::quantify::{Cell, Method, Rates, bootstrap, estimate};
-use super::{ArticleReport, part_of};
+use super::ArticleReport;
+use super::assemble::part_of;
+use super::quantify::{Cell, Method, Rates, bootstrap_with_net, estimate};
 use crate::score::ScoreRecord;
 
 /// A method's error as measured on labelled data (see
@@ -211,14 +212,10 @@ pub fn estimate_shares(reports: &mut [ArticleReport], scores: &[ScoreRecord], op
     type ByActor<'s> = BTreeMap<&'s str, Vec<[f64; 3]>>;
     let mut proba: BTreeMap<&str, BTreeMap<&str, ByActor>> = BTreeMap::new();
     for r in scores {
-        let (Some(doc), Some(_)) = (&r.doc_id, &r.unit_id) else {
+        let (Some(doc), Some(_), Some(part)) = (&r.doc_id, &r.unit_id, part_of(r.kind)) else {
             continue;
         };
-        let e = proba
-            .entry(doc)
-            .or_default()
-            .entry(part_of(r.kind))
-            .or_default();
+        let e = proba.entry(doc).or_default().entry(part).or_default();
         for a in &r.actors {
             let p = [a.probs.pro, a.probs.anti, a.probs.none].map(f64::from);
             e.entry(&a.actor).or_default().push(p);
@@ -249,14 +246,15 @@ pub fn estimate_shares(reports: &mut [ArticleReport], scores: &[ScoreRecord], op
     let stats: Vec<_> = rates.map_or_else(Vec::new, |r| {
         (0..r.pools().len()).map(|i| r.stats(i)).collect()
     });
-    let intervals = bootstrap(method, rates, &cells, opts.rounds, opts.seed);
+    let intervals = bootstrap_with_net(method, rates, &cells, opts.rounds, opts.seed);
     for (c, &(ri, si, ai)) in at.iter().enumerate() {
         let a = &mut reports[ri].sections[si].actors[ai];
         let e = estimate(method, stats.get(cells[c].pool), cells[c].proba);
         let [pro, anti, none] = e.shares;
         (a.pro_share, a.anti_share, a.none_share) = (pro, anti, none);
-        [a.pro_ci, a.anti_ci, a.none_ci] = intervals[c];
+        [a.pro_ci, a.anti_ci, a.none_ci] = intervals[c].shares;
         a.net = pro - anti;
+        a.net_ci = Some(intervals[c].net);
         a.method = Some(e.method);
         a.rates = rates.map(|r| r.pool_of(&a.actor).1);
     }

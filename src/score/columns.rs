@@ -108,9 +108,7 @@ pub fn score_columns(
     targets: Option<&[&str]>,
 ) -> Result<ScoreColumns> {
     if model.stance_labels().is_none() {
-        return Err(Error::Param(
-            "the model has no stance task to score with".into(),
-        ));
+        return Err(Error::Model("it has no stance task to score with".into()));
     }
     let sentiment = model.sentiment_labels().is_some();
     let Some(targets) = targets else {

@@ -24,33 +24,36 @@ thread_local! {
         RefCell::new(HashMap::default());
 }
 
-/// Stems an already lower-cased word.
+/// Stems an already lower-cased word, appending the stem to `out` (a
+/// token's reused buffer: a memo hit then allocates nothing).
 ///
 /// Only ASCII words are stemmed: the English rules only ever touch a-z
 /// suffixes, and rust-stemmers 1.2 has known out-of-bounds panics on some
 /// multi-byte input, which a tokenizer fed arbitrary comments cannot risk.
 /// Words of one or two letters are returned as they are, as Porter2 would.
-pub(crate) fn stem(stemmer: &Stemmer, word: &str) -> String {
+pub(crate) fn stem_into(stemmer: &Stemmer, word: &str, out: &mut String) {
     if word.len() <= 2 || !word.is_ascii() {
-        return word.to_owned();
+        return out.push_str(word);
     }
     if word.len() > MEMO_MAX_WORD {
-        return stem_uncached(stemmer, word);
+        return out.push_str(&stem_uncached(stemmer, word));
     }
-    MEMO.try_with(|memo| {
+    let done = MEMO.try_with(|memo| {
         if let Some(hit) = memo.borrow().get(word) {
-            return String::from(&**hit);
+            return out.push_str(hit);
         }
         let stemmed = stem_uncached(stemmer, word);
+        out.push_str(&stemmed);
         let mut memo = memo.borrow_mut();
         if memo.len() >= MEMO_CAPACITY {
             memo.clear();
         }
-        memo.insert(word.into(), stemmed.as_str().into());
-        stemmed
-    })
+        memo.insert(word.into(), stemmed.into_boxed_str());
+    });
     // The memo is gone only while the thread is being torn down.
-    .unwrap_or_else(|_| stem_uncached(stemmer, word))
+    if done.is_err() {
+        out.push_str(&stem_uncached(stemmer, word));
+    }
 }
 
 fn stem_uncached(stemmer: &Stemmer, word: &str) -> String {
@@ -110,6 +113,13 @@ impl Hasher for FxHasher {
 mod tests {
     use super::*;
     use rust_stemmers::Algorithm;
+
+    fn stem(s: &Stemmer, w: &str) -> String {
+        // Appends: whatever the buffer held stays in front.
+        let mut out = String::from("x");
+        stem_into(s, w, &mut out);
+        out.split_off(1)
+    }
 
     #[test]
     fn memo_agrees_with_the_stemmer() {

@@ -9,7 +9,7 @@ use super::contractions;
 use super::negation::{NegationScope, ends_clause, is_negation_trigger};
 use super::normalize::{is_invisible, normalize_char};
 use super::pretokenize::{Piece, PieceKind, pre_tokenize};
-use super::stem::stem;
+use super::stem::stem_into;
 use super::{Token, TokenKind, TokenizerConfig};
 
 /// A configured tokenizer. Immutable once built, so one instance can be
@@ -38,7 +38,10 @@ impl Tokenizer {
     /// Like [`Tokenizer::tokenize`], but reuses `out`'s allocation, which
     /// matters when tokenising millions of comments in a loop.
     pub fn tokenize_into(&self, text: &str, out: &mut Vec<Token>) {
-        out.clear();
+        // The old tokens' strings become the new ones' buffers: a text of
+        // known words then allocates nothing.
+        let mut spare = SPARE.take();
+        spare.extend(out.drain(..).map(|t| t.text));
         out.reserve(text.len() / 6);
         let mut run = Run {
             tokenizer: self,
@@ -46,8 +49,12 @@ impl Tokenizer {
             out,
             scope: NegationScope::new(self.config.mark_negation),
             scratch: String::new(),
+            spare,
         };
         pre_tokenize(text, |piece| run.piece(piece));
+        let mut spare = run.spare;
+        spare.truncate(MAX_SPARE);
+        SPARE.set(spare);
     }
 }
 
@@ -71,6 +78,13 @@ impl fmt::Debug for Tokenizer {
     }
 }
 
+thread_local! {
+    /// Token strings kept for reuse, per thread (a shared `Tokenizer`
+    /// needs no lock), at most [`MAX_SPARE`].
+    static SPARE: std::cell::Cell<Vec<String>> = const { std::cell::Cell::new(Vec::new()) };
+}
+const MAX_SPARE: usize = 4096;
+
 /// State for tokenising one text.
 struct Run<'t, 's> {
     tokenizer: &'t Tokenizer,
@@ -79,11 +93,26 @@ struct Run<'t, 's> {
     scope: NegationScope,
     /// Case-folded word before stemming; reused across the words of a text.
     scratch: String,
+    /// Buffers for token texts.
+    spare: Vec<String>,
 }
 
 impl Run<'_, '_> {
+    /// An empty string to hold a token's text, reused when there is one.
+    fn buffer(&mut self) -> String {
+        let mut s = self.spare.pop().unwrap_or_default();
+        s.clear();
+        s
+    }
+
+    /// `text` in a reused buffer.
+    fn owned(&mut self, text: &str) -> String {
+        let mut s = self.buffer();
+        s.push_str(text);
+        s
+    }
+
     fn piece(&mut self, p: Piece) {
-        let fixed = |text: &str| Some((text.to_owned(), false));
         let (kind, rendered) = match p.kind {
             PieceKind::Break => {
                 self.scope.end_clause();
@@ -102,13 +131,9 @@ impl Run<'_, '_> {
                     self.scope.end_clause();
                 }
                 let text = self.tokenizer.config.keep_punct.then(|| {
-                    (
-                        self.text[p.start..p.end]
-                            .chars()
-                            .map(normalize_char)
-                            .collect(),
-                        false,
-                    )
+                    let mut s = self.buffer();
+                    s.extend(self.text[p.start..p.end].chars().map(normalize_char));
+                    (s, false)
                 });
                 (TokenKind::Punct, text)
             }
@@ -116,11 +141,14 @@ impl Run<'_, '_> {
                 let surface = &self.text[p.start..p.end];
                 let surface = surface.strip_suffix('.').unwrap_or(surface);
                 self.fold(surface);
-                (TokenKind::Word, Some((self.scratch.clone(), false)))
+                let s = std::mem::take(&mut self.scratch);
+                let text = self.owned(&s);
+                self.scratch = s;
+                (TokenKind::Word, Some((text, false)))
             }
-            PieceKind::Number => (TokenKind::Number, fixed("<num>")),
-            PieceKind::Url => (TokenKind::Url, fixed("<url>")),
-            PieceKind::Handle => (TokenKind::Handle, fixed("<user>")),
+            PieceKind::Number => (TokenKind::Number, Some((self.owned("<num>"), false))),
+            PieceKind::Url => (TokenKind::Url, Some((self.owned("<url>"), false))),
+            PieceKind::Handle => (TokenKind::Handle, Some((self.owned("<user>"), false))),
             PieceKind::Hashtag => {
                 // The '#' is one byte; hashtags count as words, never triggers.
                 let text = self.render(p.start + 1, p.end).0;
@@ -143,20 +171,15 @@ impl Run<'_, '_> {
         let (bs, be) = split.base;
         if be > bs {
             let (text, trigger) = match split.base_text {
-                Some(full) => (full.to_owned(), is_negation_trigger(full)),
+                Some(full) => (self.owned(full), is_negation_trigger(full)),
                 None => self.render(bs, be),
             };
             self.push(text, bs, be, TokenKind::Word, trigger);
         }
         for (cs, ce, clitic) in split.clitics.into_iter().flatten() {
             if let Some(full) = clitic {
-                self.push(
-                    full.to_owned(),
-                    cs,
-                    ce,
-                    TokenKind::Word,
-                    is_negation_trigger(full),
-                );
+                let text = self.owned(full);
+                self.push(text, cs, ce, TokenKind::Word, is_negation_trigger(full));
             }
         }
     }
@@ -167,11 +190,12 @@ impl Run<'_, '_> {
         let text = self.text;
         self.fold(&text[start..end]);
         let trigger = is_negation_trigger(&self.scratch);
-        let text = match &self.tokenizer.stemmer {
-            Some(stemmer) => stem(stemmer, &self.scratch),
-            None => self.scratch.clone(),
-        };
-        (text, trigger)
+        let mut out = self.buffer();
+        match &self.tokenizer.stemmer {
+            Some(stemmer) => stem_into(stemmer, &self.scratch, &mut out),
+            None => out.push_str(&self.scratch),
+        }
+        (out, trigger)
     }
 
     /// Writes the folded (and, if configured, lower-cased) form of `surface`

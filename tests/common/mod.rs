@@ -18,7 +18,23 @@ pub fn stance_stdin(args: &[&str], stdin: &[u8]) -> Output {
 }
 
 pub fn stance_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_stance"))
+    stance_env(dir, args, stdin, &[])
+}
+
+/// [`stance_in`] with environment variables set; `STANCE_PROJECT` is unset
+/// unless given, so a developer's own setting cannot change a test.
+pub fn stance_env(
+    dir: &Path,
+    args: &[&str],
+    stdin: Option<&[u8]>,
+    env: &[(&str, &Path)],
+) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_stance"));
+    cmd.env_remove("STANCE_PROJECT");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd
         .args(args)
         .current_dir(dir)
         .stdin(if stdin.is_some() {

@@ -14,16 +14,19 @@ use crate::io;
 /// Prints, per document, how often each actor is mentioned and by which
 /// names; with --json, one JSON object per unit with every mention and its
 /// byte span.
-///
-/// Example: stance actors seeds/
 #[derive(Parser)]
+#[command(after_help = examples!(
+    "stance actors seeds/",
+    "stance actors units.jsonl --json",
+))]
 pub struct Args {
     /// Directories, files, or - for stdin (pages, units JSONL or CSV).
     #[arg(required = true)]
     inputs: Vec<String>,
-    /// The actors file.
-    #[arg(long, default_value = "labels/actors.toml")]
-    actors: PathBuf,
+    /// The actors file [default: the project's, else the one built into
+    /// stance].
+    #[arg(long)]
+    actors: Option<PathBuf>,
     /// One JSON object per unit instead of the per-document summary.
     #[arg(long)]
     json: bool,
@@ -57,8 +60,9 @@ struct DocSummary {
 
 pub fn run(args: Args) -> stance::Result<ExitCode> {
     let read = args.inputs.iter().map(PathBuf::from);
-    io::refuse_overwrite(read.chain([args.actors.clone()]), &args.output)?;
-    let actors = ActorSet::from_file(&args.actors)?;
+    let source = crate::project_ctx::actors(args.actors.as_ref());
+    io::refuse_overwrite(read.chain(source.path().map(PathBuf::from)), &args.output)?;
+    let actors = source.set()?;
     let inputs: Vec<Input> = args.inputs.iter().map(|s| Input::parse(s)).collect();
     let out_path = args.output.as_deref();
     let mut out = io::output(out_path)?;

@@ -20,9 +20,11 @@ use crate::project_ctx;
 /// (each `n`, `kappa`, `agreement`, `per_actor`: actor → {n, kappa,
 /// agreement}; empty for sentiment, which has no actor) and `disagreements`.
 /// Exits 1 when the sets share no labelled pair.
-///
-/// Example: stance agree labels/ alice.csv
 #[derive(ClapArgs)]
+#[command(after_help = examples!(
+    "stance agree labels/ alice.csv",
+    "stance agree alice.csv bob.csv --json",
+))]
 pub struct Args {
     /// First label set: a label CSV or a directory of them.
     a: PathBuf,

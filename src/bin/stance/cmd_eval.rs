@@ -11,6 +11,7 @@ use stance::report::quantify::{
 
 use crate::data_args::DataArgs;
 use crate::io::Bars;
+use crate::model_ctx::InUse;
 use crate::train_args::TrainArgs;
 use stance::dataset::Dataset;
 use stance::labels::splits::Split;
@@ -56,13 +57,19 @@ use stance::model::provenance::TrainedOn;
 /// Bootstrap intervals (--bootstrap) resample whole units: the actor rows
 /// of one text are drawn together, as they are not independent.
 ///
-/// Example: stance eval --model models/default.model --data labels/
-/// Example: stance eval --cv 5 --data ../shared/data/tweeteval-stance/hillary_train.jsonl
-/// Example: stance eval --cv 5 --quantify --split all --kind comment
+/// Without --model (and --cv), the model in use is scored (the project's
+/// models/default.model, else the built-in one; named on stderr).
 #[derive(Parser)]
+#[command(after_help = examples!(
+    "stance eval --model models/default.model --data labels/",
+    "stance eval --data labels/ --json --bootstrap 1000",
+    "stance eval --cv 5 --data ../shared/data/tweeteval-stance/hillary_train.jsonl",
+    "stance eval --cv 5 --quantify --split all --kind comment",
+))]
 pub struct Args {
-    /// The model to score (not with --cv).
-    #[arg(long, required_unless_present = "cv", conflicts_with = "cv")]
+    /// The model to score (not with --cv) [default: the project's
+    /// models/default.model, else the model built into stance].
+    #[arg(long, conflicts_with = "cv")]
     model: Option<PathBuf>,
     /// Stratified K-fold cross-validation of the training settings on the
     /// data: out-of-fold scores.
@@ -164,13 +171,7 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
         }
         p
     } else {
-        let path = args
-            .model
-            .as_ref()
-            .expect("clap requires --model without --cv");
-        crate::store_ctx::recover_parent(path)?;
-        let model = StanceModel::load(path)?;
-        let model = crate::model_ctx::with_actors_in_use(model, args.data.actors.as_ref())?;
+        let model = InUse::resolve(args.model.as_ref(), args.data.actors.as_ref()).load()?;
         let data = args.data.load(Split::Eval, false)?;
         let data = held_out_only(&model, data, args.include_train);
         predict(&model, &data)

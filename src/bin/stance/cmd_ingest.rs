@@ -15,9 +15,11 @@ use crate::io;
 /// already hold units (doc_id, unit_id, text, optional kind, author,
 /// posted_at) are passed through after validation. Bad files and rows are
 /// reported on stderr with file and line; the rest is still processed.
-///
-/// Example: stance ingest seeds/ -o units.jsonl
 #[derive(Parser)]
+#[command(after_help = examples!(
+    "stance ingest seeds/ -o units.jsonl",
+    "stance ingest --id-col id --text-col body comments.csv -o units.jsonl",
+))]
 pub struct Args {
     #[command(flatten)]
     input: crate::input_args::InputArgs,

@@ -4,15 +4,21 @@ use std::process::ExitCode;
 use clap::{Args as ClapArgs, Subcommand, ValueEnum};
 use stance::actors::ActorSet;
 use stance::corpus::{Ingest, Input, Unit};
+use stance::labels::check::{check_with, summarise_missing};
 use stance::labels::merge::{Prefer, plan_merge};
 use stance::labels::stats::{KindCounts, label_stats};
-use stance::labels::{LabelRow, check::check_with, label_files, read_labels};
+use stance::labels::{LabelRow, label_files, read_labels};
 use stance::project::ProjectUnits;
 
 use crate::{project_ctx, store_ctx};
 
 /// Work with hand-label files.
 #[derive(Subcommand)]
+#[command(after_help = examples!(
+    "stance labels check",
+    "stance labels add to_label.csv",
+    "stance labels stats --json",
+))]
 pub enum Command {
     Check(CheckArgs),
     Add(AddArgs),
@@ -21,15 +27,24 @@ pub enum Command {
 
 /// Validate label CSVs against the corpus and the actors file.
 ///
-/// Reports, with file and line: unknown actors or values, units the corpus
-/// does not have, a unit × actor pair labelled twice, a unit whose rows
-/// disagree on sentiment, and paragraphs or comments of a labelled document
-/// that lack a label for an actor their label file has started on (or one
-/// given with --require). Exits 1 when anything is wrong.
+/// Reports first the errors, each with file and line: unreadable rows,
+/// unknown actors or values, units the corpus does not have, a unit × actor
+/// pair labelled twice, a unit whose rows disagree on sentiment. Then the
+/// missing labels: paragraphs and comments of a labelled document that lack
+/// a label for an actor their label file has started on (or one given with
+/// --require), a line per document with the count per actor and the first
+/// few units (--all lists every unit). Exits 1 when anything is wrong.
 ///
-/// Example: stance labels check labels/
-/// Example: stance labels check labels/ --require IRN
+/// Values are read by one rule (labels/GUIDE.md): case and surrounding
+/// spaces do not matter, and favor / against / neutral (the SemEval and
+/// TweetEval names) mean pro / anti / none. `train --data labels/` rejects
+/// the same rows this command reports as errors.
 #[derive(ClapArgs)]
+#[command(after_help = examples!(
+    "stance labels check",
+    "stance labels check labels/ --require IRN",
+    "stance labels check new.csv --all",
+))]
 pub struct CheckArgs {
     /// Label CSV files or directories of them [default: the project's label
     /// store, or labels].
@@ -40,9 +55,16 @@ pub struct CheckArgs {
     /// actor to the actors file does not make every old unit a problem.
     #[arg(long, value_name = "ACTOR")]
     require: Vec<String>,
+    /// List every unit that lacks a label, one a line, instead of a line
+    /// per document with the count per actor.
+    #[arg(long)]
+    all: bool,
     #[command(flatten)]
     corpus: CorpusArgs,
 }
+
+/// Units of a document's missing-labels line named before "and N more".
+const FIRST_MISSING: usize = 5;
 
 /// Merge new label rows into the label store (one CSV per document).
 ///
@@ -62,9 +84,12 @@ pub struct CheckArgs {
 /// and all changed files are written as one journaled commit: a crash
 /// leaves the old or the new store, never a mix (reliability.md). Exits 1
 /// when anything was refused.
-///
-/// Example: stance labels add new.csv --labels labels/
 #[derive(ClapArgs)]
+#[command(after_help = examples!(
+    "stance labels add to_label.csv",
+    "stance labels add new.csv --labels labels/ --dry-run",
+    "stance labels add fixes.csv --prefer new",
+))]
 pub struct AddArgs {
     /// Label CSVs with the new rows, or directories of them.
     #[arg(required = true)]
@@ -86,7 +111,7 @@ pub struct AddArgs {
 }
 
 /// The actors file and the units labels refer to; each defaults to the
-/// project's (stance.toml), else to labels/actors.toml and seeds.
+/// project's, else to the built-in actors file and seeds.
 #[derive(ClapArgs)]
 pub struct CorpusArgs {
     /// The actors file.
@@ -102,7 +127,7 @@ pub struct CorpusArgs {
 
 impl CorpusArgs {
     fn load(&self) -> stance::Result<(ActorSet, ProjectUnits)> {
-        let actors = ActorSet::from_file(&project_ctx::actors(self.actors.as_ref()))?;
+        let actors = project_ctx::actors(self.actors.as_ref()).set()?;
         let units = project_ctx::units(&self.corpus, self.units.as_deref())?;
         Ok((actors, units))
     }
@@ -117,6 +142,15 @@ fn label_inputs(given: &[PathBuf]) -> Vec<PathBuf> {
     }
 }
 
+/// The project's label store when no files are named and it is a folder
+/// without label files yet: a new project's (`stance init`) is a state to
+/// report, not an error. Named files or folders without labels stay errors.
+fn new_store(given: &[PathBuf]) -> Option<PathBuf> {
+    let store = project_ctx::labels(None);
+    let empty = label_files(std::slice::from_ref(&store)).is_ok_and(|f| f.is_empty());
+    (given.is_empty() && store.is_dir() && empty).then_some(store)
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum PreferArg {
     New,
@@ -128,9 +162,8 @@ enum PreferArg {
 /// Shows rows per actor and stance, unit sentiment, and per document the
 /// rows, the labelled units and the units of the corpus with no label yet
 /// (by kind: title, paragraph, comment). Titles are optional to label.
-///
-/// Example: stance labels stats labels/ --json
 #[derive(ClapArgs)]
+#[command(after_help = examples!("stance labels stats", "stance labels stats labels/ --json"))]
 pub struct StatsArgs {
     /// Label CSV files or directories of them [default: the project's label
     /// store, or labels].
@@ -155,7 +188,7 @@ pub fn load_labels(inputs: &[PathBuf]) -> stance::Result<(usize, Vec<LabelRow>)>
     store_ctx::recover_all(inputs)?;
     let files = label_files(inputs).map_err(stance::Error::Invalid)?;
     if files.is_empty() {
-        return Err(stance::Error::Param(format!(
+        return Err(stance::Error::NoData(format!(
             "no label files (*.csv) in {}",
             inputs
                 .iter()
@@ -245,7 +278,10 @@ fn run_add(args: AddArgs) -> stance::Result<ExitCode> {
 fn run_stats(args: StatsArgs) -> stance::Result<ExitCode> {
     use std::io::Write;
     let (actors, units) = args.corpus.load()?;
-    let (files, rows) = load_labels(&label_inputs(&args.labels))?;
+    let (files, rows) = match new_store(&args.labels) {
+        Some(_) => (0, Vec::new()),
+        None => load_labels(&label_inputs(&args.labels))?,
+    };
     let (rows, aside) = units.set_aside(rows, |r| &r.doc_id);
     project_ctx::note_set_aside(aside, &units);
     let rule = project_ctx::split_rule()?;
@@ -346,6 +382,13 @@ pub fn load_corpus(inputs: &[String]) -> Vec<Unit> {
 
 fn run_check(args: CheckArgs) -> stance::Result<ExitCode> {
     let (actors, units) = args.corpus.load()?;
+    if let Some(store) = new_store(&args.labels) {
+        eprintln!(
+            "no labels in {} yet (`stance labels add FILE` merges some; GUIDE.md)",
+            store.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let inputs = label_inputs(&args.labels);
     store_ctx::recover_all(&inputs)?;
     let files = label_files(&inputs).map_err(stance::Error::Invalid)?;
@@ -370,9 +413,21 @@ fn run_check(args: CheckArgs) -> stance::Result<ExitCode> {
         &units.sampled_docs,
         &args.require,
     );
+    // Errors first, in file and line order, so a typo is never below a
+    // screenful of labels still to do.
     problems.extend(report.problems.iter().cloned());
+    problems.sort_by(|a, b| (&a.at.file, a.at.line).cmp(&(&b.at.file, b.at.line)));
     for p in &problems {
         eprintln!("error: {p}");
+    }
+    if args.all {
+        for m in &report.missing {
+            eprintln!("missing: {m}");
+        }
+    } else {
+        for g in summarise_missing(&report.missing, &actors, FIRST_MISSING) {
+            eprintln!("missing: {g}");
+        }
     }
     if !report.unlabelled_docs.is_empty() {
         eprintln!(
@@ -381,15 +436,24 @@ fn run_check(args: CheckArgs) -> stance::Result<ExitCode> {
             report.unlabelled_docs.join(", ")
         );
     }
+    let pairs: usize = report.missing.iter().map(|m| m.actors.len()).sum();
     eprintln!(
-        "labels: {} file(s), {} rows, {} unit×actor pairs, {} complete units, {} problem(s)",
+        "labels: {} file(s), {} rows, {} unit×actor pairs, {} complete units; {} error(s), \
+         {} missing label(s) on {} unit(s){}",
         files.len(),
         rows.len(),
         report.pairs,
         report.units,
-        problems.len()
+        problems.len(),
+        pairs,
+        report.missing.len(),
+        if pairs > 0 && !args.all {
+            " (--all lists them)"
+        } else {
+            ""
+        }
     );
-    Ok(if problems.is_empty() {
+    Ok(if problems.is_empty() && report.missing.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

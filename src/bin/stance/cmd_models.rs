@@ -1,4 +1,4 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -11,17 +11,19 @@ use stance::model::registry::{Entry, Registry};
 /// The default is marked `*`: it is the kept model whose bytes
 /// models/default.model holds. Metrics are stance macro-F1 and F_avg of the
 /// model on the held-out comments when it was kept by `stance retrain`.
-///
-/// Example: stance models
-/// Example: stance models use 2026-11-24-1a2b3c4d
-/// Example: stance models keep my.model --name newsmtsc-svm
 #[derive(Parser)]
+#[command(after_help = examples!(
+    "stance models",
+    "stance models --json",
+    "stance models use 2026-11-24-1a2b3c4d",
+    "stance models keep my.model --name newsmtsc-svm",
+))]
 pub struct Args {
     #[command(subcommand)]
     action: Option<Action>,
-    /// The models folder.
-    #[arg(long, default_value = "models", global = true)]
-    models: PathBuf,
+    /// The models folder [default: the project's models/, or models].
+    #[arg(long, global = true)]
+    models: Option<PathBuf>,
     /// The registry as JSON.
     #[arg(long)]
     json: bool,
@@ -30,27 +32,37 @@ pub struct Args {
 #[derive(Subcommand)]
 enum Action {
     /// Make a kept model the default (a rollback is the same command).
+    #[command(after_help = examples!("stance models use 2026-11-24-1a2b3c4d"))]
     Use {
         /// The model's name, as `stance models` lists it.
         name: String,
     },
     /// Keep a model file (e.g. from `stance train`) in the registry under a
     /// name, so it can be listed and used.
+    #[command(after_help = examples!(
+        "stance models keep my.model --name newsmtsc-svm",
+        "stance models keep my.model --name newsmtsc-svm --models ~/project/models",
+    ))]
     Keep {
+        /// The model file to keep (copied into the models folder).
         file: PathBuf,
+        /// The name to keep it under: 1–80 of A–Z a–z 0–9 - _ . (not
+        /// `default`), not one already kept; `stance models use NAME` then
+        /// makes it the default.
         #[arg(long)]
         name: String,
     },
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
+    let models = crate::project_ctx::models_dir(args.models.as_ref());
     if args.action.is_none() {
-        return list(&args);
+        return list(&models, args.json);
     }
     // Both actions rewrite the registry: locked from reading it to the
     // commit of the registry, the model files and the default together.
-    let lock = crate::store_ctx::lock(&args.models)?;
-    let mut registry = Registry::load(&args.models)?;
+    let lock = crate::store_ctx::lock(&models)?;
+    let mut registry = Registry::load(&models)?;
     let mut tx = lock.begin();
     if let Some(Action::Use { name }) = &args.action {
         registry.use_model(&mut tx, name)?;
@@ -64,32 +76,27 @@ pub fn run(args: Args) -> Result<ExitCode> {
         registry.keep_file(&mut tx, name, file, model.data(), None)?;
         registry.stage(&mut tx)?;
         tx.run()?;
-        eprintln!(
-            "kept `{name}` in {}",
-            Registry::path(&args.models).display()
-        );
+        eprintln!("kept `{name}` in {}", Registry::path(&models).display());
         return Ok(ExitCode::SUCCESS);
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn list(args: &Args) -> Result<ExitCode> {
-    crate::store_ctx::recover(&args.models)?;
-    let registry = Registry::load(&args.models)?;
-    if args.json {
+fn list(models: &Path, json: bool) -> Result<ExitCode> {
+    crate::store_ctx::recover(models)?;
+    let registry = Registry::load(models)?;
+    if json {
         outln!(
             "{}",
             serde_json::to_string_pretty(&registry).expect("serialises")
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    let actual = registry
-        .actual_default(&args.models)?
-        .map(|e| e.name.clone());
+    let actual = registry.actual_default(models)?.map(|e| e.name.clone());
     if registry.models.is_empty() {
         eprintln!(
             "no models kept in {} yet (`stance retrain` keeps them)",
-            Registry::path(&args.models).display()
+            Registry::path(models).display()
         );
         return Ok(ExitCode::SUCCESS);
     }
@@ -127,9 +134,7 @@ fn list(args: &Args) -> Result<ExitCode> {
     if actual.is_none() {
         eprintln!(
             "warning: {} matches no kept model",
-            args.models
-                .join(stance::model::registry::DEFAULT_FILE)
-                .display()
+            models.join(stance::model::registry::DEFAULT_FILE).display()
         );
     }
     Ok(ExitCode::SUCCESS)

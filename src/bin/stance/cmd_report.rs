@@ -10,17 +10,20 @@ use stance::actors::ActorSet;
 use stance::corpus::ingest::text_units;
 use stance::corpus::records::JsonLines;
 use stance::corpus::{Ingest, Unit, UnitKind};
-use stance::error::Location;
 use stance::labels::{LabelRow, label_files, read_labels};
-use stance::model::{ModelData, StanceModel, file};
+use stance::model::ModelData;
+use stance::model::registry::Registry;
+use stance::project::ModelSource;
 use stance::report::group::{GroupBy, MISSING, group_scores};
 use stance::report::quantify::{DEFAULT_METHOD, Method};
 use stance::report::{
-    ArticleReport, ModelShares, build, estimate_shares, render_csv, render_html, render_table,
+    ArticleReport, CONTEXT_CHARS, ModelCard, ModelShares, Page, build, centre_quotes,
+    estimate_shares, render_csv, render_page, render_table,
 };
 use stance::score::{Record, ScoreRecord, score_stream};
 
 use crate::io;
+use crate::model_ctx::{InUse, say_in_use};
 use crate::project_ctx;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -28,26 +31,34 @@ pub enum ReportFormat {
     Table,
     Csv,
     Json,
-    /// One self-contained page with charts (no network needed); use with -o.
+    /// One self-contained page (no network needed; use with -o): an
+    /// overview of net stance per article × actor, the model card, a guide
+    /// to the numbers, then each article under its headline with charts.
     Html,
 }
 
 /// Per-article stance distributions from scores and/or hand labels.
 ///
 /// For each article, separately for reader comments and the article's own
-/// paragraphs: units scored; per actor the count of units classified pro /
-/// anti / none, the estimated shares with 95% intervals, the net stance
-/// (pro − anti share), how many units mention it, and the strongest pro and
-/// anti units; the sentiment split. Given both --scores and --labels,
-/// predicted and labelled sections are shown side by side.
+/// paragraphs (the headline is reported on its own, in neither): units
+/// scored; per actor the count of units classified pro / anti / none, the
+/// estimated shares with 95% intervals, the net stance (pro − anti share)
+/// with its interval, how many units mention it, and the strongest pro and
+/// anti units (quoted around the actor's mention); the sentiment split.
+/// Given both --scores and --labels, predicted and labelled sections are
+/// shown side by side, and units with both are compared one by one.
 ///
 /// Predicted shares are estimated by --method, correcting for the
 /// classifier's errors with error rates from the model's out-of-fold data
 /// (give the model that made the scores with --model). The output names the
 /// method and its error measured on that data.
-///
-/// Example: stance report --scores scores.jsonl --labels labels/
 #[derive(Parser)]
+#[command(after_help = examples!(
+    "stance report --scores scores.jsonl",
+    "stance report --scores scores.jsonl --labels labels/",
+    "stance report --scores scores.jsonl --by outlet --format csv -o by_outlet.csv",
+    "stance report --scores scores.jsonl --format html -o report.html",
+))]
 pub struct ReportArgs {
     /// Score records written by `stance score` (JSON lines).
     #[arg(long, num_args = 1..)]
@@ -60,11 +71,12 @@ pub struct ReportArgs {
     #[arg(long, num_args = 1..)]
     corpus: Vec<String>,
     /// Actors file, for the actor order of label-only reports [default: the
-    /// project's, or labels/actors.toml].
+    /// project's, else the one built into stance].
     #[arg(long)]
     actors: Option<PathBuf>,
     /// The model that made the scores, for its out-of-fold error rates
-    /// [default: models/default.model, when present].
+    /// [default: the project's models/default.model, else the model built
+    /// into stance].
     #[arg(long)]
     model: Option<PathBuf>,
     /// Group the distributions by a field of the scores instead of by
@@ -105,6 +117,8 @@ pub struct ShareArgs {
 
 #[derive(clap::Args)]
 pub struct OutArgs {
+    /// Output format: a table to read, CSV or JSON to process further, or
+    /// one HTML page with charts.
     #[arg(long, value_enum, default_value = "table")]
     format: ReportFormat,
     /// Output file (default: stdout).
@@ -113,16 +127,23 @@ pub struct OutArgs {
 }
 
 /// Ingest, score with the model, and report per article — the main job.
-///
-/// Example: stance run seeds/
 #[derive(Parser)]
+#[command(after_help = examples!(
+    "stance run seeds/",
+    "stance run --model my.model comments.csv --format json -o report.json",
+    "stance run seeds/ --format html -o report.html",
+))]
 pub struct RunArgs {
     #[command(flatten)]
     input: crate::input_args::InputArgs,
-    #[arg(long, default_value = "models/default.model")]
-    model: PathBuf,
+    /// The model file that scores the units (from `stance train`, or a
+    /// kept one in models/) [default: the project's models/default.model,
+    /// else the model built into stance].
+    #[arg(long)]
+    model: Option<PathBuf>,
     /// The actors to report on [default: the project's actors file, else
-    /// the model's own]; ones the model was not trained on are zero-shot.
+    /// the one built into stance]; ones the model was not trained on are
+    /// zero-shot.
     #[arg(long)]
     actors: Option<PathBuf>,
     /// Also show hand labels side by side (label CSVs or folders).
@@ -187,14 +208,14 @@ fn unit_maps(units: &[Unit]) -> UnitMaps {
 }
 
 /// Estimates the predicted shares of `reports` with the model's
-/// out-of-fold pairs (`model` is `Err(why)` when there is none to read).
+/// out-of-fold pairs.
 fn estimate(
     reports: &mut [ArticleReport],
     scores: &[ScoreRecord],
-    model: Result<&ModelData, String>,
+    model: &ModelData,
     args: &ShareArgs,
 ) {
-    let shares = ModelShares::new(model, args.method);
+    let shares = ModelShares::new(Ok(model), args.method);
     estimate_shares(
         reports,
         scores,
@@ -202,7 +223,40 @@ fn estimate(
     );
 }
 
-fn emit(reports: &[ArticleReport], out: &OutArgs) -> stance::Result<ExitCode> {
+/// The model card of the model at `path`, with its registry entry when its
+/// folder's registry keeps it (a registry that cannot be read is named on
+/// stderr and the card says "not recorded").
+fn model_card(source: &ModelSource, data: &ModelData) -> ModelCard {
+    let Some(path) = source.path() else {
+        return ModelCard::new(&source.to_string(), data, stance::model::embedded::entry());
+    };
+    let entry = Registry::entry_of_file(path).unwrap_or_else(|e| {
+        eprintln!("warning: no registry entry for the model card: {e}");
+        None
+    });
+    ModelCard::new(&path.display().to_string(), data, entry.as_ref())
+}
+
+/// Centres every quote on its actor's mention, in the unit's full text
+/// where `units` has it.
+fn centre(reports: &mut [ArticleReport], units: &[Unit], actors: Option<&ActorSet>) {
+    let texts: std::collections::HashMap<(&str, &str), &str> = units
+        .iter()
+        .map(|u| ((u.doc_id.as_str(), u.unit_id.as_str()), u.text.as_str()))
+        .collect();
+    centre_quotes(
+        reports,
+        |d, u| texts.get(&(d, u)).copied(),
+        actors,
+        CONTEXT_CHARS,
+    );
+}
+
+fn emit(
+    reports: &[ArticleReport],
+    out: &OutArgs,
+    card: Option<&ModelCard>,
+) -> stance::Result<ExitCode> {
     let path = out.output.as_deref();
     let mut w = io::output(path)?;
     let text = match out.format {
@@ -211,7 +265,13 @@ fn emit(reports: &[ArticleReport], out: &OutArgs) -> stance::Result<ExitCode> {
         ReportFormat::Json => {
             serde_json::to_string_pretty(reports).expect("report serialises") + "\n"
         }
-        ReportFormat::Html => render_html(reports),
+        ReportFormat::Html => render_page(
+            reports,
+            &Page {
+                card,
+                ..Page::default()
+            },
+        ),
     };
     w.write_all(text.as_bytes())
         .map_err(|e| io::write_err(path, e))?;
@@ -223,10 +283,10 @@ pub fn report(args: ReportArgs) -> stance::Result<ExitCode> {
     if args.scores.is_empty() && args.labels.is_empty() {
         return Err(Error::Param("give --scores, --labels, or both".into()));
     }
+    let in_use = InUse::resolve(args.model.as_ref(), args.actors.as_ref());
     let read = (args.scores.iter().chain(&args.labels).cloned())
         .chain(args.corpus.iter().map(PathBuf::from))
-        .chain(args.actors.clone())
-        .chain(args.model.clone());
+        .chain(in_use.files());
     io::refuse_overwrite(read, &args.out.output)?;
     let mut scores = read_scores(&args.scores)?;
     if let Some(by) = &args.by {
@@ -241,52 +301,38 @@ pub fn report(args: ReportArgs) -> stance::Result<ExitCode> {
     let labels = load_labels(&args.labels)?;
     let actors: Vec<String> = match scores.iter().find(|r| r.doc_id.is_some()) {
         Some(r) => r.actors.iter().map(|a| a.actor.clone()).collect(),
-        None => ActorSet::from_file(&project_ctx::actors(args.actors.as_ref()))?
-            .codes()
-            .map(str::to_string)
-            .collect(),
+        None => in_use.actors.set()?.codes().map(str::to_string).collect(),
     };
-    let units = if labels.is_empty() {
+    // The corpus gives label-only sections their excerpts and every quote
+    // its full text; read when labels or --corpus ask for it.
+    let units = if labels.is_empty() && args.corpus.is_empty() {
         Vec::new()
     } else {
         project_ctx::unit_list(&args.corpus, None)?
     };
     let (excerpts, kinds) = unit_maps(&units);
     let mut reports = build(&scores, &labels, &actors, &excerpts, &kinds);
+    let actor_set = in_use.actors.set().ok();
+    centre(&mut reports, &units, actor_set.as_ref());
+    let mut card = None;
     if !scores.is_empty() {
-        let default = PathBuf::from("models/default.model");
-        let model = match &args.model {
-            Some(p) => {
-                crate::store_ctx::recover_parent(p)?;
-                Ok(file::load(p)?)
-            }
-            None if default.exists() => Ok(file::load(&default)?),
-            None => Err(format!(
-                "no model given and {} not found",
-                default.display()
-            )),
-        };
-        estimate(
-            &mut reports,
-            &scores,
-            model.as_ref().map_err(String::clone),
-            &args.shares,
-        );
+        say_in_use(Some(&in_use.model), &in_use.actors);
+        if let Some(p) = in_use.model.path() {
+            crate::store_ctx::recover_parent(p)?;
+        }
+        let data = in_use.model.data()?;
+        estimate(&mut reports, &scores, &data, &args.shares);
+        card = Some(model_card(&in_use.model, &data));
     }
-    emit(&reports, &args.out)
+    emit(&reports, &args.out, card.as_ref())
 }
 
 pub fn run(args: RunArgs) -> stance::Result<ExitCode> {
-    crate::store_ctx::recover_parent(&args.model)?;
+    let in_use = InUse::resolve(args.model.as_ref(), args.actors.as_ref());
     let read = args.input.inputs.iter().map(PathBuf::from);
-    let read = read.chain([args.model.clone()]).chain(args.labels.clone());
+    let read = read.chain(in_use.files()).chain(args.labels.clone());
     io::refuse_overwrite(read, &args.out.output)?;
-    let data = file::load(&args.model)?;
-    let model = StanceModel::from_data(data.clone()).map_err(|e| match e {
-        Error::Param(m) => Error::invalid(Location::of_path(&args.model, None), m),
-        other => other,
-    })?;
-    let model = crate::model_ctx::with_actors_in_use(model, args.actors.as_ref())?;
+    let model = in_use.load()?;
     let inputs = args.input.inputs()?;
     let mut ingest = Ingest::with_options(&inputs, args.input.options()?)
         .starting_with(text_units(&args.input.text));
@@ -312,16 +358,16 @@ pub fn run(args: RunArgs) -> stance::Result<ExitCode> {
     )?;
     eprintln!(
         "run: read {}, scored {}, rejected {} with {}",
-        read.read,
-        summary.scored,
-        read.rejected,
-        args.model.display()
+        read.read, summary.scored, read.rejected, in_use.model
     );
+    let data = model.data();
     eprintln!("run: {}", data.quality());
     let labels = load_labels(&args.labels)?;
     let actors: Vec<String> = model.actors().codes().map(str::to_string).collect();
     let (excerpts, kinds) = unit_maps(&units);
     let mut reports = build(&scores, &labels, &actors, &excerpts, &kinds);
-    estimate(&mut reports, &scores, Ok(&data), &args.shares);
-    emit(&reports, &args.out)
+    centre(&mut reports, &units, Some(model.actors()));
+    estimate(&mut reports, &scores, data, &args.shares);
+    let card = model_card(&in_use.model, data);
+    emit(&reports, &args.out, Some(&card))
 }

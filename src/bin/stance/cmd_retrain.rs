@@ -2,7 +2,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
-use stance::actors::ActorSet;
 use stance::commit::Commit;
 use stance::dataset::{DataOptions, Dataset, read_data};
 use stance::error::{Error, Result, read_file};
@@ -29,9 +28,13 @@ use stance::labels::splits::SplitRule;
 /// metric (registry.json: retrain.metric), or with --force --reason.
 ///
 /// Exit status: 0 promoted, 3 kept but not promoted, 2 error.
-///
-/// Example: stance retrain --labels labels/
 #[derive(Parser)]
+#[command(after_help = examples!(
+    "stance retrain",
+    "stance retrain --labels labels/ --name weekly-2026-11-24",
+    "stance retrain --model-kind logreg --c 0.5",
+    "stance retrain --force --reason \"new actor IRN, old model cannot score it\"",
+))]
 pub struct Args {
     /// The label store (a folder of label CSVs) [default: the project's, or
     /// labels].
@@ -41,12 +44,14 @@ pub struct Args {
     /// corpora, or seeds].
     #[arg(long, num_args = 1..)]
     corpus: Vec<String>,
-    /// The actors file [default: the project's, or labels/actors.toml].
+    /// The actors file [default: the project's, else the one built into
+    /// stance].
     #[arg(long)]
     actors: Option<PathBuf>,
-    /// The models folder (registry.json, default.model, kept models).
-    #[arg(long, default_value = "models")]
-    models: PathBuf,
+    /// The models folder (registry.json, default.model, kept models)
+    /// [default: the project's models/, or models].
+    #[arg(long)]
+    models: Option<PathBuf>,
     /// Name of the candidate [default: its date and checksum].
     #[arg(long)]
     name: Option<String>,
@@ -59,6 +64,8 @@ pub struct Args {
     /// Promote even if worse; needs --reason, which is recorded.
     #[arg(long, requires = "reason")]
     force: bool,
+    /// Why the candidate is promoted (recorded in models/registry.json
+    /// with it); needed with --force, so an override is never unexplained.
     #[arg(long)]
     reason: Option<String>,
     /// Print the comparison as one JSON object.
@@ -67,23 +74,23 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    std::fs::create_dir_all(&args.models).map_err(|e| Error::io(&args.models, e))?;
+    let models = project_ctx::models_dir(args.models.as_ref());
+    std::fs::create_dir_all(&models).map_err(|e| Error::io(&models, e))?;
     // Held from reading the registry to the one commit of everything this
     // run keeps: a second retrain waits, then compares with what this one
     // promoted and adds its entry to this one's registry.
-    let lock = store_ctx::lock(&args.models)?;
+    let lock = store_ctx::lock(&models)?;
     let mut tx = lock.begin();
-    let mut registry = Registry::load(&args.models)?;
+    let mut registry = Registry::load(&models)?;
     let cfg = registry.retrain.clone();
     let root = project_ctx::project().map_or(Path::new("."), |p| p.root.as_path());
-    let external = cfg.external_paths(root, &Registry::path(&args.models))?;
-    let actors_path = project_ctx::actors(args.actors.as_ref());
+    let external = cfg.external_paths(root, &Registry::path(&models))?;
+    let actors_in_use = project_ctx::actors(args.actors.as_ref());
     let labels = project_ctx::labels(args.labels.as_ref());
     store_ctx::recover(&labels)?;
-    let actors = ActorSet::from_file(&actors_path)?;
-    let actors_toml =
-        String::from_utf8_lossy(&stance::limits::read_config(&actors_path)?).into_owned();
-    let default_path = args.models.join(DEFAULT_FILE);
+    crate::model_ctx::say_in_use(None, &actors_in_use);
+    let (actors, actors_toml) = actors_in_use.load()?;
+    let default_path = models.join(DEFAULT_FILE);
     let default = if default_path.exists() {
         let m = StanceModel::load(&default_path)?;
         adopt_untracked_default(&mut registry, &mut tx, m.data())?;
@@ -91,14 +98,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
         // the actors it was not trained on zero-shot, and the comparison
         // keeps to the actors both models know.
         let m = m.with_actors(actors.clone());
-        crate::model_ctx::note_zero_shot(&m, &actors_path);
+        crate::model_ctx::note_zero_shot(&m, &actors_in_use);
         Some(m)
     } else {
         None
     };
 
     let rule = project_ctx::split_rule()?;
-    let data = load(&args, &labels, &rule, &external)?;
+    let data = load(&args, &labels, &rule, &external, &actors)?;
     let (mut parts, held) = hold_out(data, &rule, cfg.holdout_percent);
     eprintln!(
         "training pool: {} stance / {} sentiment examples; held out ({held}): {} / {}",
@@ -211,7 +218,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     } else {
         eprintln!(
             "NOT promoted; kept `{name}` in {}: {note}",
-            Registry::path(&args.models).display()
+            Registry::path(&models).display()
         );
         Ok(ExitCode::from(3))
     }
@@ -243,12 +250,20 @@ fn changes(default: &ModelData, pool: &Dataset, same_settings: bool) -> bool {
     true
 }
 
-/// Reads the label store (all unit kinds, both splits) and the external data.
-fn load(args: &Args, labels: &Path, rule: &SplitRule, external: &[PathBuf]) -> Result<Dataset> {
+/// Reads the label store (all unit kinds, both splits; rows `labels check`
+/// would report are rejected) and the external data.
+fn load(
+    args: &Args,
+    labels: &Path,
+    rule: &SplitRule,
+    external: &[PathBuf],
+    actors: &stance::actors::ActorSet,
+) -> Result<Dataset> {
     let units = project_ctx::units(&args.corpus, None)?;
     let opts = DataOptions {
         splits: rule.clone(),
         set_aside_unknown_docs: !units.absent.is_empty(),
+        actors: Some(actors.clone()),
         ..DataOptions::default()
     };
     let mut data = read_data(&[labels.to_path_buf()], &units.units, &opts);
@@ -264,7 +279,7 @@ fn load(args: &Args, labels: &Path, rule: &SplitRule, external: &[PathBuf]) -> R
         eprintln!("rejected: {r}");
     }
     if data.stance.is_empty() {
-        return Err(Error::Param(format!(
+        return Err(Error::NoData(format!(
             "no stance labels in {}",
             labels.display()
         )));

@@ -4,15 +4,17 @@ use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 use stance::Error;
-use stance::model::StanceModel;
 use stance::score::{CsvLayout, records, score_to_writer, write_csv_header};
 
 use crate::input_args::InputArgs;
 use crate::io;
+use crate::model_ctx::InUse;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutFormat {
+    /// One JSON object a line.
     Jsonl,
+    /// A header, then one row a record.
     Csv,
 }
 
@@ -33,25 +35,37 @@ pub enum OutFormat {
 /// every other column is kept in the scores' `fields`. A unit whose
 /// (doc_id, unit_id) was already read is rejected.
 ///
-/// Example: stance score --model models/default.model units.jsonl -o scores.jsonl
-///
-/// Example: stance score --text "I love India."
-///
-/// Example: stance score --id-col id --text-col comment comments.csv.gz
+/// The model and actors file in use are named on stderr (`stance info`
+/// shows more).
 #[derive(Parser)]
+#[command(after_help = examples!(
+    "stance score --model models/default.model units.jsonl -o scores.jsonl",
+    "stance score --text \"I love India.\"",
+    "stance score --lines comments.txt --format csv -o scores.csv",
+    "stance score --id-col id --text-col comment comments.csv.gz",
+    "stance score --rejects rejects.jsonl - < units.jsonl.gz > scores.jsonl",
+))]
 pub struct Args {
     #[command(flatten)]
     input: InputArgs,
-    #[arg(long, default_value = "models/default.model")]
-    model: PathBuf,
+    /// The model file to score with (from `stance train`, or a kept one
+    /// in models/) [default: the project's models/default.model, else the
+    /// model built into stance].
+    #[arg(long)]
+    model: Option<PathBuf>,
     /// The actors to score [default: the project's actors file, else the
-    /// model's own]. Actors the model has no training labels of are scored
-    /// zero-shot and marked `"zero_shot":true`.
+    /// one built into stance]. Actors the model has no training labels of
+    /// are scored zero-shot and marked `"zero_shot":true`.
     #[arg(long)]
     actors: Option<PathBuf>,
     /// Output file (default: stdout).
     #[arg(short, long)]
     output: Option<PathBuf>,
+    /// Output format: JSON lines (one object a row, probabilities nested
+    /// per actor) or CSV for spreadsheets (a header, then one row a record:
+    /// sentiment and its probabilities, then per actor <CODE>_stance,
+    /// _pro, _anti, _none, _mentioned, and _zero_shot for an actor the
+    /// model was not trained on).
     #[arg(long, value_enum, default_value = "jsonl")]
     format: OutFormat,
     /// Write rejected rows here as JSON lines {file, line, reason}
@@ -64,27 +78,31 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> stance::Result<ExitCode> {
-    crate::store_ctx::recover_parent(&args.model)?;
+    let in_use = InUse::resolve(args.model.as_ref(), args.actors.as_ref());
     let read = args.input.inputs.iter().map(PathBuf::from);
     io::refuse_overwrite(
-        read.chain([args.model.clone()]).chain(args.actors.clone()),
+        read.chain(in_use.files()),
         args.output.iter().chain(&args.rejects),
     )?;
-    let model = StanceModel::load(&args.model)?;
-    let model = crate::model_ctx::with_actors_in_use(model, args.actors.as_ref())?;
+    let model = in_use.load()?;
     if model.stance_labels().is_none() {
-        return Err(Error::Param(format!(
-            "{} has no stance model to score with",
-            args.model.display()
+        return Err(Error::Model(format!(
+            "{} has no stance task to score with",
+            in_use.model
         )));
     }
     let inputs = args.input.inputs()?;
-    let opts = args.input.options()?;
+    let mut opts = args.input.options()?;
+    // Bytes read against the inputs' total size when it is known (regular
+    // files), else rows and their rate.
+    let bytes = stance::corpus::ingest::known_size(&inputs)
+        .filter(|&total| total > 0)
+        .map(|total| (stance::input::ByteCount::default(), total));
+    opts.bytes_read = bytes.as_ref().map(|(count, _)| count.clone());
+    let mut bar = io::ReadProgress::new("scoring", bytes);
     let out_path = args.output.as_deref();
     let mut out = io::output(out_path)?;
-    let layout = (args.format == OutFormat::Csv).then(|| CsvLayout {
-        actors: model.actors().codes().map(str::to_string).collect(),
-    });
+    let layout = (args.format == OutFormat::Csv).then(|| CsvLayout::of(&model));
     if let Some(l) = &layout {
         write_csv_header(&mut out, l).map_err(|e| io::write_err(out_path, e))?;
     }
@@ -92,7 +110,6 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
         Some(p) => Some(io::output(Some(p))?),
         None => None,
     };
-    let bar = io::counter("scoring");
     let strict = args.strict;
     let summary = score_to_writer(
         &model,
@@ -115,9 +132,9 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
                 }
             }
         },
-        |n| bar.inc(n),
+        |n| bar.rows(n),
     )?;
-    bar.finish_and_clear();
+    bar.finish();
     out.finish()?;
     if let Some(w) = rejects {
         w.finish()?;

@@ -14,6 +14,7 @@ use stance::model::predict::Scratch;
 use stance::suggest::{Candidate, SPREAD, Uncertainty, most_uncertain_first, pick};
 
 use crate::io;
+use crate::model_ctx::InUse;
 use crate::project_ctx;
 use stance::labels::splits::Split;
 use stance::spreadsheet::defuse;
@@ -36,12 +37,21 @@ enum Measure {
 /// actor the unit was picked for, the model's guess, uncertainty, text)
 /// that `stance labels add` ignores. With --explore, a share of the picks
 /// is drawn at random instead (picked_for = "(random)").
-///
-/// Example: stance suggest --units units.jsonl -n 50 -o to_label.csv
 #[derive(Parser)]
+#[command(after_help = examples!(
+    "stance suggest -n 50 -o to_label.csv",
+    "stance suggest --units units.jsonl -n 50 --explore 0.5 -o to_label.csv",
+))]
 pub struct Args {
-    #[arg(long, default_value = "models/default.model")]
-    model: PathBuf,
+    /// The model [default: the project's models/default.model, else the
+    /// model built into stance].
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// The actors to suggest labels of [default: the project's actors
+    /// file, else the one built into stance]; ones the model was not
+    /// trained on are scored zero-shot.
+    #[arg(long)]
+    actors: Option<PathBuf>,
     /// Units to choose from: ingest output, pages, folders, or - [default:
     /// the project's corpora]. Units the project's splits file assigns to
     /// evaluation are never suggested.
@@ -54,6 +64,7 @@ pub struct Args {
     /// How many units to pick.
     #[arg(short, default_value_t = 50)]
     n: usize,
+    /// How the model's uncertainty about a unit's stance is measured.
     #[arg(long, value_enum, default_value = "margin")]
     measure: Measure,
     /// Rank by uncertainty alone, without spreading the picks across
@@ -80,15 +91,15 @@ pub struct Args {
 const BATCH: usize = 8192;
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    crate::store_ctx::recover_parent(&args.model)?;
+    let in_use = InUse::resolve(args.model.as_ref(), args.actors.as_ref());
     let labels = project_ctx::labels(args.labels.as_ref());
     let units = unit_inputs(&args.units)?;
     let read = units.iter().map(PathBuf::from);
     io::refuse_overwrite(
-        read.chain([args.model.clone(), labels.clone()]),
+        read.chain(in_use.files()).chain([labels.clone()]),
         &args.output,
     )?;
-    let model = StanceModel::load(&args.model)?;
+    let model = in_use.load()?;
     let codes: Vec<String> = model.actors().codes().map(str::to_string).collect();
     let labelled = labelled_pairs(&labels)?;
     let splits = project_ctx::split_rule()?;
@@ -173,7 +184,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         });
     chosen.extend(random);
     let mut out = csv::Writer::from_writer(io::output(args.output.as_deref())?);
-    let werr = |e: csv::Error| Error::Param(format!("cannot write the CSV: {e}"));
+    let werr = |e: csv::Error| io::write_err(args.output.as_deref(), e.into());
     out.write_record([
         "doc_id",
         "unit_id",

@@ -19,11 +19,16 @@ use stance::labels::splits::Split;
 /// readable `<model>.meta.json` beside it. With --validate, the model is
 /// scored on that data and the metrics are stored in the model.
 ///
-/// Example: stance train --data ../shared/data/newsmtsc/train.jsonl -o newsmtsc.model
-/// Out-of-fold folds when `--oof-folds` is not given.
-const DEFAULT_OOF_FOLDS: usize = 5;
-
+/// On a terminal a progress bar shows each stage, the head being trained
+/// and its optimiser iteration; in a pipe only the summary lines are
+/// printed.
 #[derive(Parser)]
+#[command(after_help = examples!(
+    "stance train --data labels/ -o my.model",
+    "stance train --data ../shared/data/newsmtsc/train.jsonl -o newsmtsc.model",
+    "stance train --tune -o tuned.model",
+    "stance train --source newsmtsc=../shared/data/newsmtsc/train.jsonl --source-weight newsmtsc=0.5 -o m.model",
+))]
 pub struct Args {
     #[command(flatten)]
     data: DataArgs,
@@ -47,6 +52,7 @@ pub struct Args {
     /// trials, train with the best and store the search in the model.
     #[arg(long)]
     tune: bool,
+    /// Folds of the --tune cross-validation (grouped by unit).
     #[arg(long, default_value_t = 5)]
     tune_folds: usize,
     /// What --tune maximises.
@@ -63,6 +69,9 @@ pub struct Args {
     output: PathBuf,
 }
 
+/// Out-of-fold folds when `--oof-folds` is not given.
+const DEFAULT_OOF_FOLDS: usize = 5;
+
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum TuneMetric {
     FAvg,
@@ -74,7 +83,7 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
     let read = args.data.inputs()?.into_iter().chain(args.validate.clone());
     let read = read
         .chain(args.data.units.clone())
-        .chain([args.data.actors_path()]);
+        .chain(args.data.actors_path());
     let read = read.chain(args.data.corpus.iter().map(PathBuf::from));
     let read = read.chain(args.data.sources.iter().map(|(_, p)| p.clone()));
     io::refuse_overwrite(read, [&args.output, &meta_path])?;

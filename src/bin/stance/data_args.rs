@@ -40,7 +40,8 @@ pub struct DataArgs {
     /// given [default: the project's corpora, or seeds].
     #[arg(long, num_args = 1..)]
     pub corpus: Vec<String>,
-    /// The actors file [default: the project's, or labels/actors.toml].
+    /// The actors file [default: the project's, else the one built into
+    /// stance].
     #[arg(long)]
     pub actors: Option<PathBuf>,
     /// Which labelled units of label CSVs to use, by the recorded split
@@ -73,16 +74,20 @@ fn parse_source(s: &str) -> std::result::Result<(String, PathBuf), String> {
 }
 
 impl DataArgs {
-    pub fn actors_path(&self) -> PathBuf {
+    /// The actors file in use, when it is a file (not the built-in one).
+    pub fn actors_path(&self) -> Option<PathBuf> {
         project_ctx::actors(self.actors.as_ref())
+            .path()
+            .map(PathBuf::from)
     }
 
+    /// The actors in use and their file's text, said on stderr. Data that
+    /// names its own targets needs no actors file on disk: the built-in
+    /// one is used, as in the checkout.
     pub fn actors(&self) -> Result<(ActorSet, String)> {
-        let path = self.actors_path();
-        let set = ActorSet::from_file(&path)?;
-        let text =
-            String::from_utf8(stance::limits::read_config(&path)?).expect("checked by from_file");
-        Ok((set, text))
+        let source = project_ctx::actors(self.actors.as_ref());
+        crate::model_ctx::say_in_use(None, &source);
+        source.load()
     }
 
     /// The inputs: --data, or the project's label store.
@@ -98,8 +103,6 @@ impl DataArgs {
         }
     }
 
-    /// Reads the data; rejected rows are listed on stderr. With `strict`,
-    /// any rejection is an error.
     /// The names of the --source sources.
     pub fn source_names(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
@@ -111,6 +114,9 @@ impl DataArgs {
         out
     }
 
+    /// Reads the data; rejected rows are listed on stderr (label rows
+    /// checked as `labels check` checks them). With `strict`, any
+    /// rejection is an error.
     pub fn load(&self, default_split: Split, strict: bool) -> Result<Dataset> {
         let inputs = self.inputs()?;
         let needs_units = inputs
@@ -140,11 +146,19 @@ impl DataArgs {
             Some(SplitArg::All) => None,
             None => Some(default_split),
         };
+        // Label rows are checked as `labels check` checks them, against
+        // the actors file in use.
+        let actors = if needs_units {
+            Some(project_ctx::actors(self.actors.as_ref()).set()?)
+        } else {
+            None
+        };
         let opts = DataOptions {
             kinds,
             split,
             splits: project_ctx::split_rule()?,
             set_aside_unknown_docs: !units.absent.is_empty(),
+            actors,
         };
         crate::store_ctx::recover_all(&inputs)?;
         let mut data = read_data(&inputs, &units.units, &opts);
@@ -175,8 +189,8 @@ impl DataArgs {
             return Err(Error::Many(data.rejected));
         }
         if data.stance.is_empty() && data.sentiment.is_empty() {
-            return Err(Error::Param(format!(
-                "no usable examples in {}",
+            return Err(Error::NoData(format!(
+                "no examples in {} (rejected rows are listed above)",
                 inputs
                     .iter()
                     .map(|p| p.display().to_string())

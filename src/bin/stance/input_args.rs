@@ -67,6 +67,7 @@ impl InputArgs {
             },
             delimiter,
             lines: self.lines,
+            bytes_read: None,
         })
     }
 }

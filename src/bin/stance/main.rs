@@ -19,10 +19,21 @@ macro_rules! out {
     }};
 }
 
+/// The `Examples:` block after a command's help, one command a line
+/// (doc comments are reflowed into paragraphs, so examples written there
+/// run together on one line).
+macro_rules! examples {
+    ($($example:literal),+ $(,)?) => {
+        concat!("Examples:", $("\n  ", $example),+)
+    };
+}
+
 mod cmd_actors;
 mod cmd_agree;
 mod cmd_eval;
+mod cmd_info;
 mod cmd_ingest;
+mod cmd_init;
 mod cmd_labels;
 mod cmd_models;
 mod cmd_report;
@@ -46,12 +57,28 @@ use clap::{Parser, Subcommand};
 ///
 /// Finds the actors (countries, leaders, organisations) in news articles and
 /// their reader comments, and classifies each unit's stance toward each actor
-/// (pro / anti / none) and its sentiment.
+/// (pro / anti / none) and its sentiment. `stance <command> --help` says
+/// more about each command, with examples.
 #[derive(Parser)]
-#[command(name = "stance", version, propagate_version = true)]
+#[command(
+    name = "stance",
+    version,
+    propagate_version = true,
+    after_help = examples!(
+        "stance run seeds/",
+        "stance score --text \"I love India.\"",
+        "stance score --model models/default.model units.jsonl -o scores.jsonl",
+        "stance report --scores scores.jsonl --format html -o report.html",
+        "stance labels check",
+        "stance train --data labels/ -o my.model",
+        "stance info",
+    )
+)]
 struct Cli {
     /// The project folder (or its stance.toml) [default: $STANCE_PROJECT, or
-    /// the nearest stance.toml in this folder or above].
+    /// the nearest stance.toml in this folder or above, or the nearest
+    /// folder holding labels/actors.toml; without one, the model and actors
+    /// built into stance].
     #[arg(long, global = true)]
     project: Option<std::path::PathBuf>,
     /// Fail (exit 2) instead of waiting when another stance process is
@@ -84,6 +111,8 @@ enum Command {
     Retrain(cmd_retrain::Args),
     Models(cmd_models::Args),
     Suggest(cmd_suggest::Args),
+    Info(cmd_info::Args),
+    Init(cmd_init::Args),
 }
 
 fn main() -> ExitCode {
@@ -95,7 +124,7 @@ fn main() -> ExitCode {
     // other folders recover those themselves.
     let started = project_ctx::init(cli.project.as_deref())
         .and_then(|()| store_ctx::recover(&project_ctx::labels(None)))
-        .and_then(|()| store_ctx::recover(std::path::Path::new("models")));
+        .and_then(|()| store_ctx::recover(&project_ctx::models_dir(None)));
     if let Err(e) = started {
         io::report_error(&e);
         return ExitCode::from(2);
@@ -113,6 +142,8 @@ fn main() -> ExitCode {
         Command::Retrain(a) => cmd_retrain::run(a),
         Command::Models(a) => cmd_models::run(a),
         Command::Suggest(a) => cmd_suggest::run(a),
+        Command::Info(a) => cmd_info::run(a),
+        Command::Init(a) => cmd_init::run(a),
     };
     // Everything printed is flushed before the exit code is decided, so
     // a write error at the very end still counts.

@@ -1,41 +1,75 @@
-//! Which actors a model scores: those of the actors file in use, not only
+//! The model and the actors file a command uses, said once on stderr (stdout
+//! is data). A model scores the actors of the actors file in use, not only
 //! the ones it was trained with, so an actor added to the file is scored
 //! (zero-shot) instead of dropped from every output in silence.
 
-use std::path::{Path, PathBuf};
+use std::fmt::Display;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use stance::Result;
-use stance::actors::ActorSet;
 use stance::model::StanceModel;
+use stance::project::{ActorsSource, ModelSource};
 
-use crate::project_ctx;
+use crate::{project_ctx, store_ctx};
 
-/// The actors file in use: `--actors`, else the project's (or
-/// `labels/actors.toml` here) when it exists; `None` means the model's own.
-pub fn actors_in_use(flag: Option<&PathBuf>) -> Option<PathBuf> {
-    let path = project_ctx::actors(flag);
-    (flag.is_some() || path.exists()).then_some(path)
+static SAID: AtomicBool = AtomicBool::new(false);
+
+/// One stderr line naming the model (when the command uses one) and the
+/// actors file in use; later calls say nothing.
+pub fn say_in_use(model: Option<&ModelSource>, actors: &ActorsSource) {
+    if SAID.swap(true, Ordering::Relaxed) {
+        return;
+    }
+    match model {
+        Some(m) => eprintln!("using model {m}, actors {actors}"),
+        None => eprintln!("using actors {actors}"),
+    }
 }
 
-/// `model` scoring the actors of the file in use, saying on stderr which
-/// of them it was not trained on.
-pub fn with_actors_in_use(model: StanceModel, flag: Option<&PathBuf>) -> Result<StanceModel> {
-    let Some(path) = actors_in_use(flag) else {
-        return Ok(model);
-    };
-    let model = model.with_actors(ActorSet::from_file(&path)?);
-    note_zero_shot(&model, &path);
-    Ok(model)
+/// The model and actors file a scoring command uses.
+pub struct InUse {
+    pub model: ModelSource,
+    pub actors: ActorsSource,
+}
+
+impl InUse {
+    /// From the flags, else the project, else the built-in ones.
+    pub fn resolve(model: Option<&PathBuf>, actors: Option<&PathBuf>) -> InUse {
+        InUse {
+            model: project_ctx::model(model),
+            actors: project_ctx::actors(actors),
+        }
+    }
+
+    /// The files read (for `refuse_overwrite`).
+    pub fn files(&self) -> Vec<PathBuf> {
+        let model = self.model.path().map(PathBuf::from);
+        let actors = self.actors.path().map(PathBuf::from);
+        model.into_iter().chain(actors).collect()
+    }
+
+    /// Says what is in use, then loads the model (its folder recovered
+    /// first) scoring the actors of the actors file, naming on stderr the
+    /// actors it was not trained on.
+    pub fn load(&self) -> Result<StanceModel> {
+        say_in_use(Some(&self.model), &self.actors);
+        if let Some(p) = self.model.path() {
+            store_ctx::recover_parent(p)?;
+        }
+        let model = self.model.load()?.with_actors(self.actors.set()?);
+        note_zero_shot(&model, &self.actors);
+        Ok(model)
+    }
 }
 
 /// One stderr line naming the zero-shot actors, if any.
-pub fn note_zero_shot(model: &StanceModel, path: &Path) {
+pub fn note_zero_shot(model: &StanceModel, actors: &dyn Display) {
     let codes = model.zero_shot_codes();
     if !codes.is_empty() {
         eprintln!(
-            "note: zero-shot actors (in {} but in none of the model's training labels; \
+            "note: zero-shot actors (in {actors} but in none of the model's training labels; \
              scored by the shared head, see models/README.md): {}",
-            path.display(),
             codes.join(", ")
         );
     }

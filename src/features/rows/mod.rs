@@ -63,23 +63,24 @@ pub use scratch::RowScratch;
 pub struct ActorKey {
     id: u64,
     unmentioned: Vec<Feature>,
+    /// The actor whose score this one's equals when neither is mentioned
+    /// (itself unless [`share_rows`] found an earlier one).
+    share: usize,
 }
 
-/// For each actor, the first actor whose row is the same whenever both
-/// are not mentioned in a unit and who is scored by the same head
+/// Marks, for each actor, the first actor whose row is the same whenever
+/// both are not mentioned in a unit and who is scored by the same head
 /// (`heads[a]`): then their scores are the same too, and
 /// [`RowFeaturizer::actor_rows`] hands out [`ActorOut::Same`] instead of
 /// building the row again. A pooled model without target identity gives
 /// every actor the same unmentioned row, so a six-actor unit that names
 /// one actor builds two rows, not six.
-pub fn share_classes(keys: &[ActorKey], heads: &[usize]) -> Vec<usize> {
-    let mut first: std::collections::HashMap<(&[Feature], usize), usize> =
+pub fn share_rows(keys: &mut [ActorKey], heads: &[usize]) {
+    let mut first: std::collections::HashMap<(Vec<Feature>, usize), usize> =
         std::collections::HashMap::new();
-    keys.iter()
-        .zip(heads)
-        .enumerate()
-        .map(|(a, (k, &h))| *first.entry((&k.unmentioned[..], h)).or_insert(a))
-        .collect()
+    for (a, (k, &h)) in keys.iter_mut().zip(heads).enumerate() {
+        k.share = *first.entry((k.unmentioned.clone(), h)).or_insert(a);
+    }
 }
 
 /// One actor's output of [`RowFeaturizer::actor_rows`].
@@ -115,7 +116,11 @@ impl RowFeaturizer {
         let id = token(code);
         let mut unmentioned = Vec::new();
         self.count_and_identity(id, 0, table, &mut unmentioned);
-        ActorKey { id, unmentioned }
+        ActorKey {
+            id,
+            unmentioned,
+            share: usize::MAX,
+        }
     }
 
     fn count_and_identity(
@@ -312,7 +317,6 @@ impl RowFeaturizer {
         tokens: &[Token],
         mentions: &[Mention],
         actors: &[ActorKey],
-        share: &[usize],
         table: &FeatureTable,
         s: &mut RowScratch,
         mut emit: impl FnMut(usize, ActorOut<'_>),
@@ -431,12 +435,12 @@ impl RowFeaturizer {
             s.adds.clear();
             s.removes.clear();
             if s.own.is_empty() {
-                let built = s.built[share[a]];
+                let built = s.built[key.share];
                 if built != NONE {
                     emit(a, ActorOut::Same(built as usize));
                     continue;
                 }
-                s.built[share[a]] = a as u32;
+                s.built[key.share] = a as u32;
                 s.adds.extend_from_slice(&key.unmentioned);
             } else {
                 self.mentioned_delta(key, n_kept, table, s);

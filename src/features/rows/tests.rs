@@ -183,10 +183,11 @@ fn rows_are_the_training_rows() {
             let vocab = Vocabulary::fit(docs.map(|(_, k)| k.as_slice()), 1, p.sublinear_tf);
             let table = FeatureTable::new(&vocab);
             let rf = RowFeaturizer::new(p.clone(), ex.lexicon().cloned());
-            let keys: Vec<ActorKey> = actors.codes().map(|c| rf.actor_key(c, &table)).collect();
+            let mut keys: Vec<ActorKey> = actors.codes().map(|c| rf.actor_key(c, &table)).collect();
             // One head for all: actors share a row exactly when their
             // unmentioned rows are the same (without target identity).
-            let share = share_classes(&keys, &vec![0; keys.len()]);
+            let heads = vec![0; keys.len()];
+            share_rows(&mut keys, &heads);
             let mut fs = Scratch::default();
             let mut rs = RowScratch::default();
             let mut k = Vec::new();
@@ -213,34 +214,26 @@ fn rows_are_the_training_rows() {
                     want.push(r);
                 }
                 let mut seen = 0;
-                let shared = rf.actor_rows(
-                    &tokens,
-                    &mentions,
-                    &keys,
-                    &share,
-                    &table,
-                    &mut rs,
-                    |a, out| {
-                        let what = format!("{what}, actor {a}");
-                        match out {
-                            ActorOut::Row(row) => {
-                                let (mut idx, mut val) = (Vec::new(), Vec::new());
-                                row.for_each_run(|i, v| {
-                                    idx.extend_from_slice(i);
-                                    val.extend_from_slice(v);
-                                });
-                                same(&what, text, &want[a], &idx, &val);
-                            }
-                            // Shared only where the rows are the same.
-                            ActorOut::Same(b) => {
-                                assert!(b < a, "{what}: shares with a later actor {b}");
-                                same(&what, text, &want[a], &want[b].indices, &want[b].values);
-                                shared_rows += 1;
-                            }
+                let shared = rf.actor_rows(&tokens, &mentions, &keys, &table, &mut rs, |a, out| {
+                    let what = format!("{what}, actor {a}");
+                    match out {
+                        ActorOut::Row(row) => {
+                            let (mut idx, mut val) = (Vec::new(), Vec::new());
+                            row.for_each_run(|i, v| {
+                                idx.extend_from_slice(i);
+                                val.extend_from_slice(v);
+                            });
+                            same(&what, text, &want[a], &idx, &val);
                         }
-                        seen += 1;
-                    },
-                );
+                        // Shared only where the rows are the same.
+                        ActorOut::Same(b) => {
+                            assert!(b < a, "{what}: shares with a later actor {b}");
+                            same(&what, text, &want[a], &want[b].indices, &want[b].values);
+                            shared_rows += 1;
+                        }
+                    }
+                    seen += 1;
+                });
                 if shared {
                     assert_eq!(seen, want.len());
                 } else {

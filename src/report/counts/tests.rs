@@ -52,7 +52,14 @@ fn records() -> Vec<ScoreRecord> {
                 })
                 .collect();
             let words = rng.below(40) + 1;
-            let text: Vec<String> = (0..words).map(|w| format!("word{w}")).collect();
+            // Some units name an actor, so their quotes are centred on it.
+            let text: Vec<String> = (0..words)
+                .map(|w| match (w, i % 3) {
+                    (3, 0) => "Pakistan PAK".to_string(),
+                    (5, _) => "RUS".to_string(),
+                    _ => format!("word{w}"),
+                })
+                .collect();
             ScoreRecord {
                 doc_id: Some(doc.into()),
                 unit_id: Some(format!("u{}", (i * 7919) % 1000)),
@@ -93,6 +100,13 @@ fn options(method: Method) -> ShareOptions<'static> {
 /// `stance report`'s report of the scores: build, then the shares.
 fn from_scores(records: &[ScoreRecord], method: Method) -> Vec<ArticleReport> {
     let mut reports = build(records, &[], &actors(), &BTreeMap::new(), &BTreeMap::new());
+    // As `stance report` centres quotes without a corpus: in the excerpts.
+    crate::report::centre_quotes(
+        &mut reports,
+        |_, _| None,
+        None,
+        crate::report::CONTEXT_CHARS,
+    );
     estimate_shares(&mut reports, records, &options(method));
     reports
 }
@@ -118,6 +132,8 @@ fn report_from_counts_is_the_report_from_scores() {
     let want = from_scores(&records, Method::Cc);
     assert_eq!(want.len(), 6);
     assert!(want.iter().any(|r| r.title.is_some()));
+    // Titles are counted in no part but make the headline, as in `stance report`.
+    assert!(want.iter().any(|r| !r.headline.is_empty()));
     let quoted = want
         .iter()
         .flat_map(|r| &r.sections)
@@ -125,6 +141,13 @@ fn report_from_counts_is_the_report_from_scores() {
         .filter(|a| a.strongest_pro.is_some())
         .count();
     assert!(quoted > 10);
+    let centred = want
+        .iter()
+        .flat_map(|r| &r.sections)
+        .flat_map(|s| &s.actors)
+        .filter_map(|a| a.strongest_pro.as_ref()?.context.as_ref())
+        .count();
+    assert!(centred > 0, "no quote names its actor");
     for chunks in [1, 3, 7] {
         let got = from_counts(
             counted(&records, chunks, true),
@@ -194,7 +217,8 @@ fn bad_rows_are_errors() {
     let e = from_counts(rows, &actors(), &options(Method::Cc)).unwrap_err();
     assert!(e.to_string().contains("has part \"sidebar\""), "{e}");
     let mut rows = counted(&records, 1, true);
-    rows[0].units += 1;
+    let section_row = rows.iter().position(|r| r.part != "title").unwrap();
+    rows[section_row].units += 1;
     let e = from_counts(rows, &actors(), &options(Method::Cc)).unwrap_err();
     assert!(
         e.to_string().contains("disagree on the section's units"),

@@ -37,6 +37,30 @@ pub fn bootstrap(
     rounds: usize,
     seed: u64,
 ) -> Vec<[[f64; 2]; 3]> {
+    bootstrap_with_net(method, rates, cells, rounds, seed)
+        .into_iter()
+        .map(|c| c.shares)
+        .collect()
+}
+
+/// A cell's intervals: the three shares' and the net stance's.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CellIntervals {
+    /// `[pro, anti, none]`, each `[lo, hi]`.
+    pub shares: [[f64; 2]; 3],
+    /// Of pro − anti, from the same rounds (not the difference of the two
+    /// intervals, which would ignore that pro and anti move together).
+    pub net: [f64; 2],
+}
+
+/// [`bootstrap`] with the net stance's interval too.
+pub fn bootstrap_with_net(
+    method: Method,
+    rates: Option<&Rates>,
+    cells: &[Cell],
+    rounds: usize,
+    seed: u64,
+) -> Vec<CellIntervals> {
     let rates = rates.filter(|r| method.needs_rates() && !r.is_empty());
     if rounds == 0 {
         let stats: Vec<ErrorStats> = rates.map_or_else(Vec::new, |r| {
@@ -46,7 +70,11 @@ pub fn bootstrap(
             .iter()
             .map(|c| {
                 let e = estimate(method, stats.get(c.pool), c.proba);
-                e.shares.map(|s| [s, s])
+                let net = e.shares[0] - e.shares[1];
+                CellIntervals {
+                    shares: e.shares.map(|s| [s, s]),
+                    net: [net, net],
+                }
             })
             .collect();
     }
@@ -80,6 +108,9 @@ pub fn bootstrap(
         })
         .collect();
     (0..cells.len())
-        .map(|c| std::array::from_fn(|k| interval(samples.iter().map(|r| r[c][k]).collect())))
+        .map(|c| CellIntervals {
+            shares: std::array::from_fn(|k| interval(samples.iter().map(|r| r[c][k]).collect())),
+            net: interval(samples.iter().map(|r| r[c][0] - r[c][1]).collect()),
+        })
         .collect()
 }

@@ -29,7 +29,7 @@ pub mod bootstrap;
 pub mod measure;
 pub mod rates;
 
-pub use bootstrap::{Cell, bootstrap};
+pub use bootstrap::{Cell, CellIntervals, bootstrap, bootstrap_with_net};
 pub use measure::{Measurement, Protocol, RatesFrom, measure, render_measurement};
 pub use rates::{LabelledPair, MIN_PER_CLASS, Rates, RatesScope};
 

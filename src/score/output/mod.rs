@@ -413,9 +413,27 @@ impl ScoreRecord {
     }
 }
 
-/// CSV columns: fixed ids and sentiment, then five per actor.
+/// CSV columns: fixed ids and sentiment, then five per actor, and a sixth,
+/// `<code>_zero_shot` (always `true`), for an actor the model was not
+/// trained on, so a spreadsheet says so as the JSON lines do.
 pub struct CsvLayout {
     pub actors: Vec<String>,
+    /// Per actor: scored zero-shot.
+    pub zero_shot: Vec<bool>,
+}
+
+impl CsvLayout {
+    /// The columns for `model`'s actors.
+    pub fn of(model: &StanceModel) -> CsvLayout {
+        CsvLayout {
+            actors: model.actors().codes().map(str::to_string).collect(),
+            zero_shot: model.zero_shot().to_vec(),
+        }
+    }
+
+    fn is_zero_shot(&self, i: usize) -> bool {
+        self.zero_shot.get(i).copied().unwrap_or(false)
+    }
 }
 
 pub fn write_csv_header(w: &mut dyn Write, layout: &CsvLayout) -> std::io::Result<()> {
@@ -424,8 +442,11 @@ pub fn write_csv_header(w: &mut dyn Write, layout: &CsvLayout) -> std::io::Resul
         "doc_id,unit_id,kind,id,sentiment,p_positive,p_negative,p_neutral,\
          target,target_stance,target_pro,target_anti,target_none,target_mentioned"
     )?;
-    for a in &layout.actors {
+    for (i, a) in layout.actors.iter().enumerate() {
         write!(w, ",{a}_stance,{a}_pro,{a}_anti,{a}_none,{a}_mentioned")?;
+        if layout.is_zero_shot(i) {
+            write!(w, ",{a}_zero_shot")?;
+        }
     }
     writeln!(w)
 }
@@ -469,14 +490,21 @@ pub fn write_record(
         }
         _ => write!(w, ",,,,,,")?,
     }
-    for a in &layout.actors {
+    for (i, a) in layout.actors.iter().enumerate() {
+        let zero_shot = layout.is_zero_shot(i);
         if r.id.is_some() {
-            write!(w, ",,,,,")?;
+            // A target line: the actor columns stay empty.
+            write!(w, "{}", if zero_shot { ",,,,,," } else { ",,,,," })?;
             continue;
         }
-        match r.actors.iter().find(|x| &x.actor == a) {
+        // Units list their actors in the layout's order.
+        let x = r.actors.get(i).filter(|x| &x.actor == a);
+        match x.or_else(|| r.actors.iter().find(|x| &x.actor == a)) {
             Some(x) => write_actor(w, x)?,
             None => write!(w, ",,,,,")?,
+        }
+        if zero_shot {
+            write!(w, ",true")?;
         }
     }
     writeln!(w)

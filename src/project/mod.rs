@@ -2,10 +2,13 @@
 //! actors file and the recorded splits, declared once instead of repeated as
 //! flags on every command.
 //!
-//! It is found the way git finds its folder: `--project DIR` or
-//! `STANCE_PROJECT`, else the nearest `stance.toml` in the working folder or
-//! above it. Paths in it are relative to the folder that holds it, so the
-//! commands work from any subfolder. Flags still win over the file.
+//! It is found the way git finds its folder (see [`discover`]): `--project
+//! DIR` or `STANCE_PROJECT`, else the nearest `stance.toml` in the working
+//! folder or above it, else the nearest folder holding `labels/actors.toml`
+//! (a project without a file). Paths in it are relative to the folder that
+//! holds it, so the commands work from any subfolder. Flags still win over
+//! the file. Without any project, the commands use the model and actors
+//! file built into the binary ([`in_use`]).
 //!
 //! A corpus may be `optional`: the pool of reader comments lives beside the
 //! repository (`../shared/data`), which a fresh clone may lack. An absent
@@ -18,11 +21,25 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::corpus::{Ingest, Input, Unit};
-use crate::error::{Error, Location, Rejection, display_path};
+use crate::error::{Error, Location, Rejection};
 use crate::labels::splits::{Split, SplitRule};
+
+pub mod discover;
+pub mod in_use;
+pub mod info;
+pub mod init;
+
+pub use in_use::{ActorsSource, ModelSource};
 
 /// The file name searched for.
 pub const FILE: &str = "stance.toml";
+
+/// The actors file of a project that does not name one, and the file that
+/// marks a folder as a project when it has no `stance.toml`.
+pub const ACTORS: &str = "labels/actors.toml";
+
+/// The label store of a project that does not name one.
+pub const LABELS: &str = "labels";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -83,9 +100,16 @@ impl Corpus {
 /// A loaded project.
 #[derive(Debug, Clone)]
 pub struct Project {
-    /// The folder holding `stance.toml`.
+    /// The folder holding `stance.toml` (or `labels/actors.toml`).
     pub root: PathBuf,
+    /// The `stance.toml` read; `None` for a folder found by its
+    /// `labels/actors.toml` alone (see [`Project::implicit`]).
+    pub file: Option<PathBuf>,
     pub actors: PathBuf,
+    /// Whether `stance.toml` names the actors file: a named file must
+    /// exist, while the default one may be absent (the built-in file is
+    /// used then).
+    pub actors_declared: bool,
     pub labels: PathBuf,
     pub corpora: Vec<Corpus>,
     /// The splits file and the split of units it does not list.
@@ -93,29 +117,6 @@ pub struct Project {
 }
 
 impl Project {
-    /// The nearest `stance.toml` at `start` or above.
-    pub fn find(start: &Path) -> Option<PathBuf> {
-        start
-            .ancestors()
-            .map(|d| d.join(FILE))
-            .find(|f| f.is_file())
-    }
-
-    /// `dir` (from `--project`) or `STANCE_PROJECT` when given, else the
-    /// nearest project above the working folder; `None` when there is none,
-    /// and the commands keep their built-in defaults.
-    pub fn discover(dir: Option<&Path>) -> Result<Option<Project>, Error> {
-        let given = dir
-            .map(Path::to_path_buf)
-            .or_else(|| std::env::var_os("STANCE_PROJECT").map(PathBuf::from));
-        if let Some(d) = given {
-            let file = if d.is_dir() { d.join(FILE) } else { d };
-            return Project::load(&file).map(Some);
-        }
-        let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
-        Project::find(&cwd).map(|f| Project::load(&f)).transpose()
-    }
-
     pub fn load(path: &Path) -> Result<Project, Error> {
         let bytes = crate::limits::read_config(path)?;
         let text = String::from_utf8(bytes).map_err(|_| {
@@ -149,6 +150,10 @@ impl Project {
                 root.join(p)
             }
         };
+        // What the project owns and writes (its actors file, label store
+        // and splits) stays inside it; corpus inputs are data it only
+        // reads, which may live beside it (`../shared/data`).
+        let owned = |what: &str, p: &str| crate::confine::resolve(&root, p, path, what);
         let splits = match file.splits {
             Some(s) => {
                 let unlisted = Split::parse(&s.unlisted).ok_or_else(|| {
@@ -160,7 +165,7 @@ impl Project {
                         ),
                     )
                 })?;
-                Some((resolve(&s.file), unlisted))
+                Some((owned("[splits] file", &s.file)?, unlisted))
             }
             None => None,
         };
@@ -184,8 +189,10 @@ impl Project {
             });
         }
         Ok(Project {
-            actors: resolve(file.actors.as_deref().unwrap_or("labels/actors.toml")),
-            labels: resolve(file.labels.as_deref().unwrap_or("labels")),
+            actors: owned("actors", file.actors.as_deref().unwrap_or(ACTORS))?,
+            actors_declared: file.actors.is_some(),
+            labels: owned("labels", file.labels.as_deref().unwrap_or(LABELS))?,
+            file: Some(path.to_path_buf()),
             root,
             corpora,
             splits,
@@ -212,12 +219,16 @@ impl Project {
                 .filter(|i| !Path::new(i).exists())
                 .map(String::as_str)
                 .collect();
-            return Err(Error::Param(format!(
-                "corpus {:?} of {} is missing: {}",
-                c.name,
-                display_path(&self.root.join(FILE)),
-                missing.join(", ")
-            )));
+            // The project file names it: a settings problem at that file,
+            // not a command-line parameter.
+            return Err(Error::invalid(
+                Location::of_path(&self.root.join(FILE), None),
+                format!(
+                    "corpus {:?} is missing: {} (`optional = true` lets it be absent)",
+                    c.name,
+                    missing.join(", ")
+                ),
+            ));
         }
         Ok((present, absent))
     }
@@ -309,9 +320,33 @@ optional = true
 whole_documents = false
 "#;
 
+    /// Issue 12, row 4 for the project file: what the project writes
+    /// (actors, labels, splits) stays inside it; data it reads may not.
+    #[test]
+    fn owned_paths_stay_inside_the_project() {
+        for (key, bad) in [
+            ("actors", "actors = \"/etc/passwd\""),
+            ("labels", "labels = \"../elsewhere\""),
+            (
+                "[splits] file",
+                "splits = { file = \"../../s.csv\", unlisted = \"train\" }",
+            ),
+        ] {
+            let e = Project::parse(Path::new("/x/proj/stance.toml"), bad).unwrap_err();
+            let e = e.to_string();
+            assert!(
+                e.starts_with("/x/proj/stance.toml: ") && e.contains(key),
+                "{e}"
+            );
+            assert!(e.contains("must be relative"), "{e}");
+        }
+    }
+
     #[test]
     fn paths_resolve_against_the_project_folder() {
         let p = Project::parse(Path::new("/x/proj/stance.toml"), TEXT).unwrap();
+        assert_eq!(p.file, Some(PathBuf::from("/x/proj/stance.toml")));
+        assert!(p.actors_declared);
         assert_eq!(p.actors, Path::new("/x/proj/labels/actors.toml"));
         assert_eq!(p.labels, Path::new("/x/proj/labels"));
         assert_eq!(
@@ -354,14 +389,5 @@ whole_documents = false
             e.contains("corpus \"pool\"") && e.contains("nowhere.jsonl"),
             "{e}"
         );
-    }
-
-    #[test]
-    fn found_from_a_subfolder() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(FILE), "").unwrap();
-        let sub = dir.path().join("a/b");
-        std::fs::create_dir_all(&sub).unwrap();
-        assert_eq!(Project::find(&sub), Some(dir.path().join(FILE)));
     }
 }
