@@ -22,7 +22,7 @@ const PROBES: &str = "tests/fixtures/checklist/probes.jsonl";
 ///
 /// The targets (issue 11) are 0.90 on every plain type, 0.75 on negation
 /// and on contrast, 0.90 when the target is not named. The shipped model
-/// (`mixed-lexicon-logistic-v3`: clause-aware context, the litotes rule,
+/// (`mixed-lexicon-logistic-v4`: clause-aware context, the litotes rule,
 /// stance idioms) meets them on 11 of the 13 floored types that have one
 /// (7 of 9 plain types, negation 0.86, contrast 0.81, both not-mentioned
 /// types; the pooled 342 plain probes: 0.953); where it does not, the
