@@ -124,7 +124,8 @@ def make(folder: Path, binary: Path) -> ClusterData:
 
     started = time.perf_counter()
     report = subprocess.run(
-        [str(binary), "report", "--scores", str(scores), "--model", str(MODEL),
+        # --corpus: quotes centred in the full texts, as the workers do.
+        [str(binary), "report", "--scores", str(scores), "--corpus", str(jsonl), "--model", str(MODEL),
          "--format", "json"],
         cwd=ROOT, check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip

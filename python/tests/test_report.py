@@ -35,7 +35,10 @@ def cli_report(root, tmp_path, seed_units, fmt="json") -> str:
     model = ["--model", "models/default.model"]
     subprocess.run([binary, "score", *model, str(source), "-o", str(scores)], cwd=root, check=True)
     out = subprocess.run(
-        [binary, "report", "--scores", str(scores), *model, "--format", fmt],
+        # --corpus: quotes are centred in the units' full texts, as the
+        # workers centre them.
+        [binary, "report", "--scores", str(scores), "--corpus", str(source), *model,
+         "--format", fmt],
         cwd=root, check=True, capture_output=True, text=True,
     )  # fmt: skip
     return out.stdout
@@ -118,7 +121,8 @@ def test_units_the_cli_rejects_are_not_counted(model):
     ]
     counts = stance.report.counts(batch, model=model)
     assert sum(counts.column("units").to_pylist()) == 2 * len(model.actors)
-    assert set(counts.column("part").to_pylist()) == {"paragraphs"}
+    # The title is counted in no part; its rows carry the headline.
+    assert set(counts.column("part").to_pylist()) == {"paragraphs", "title"}
 
 
 def test_models_as_bytes(model, root):
