@@ -55,41 +55,7 @@ else
 fi
 
 echo "== generating $UNITS units" >&2
-python3 - "$TMP/units.jsonl" "$UNITS" seeds/*.txt <<'PY'
-import json, random, re, sys
-
-out, n, pages = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-sentences, words = [], []
-for p in sorted(pages):
-    with open(p, encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if not line:
-                continue
-            sentences += [s for s in re.split(r"(?<=[.!?])\s+", line) if len(s) > 3]
-            words += line.split()
-rng = random.Random(20240601)
-BLOCK = 50
-with open(out, "w", encoding="utf-8") as f:
-    for i in range(n):
-        # A document's comments come in runs of 50 lines; ~10% of the lines
-        # of each run belong to some other document, so ids are mostly but
-        # not strictly grouped.
-        block = i // BLOCK
-        doc = block
-        if rng.random() < 0.10:
-            doc = rng.randrange(max(1, n // BLOCK))
-        r = rng.random()
-        if r < 0.6:
-            text = " ".join(rng.choice(sentences) for _ in range(rng.randint(1, 3)))
-        elif r < 0.9:
-            text = " ".join(rng.choice(words) for _ in range(rng.randint(5, 40)))
-        else:
-            text = rng.choice(sentences)[: rng.randint(10, 60)]
-        f.write(json.dumps({"doc_id": f"doc{doc:06d}", "unit_id": f"c{i}", "text": text},
-                           ensure_ascii=False))
-        f.write("\n")
-PY
+python3 benches/gen_units.py "$TMP/units.jsonl" "$UNITS" seeds/*.txt
 
 have_newsmtsc=0
 if [[ -f "$NEWSMTSC_TRAIN" ]]; then

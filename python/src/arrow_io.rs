@@ -69,13 +69,9 @@ pub fn output_schema(kept: &[Field]) -> SchemaRef {
     ))
 }
 
-/// The strings of column `name` of `batch`, borrowed from its buffers
-/// (pyarrow's own memory: the C data interface hands it over without a
-/// copy). Accepts string, large_string and string_view; a null is an
-/// error naming its row (counted from `first_row`), since there is no
-/// text to score.
-pub fn strings<'b>(batch: &'b RecordBatch, name: &str, first_row: u64) -> PyResult<Vec<&'b str>> {
-    let col = batch.column_by_name(name).ok_or_else(|| {
+/// Column `name` of `batch`, or a ValueError naming the columns it has.
+pub fn column<'b>(batch: &'b RecordBatch, name: &str) -> PyResult<&'b ArrayRef> {
+    batch.column_by_name(name).ok_or_else(|| {
         let names: Vec<&str> = batch
             .schema_ref()
             .fields()
@@ -86,8 +82,15 @@ pub fn strings<'b>(batch: &'b RecordBatch, name: &str, first_row: u64) -> PyResu
             "no column {name:?} in the data (its columns: {})",
             names.join(", ")
         ))
-    })?;
-    let values: Vec<Option<&str>> = match col.data_type() {
+    })
+}
+
+/// The strings of column `name` of `batch`, nulls as `None`, borrowed
+/// from its buffers (pyarrow's own memory: the C data interface hands it
+/// over without a copy). Accepts string, large_string and string_view.
+pub fn optional_strings<'b>(batch: &'b RecordBatch, name: &str) -> PyResult<Vec<Option<&'b str>>> {
+    let col = column(batch, name)?;
+    Ok(match col.data_type() {
         DataType::Utf8 => col.as_string::<i32>().iter().collect(),
         DataType::LargeUtf8 => col.as_string::<i64>().iter().collect(),
         DataType::Utf8View => col.as_string_view().iter().collect(),
@@ -96,8 +99,13 @@ pub fn strings<'b>(batch: &'b RecordBatch, name: &str, first_row: u64) -> PyResu
                 "column {name:?} is {other}, not a string column"
             )));
         }
-    };
-    values
+    })
+}
+
+/// [`optional_strings`] where a null is an error naming its row (counted
+/// from `first_row`), since there is no text to score.
+pub fn strings<'b>(batch: &'b RecordBatch, name: &str, first_row: u64) -> PyResult<Vec<&'b str>> {
+    optional_strings(batch, name)?
         .into_iter()
         .enumerate()
         .map(|(i, v)| {
@@ -111,9 +119,58 @@ pub fn strings<'b>(batch: &'b RecordBatch, name: &str, first_row: u64) -> PyResu
         .collect()
 }
 
+/// Column `name` as `to` (ids and kinds as strings, counts as integers),
+/// by Arrow's cast: strings of any layout, and integers for ids (`"3"`,
+/// as the CLI reads `"unit_id": 3`). `what` says what the column must be.
+pub fn cast_column(
+    batch: &RecordBatch,
+    name: &str,
+    to: &DataType,
+    what: &str,
+) -> PyResult<ArrayRef> {
+    let col = column(batch, name)?;
+    let ok = match to {
+        DataType::Utf8 => {
+            matches!(
+                col.data_type(),
+                DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null
+            ) || col.data_type().is_integer()
+        }
+        _ => col.data_type().is_numeric() || col.data_type() == &DataType::Null,
+    };
+    if !ok {
+        return Err(value_error(format!(
+            "column {name:?} is {}, not {what}",
+            col.data_type()
+        )));
+    }
+    arrow_cast::cast(col, to).map_err(|e| value_error(format!("column {name:?}: {e}")))
+}
+
 fn labels<K: ArrowDictionaryKeyType>(keys: PrimitiveArray<K>, names: &[&str]) -> ArrayRef {
     let values = Arc::new(StringArray::from(names.to_vec()));
     Arc::new(DictionaryArray::<K>::try_new(keys, values).expect("keys index the names"))
+}
+
+/// The `kept` columns of `batch` at rows `idx`, with their fields.
+pub fn kept_columns(
+    batch: &RecordBatch,
+    kept: &[String],
+    idx: &UInt64Array,
+) -> PyResult<(Vec<Field>, Vec<ArrayRef>)> {
+    let mut fields = Vec::new();
+    let mut arrays = Vec::new();
+    for name in kept {
+        let (i, field) = batch
+            .schema_ref()
+            .column_with_name(name)
+            .ok_or_else(|| value_error(format!("no column {name:?} to keep in the data")))?;
+        let taken = arrow_select::take::take(batch.column(i), idx, None)
+            .map_err(|e| value_error(format!("cannot keep column {name:?}: {e}")))?;
+        fields.push(field.clone());
+        arrays.push(taken);
+    }
+    Ok((fields, arrays))
 }
 
 /// The batch of `cols`: the `kept` input columns of each row's text
@@ -125,21 +182,10 @@ pub fn to_batch(
     first_row: u64,
 ) -> PyResult<RecordBatch> {
     let n = cols.len();
-    let mut fields = Vec::new();
-    let mut arrays: Vec<ArrayRef> = Vec::new();
-    if let Some(batch) = batch {
-        let idx = UInt64Array::from(cols.text.clone());
-        for name in kept {
-            let (i, field) = batch
-                .schema_ref()
-                .column_with_name(name)
-                .ok_or_else(|| value_error(format!("no column {name:?} to keep in the data")))?;
-            let taken = arrow_select::take::take(batch.column(i), &idx, None)
-                .map_err(|e| value_error(format!("cannot keep column {name:?}: {e}")))?;
-            fields.push(field.clone());
-            arrays.push(taken);
-        }
-    }
+    let (fields, mut arrays) = match batch {
+        Some(batch) => kept_columns(batch, kept, &UInt64Array::from(cols.text.clone()))?,
+        None => (Vec::new(), Vec::new()),
+    };
     let schema = output_schema(&fields);
     let names: Vec<&str> = cols.names.iter().map(String::as_str).collect();
     let stance_keys: Vec<i8> = cols.stance.iter().map(|s| stance_index(*s)).collect();

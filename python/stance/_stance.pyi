@@ -34,6 +34,17 @@ class Model:
     def default() -> "Model":
         """The model shipped with this package (``models/default.model``)."""
 
+    @staticmethod
+    def from_bytes(data: bytes, origin: str = "<bytes>") -> "Model":
+        """A model from the bytes of a model file (``to_bytes`` of another).
+
+        Raises StanceError (with ``file`` = ``origin``) for bytes that are
+        not a model of this version.
+        """
+
+    def to_bytes(self) -> bytes:
+        """The bytes of the model file, to ship to other processes."""
+
     @property
     def actors(self) -> list[str]:
         """The codes of the model's actors, in the order rows list them."""
@@ -60,14 +71,61 @@ class Model:
         target: Optional[str] = None,
         keep: Optional[Sequence[str]] = None,
         first_row: int = 0,
+        skip_rejected: bool = False,
     ) -> Union[pyarrow.RecordBatch, pyarrow.Table]:
         """Scores the ``text`` column of an Arrow batch or table, read in place.
 
         Returns a RecordBatch for a RecordBatch, a Table otherwise; ``keep``
-        carries input columns (ids) into each output row.
+        carries input columns (ids) into each output row. A null text is a
+        ValueError; with ``skip_rejected`` the rows ``stance score`` rejects
+        (null, blank or overlong text, null or blank target) are left out.
 
         Example::
 
             batch = pa.record_batch({"id": ["a"], "text": ["We trust Russia"]})
             model.score_arrow(batch, keep=["id"])
         """
+
+    def count_arrow(
+        self,
+        data: Union[pyarrow.RecordBatch, pyarrow.Table, Any],
+        text: str = "text",
+        doc: str = "doc_id",
+        unit: str = "unit_id",
+        kind: Optional[str] = None,
+        order: Optional[str] = None,
+    ) -> Union[pyarrow.RecordBatch, pyarrow.Table]:
+        """Scores units and counts them for a report: one row per document,
+        part and actor (``stance.report.COUNT_COLUMNS``).
+
+        Rows ``stance score`` would reject are not counted. Counts add up
+        (``stance.report.merge_counts``); ``stance.report.from_counts``
+        makes the report.
+        """
+
+def rejected_arrow(
+    data: Union[pyarrow.RecordBatch, pyarrow.Table, Any],
+    text: str = "text",
+    target: Optional[str] = None,
+    keep: Optional[Sequence[str]] = None,
+    doc: Optional[str] = None,
+    unit: Optional[str] = None,
+    kind: Optional[str] = None,
+    first_row: int = 0,
+) -> Union[pyarrow.RecordBatch, pyarrow.Table]:
+    """The rows ``stance score`` would reject: the ``keep`` columns, ``row``
+    and ``reason`` (the CLI's message)."""
+
+def merge_counts(data: Union[pyarrow.RecordBatch, pyarrow.Table, Any]) -> pyarrow.Table:
+    """Adds up the count rows of the same document, part and actor."""
+
+def report_from_counts(
+    data: Union[pyarrow.RecordBatch, pyarrow.Table, Any],
+    model: Model,
+    method: str = "cc",
+    format: str = "json",
+) -> str:
+    """The report of counts, as ``stance report --format FORMAT`` prints it."""
+
+def init_threads(threads: int) -> bool:
+    """Sets the scoring threads of this process, if nothing was scored in it yet."""

@@ -40,3 +40,16 @@ def seed_units(cli, tmp_path_factory) -> list:
     units = read_jsonl(out)
     assert len(units) > 100
     return units
+
+
+@pytest.fixture(scope="session")
+def cluster_data(cli, tmp_path_factory):
+    """The generated units of the cluster tests (python/tests/cluster_data.py),
+    as a Parquet folder, with the CLI's scores, rejections and report."""
+    import cluster_data
+
+    binary = Path(os.environ.get("STANCE_BIN", ROOT / "target" / "release" / "stance"))
+    data = cluster_data.make(tmp_path_factory.mktemp("cluster"), binary)
+    timings = ", ".join(f"{k} {v:.1f} s" for k, v in data.seconds.items())
+    print(f"\ncluster data: {data.n} units; {timings}")
+    return data

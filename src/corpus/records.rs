@@ -185,10 +185,43 @@ pub fn require_text(map: &Map<String, Value>, key: &str) -> Result<String, Strin
 }
 
 fn present(key: &str, value: Option<String>) -> Result<String, String> {
+    match missing_or_blank(key, value.as_deref()) {
+        Some(why) => Err(why),
+        None => Ok(value.unwrap_or_default()),
+    }
+}
+
+/// Why a required field (`doc_id`, `unit_id`, `text`, a target) with this
+/// value rejects its row, or `None`: absent (or null), or only
+/// whitespace. Readers of columns (the Python package's Arrow batches)
+/// reject rows by the same rule and message as the readers of files.
+pub fn missing_or_blank(key: &str, value: Option<&str>) -> Option<String> {
     match value {
-        Some(s) if !s.trim().is_empty() => Ok(s),
-        Some(_) => Err(format!("field `{key}` is empty")),
-        None => Err(format!("missing field `{key}`")),
+        Some(s) if !s.trim().is_empty() => None,
+        Some(_) => Some(format!("field `{key}` is empty")),
+        None => Some(format!("missing field `{key}`")),
+    }
+}
+
+/// [`missing_or_blank`] for a text, which also may not be longer than
+/// the longest line a reader accepts ([`max_line_bytes`]): a file reader
+/// never sees a longer one.
+pub fn text_problem(key: &str, value: Option<&str>) -> Option<String> {
+    missing_or_blank(key, value).or_else(|| {
+        let (len, max) = (value.map_or(0, str::len), max_line_bytes());
+        (len > max).then(|| {
+            format!("field `{key}` is {len} bytes, longer than the longest line ({max} bytes)")
+        })
+    })
+}
+
+/// The kind of a unit from its optional `kind` field: a comment when
+/// absent or blank, an error for an unknown kind.
+pub fn kind_field(value: Option<&str>) -> Result<UnitKind, String> {
+    match value.filter(|s| !s.trim().is_empty()) {
+        None => Ok(UnitKind::Comment),
+        Some(k) => UnitKind::parse(k)
+            .ok_or_else(|| format!("unknown kind {k:?} (expected title, paragraph or comment)")),
     }
 }
 
@@ -208,11 +241,7 @@ pub(crate) fn unit_from_fields(
     let optional = |key: &str| -> Result<Option<String>, String> {
         Ok(get(key)?.filter(|s| !s.trim().is_empty()))
     };
-    let kind = match optional("kind")? {
-        None => UnitKind::Comment,
-        Some(k) => UnitKind::parse(&k)
-            .ok_or_else(|| format!("unknown kind {k:?} (expected title, paragraph or comment)"))?,
-    };
+    let kind = kind_field(optional("kind")?.as_deref())?;
     let doc_id = match (get(&cols.doc)?, doc) {
         (None, Some(d)) => d.to_string(),
         _ => required("doc_id")?,

@@ -35,6 +35,75 @@ pub(super) fn part_of(kind: Option<UnitKind>) -> Option<&'static str> {
     }
 }
 
+/// What a section's statistics of one actor are made from: counts of its
+/// units by stance, how many mention it, and the strongest pro and anti
+/// units. [`build`] gathers them from units, [`from_counts`] from counts
+/// that a distributed engine summed, so both give the same [`ActorStats`].
+///
+/// [`from_counts`]: super::counts::from_counts
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ActorCounts {
+    pub pro: usize,
+    pub anti: usize,
+    pub none: usize,
+    /// Units that mention the actor (`None` for hand labels).
+    pub mentioned: Option<usize>,
+    pub strongest_pro: Option<UnitRef>,
+    pub strongest_anti: Option<UnitRef>,
+}
+
+impl ActorCounts {
+    /// The actor's statistics: shares of the units it was counted over,
+    /// Wilson intervals and the net stance (classify and count).
+    pub fn stats(self, actor: &str) -> ActorStats {
+        let (pro, anti, none) = (self.pro, self.anti, self.none);
+        let n = pro + anti + none;
+        let share = |k: usize| if n == 0 { 0.0 } else { k as f64 / n as f64 };
+        ActorStats {
+            actor: actor.to_string(),
+            pro,
+            anti,
+            none,
+            pro_share: share(pro),
+            anti_share: share(anti),
+            none_share: share(none),
+            pro_ci: wilson(pro, n),
+            anti_ci: wilson(anti, n),
+            none_ci: wilson(none, n),
+            net: share(pro) - share(anti),
+            net_ci: Some(net_interval(pro, anti, n)),
+            mentioned: self.mentioned,
+            strongest_pro: self.strongest_pro,
+            strongest_anti: self.strongest_anti,
+            method: None,
+            rates: None,
+        }
+    }
+}
+
+/// How a unit quoted with probability `p` and id `unit_id` compares with
+/// `than` as the strongest unit: the higher probability wins, then the
+/// smaller unit id, so the choice does not depend on the order units come
+/// in (only the same unit read twice is `Equal`).
+pub fn strength(p: f64, unit_id: &str, than: &UnitRef) -> std::cmp::Ordering {
+    p.total_cmp(&than.p)
+        .then(than.unit_id.as_str().cmp(unit_id))
+}
+
+/// The sentiment split of `[positive, negative, neutral]` counts; `None`
+/// when there are none (a model without a sentiment task).
+pub fn sentiment_stats([p, ng, nt]: [usize; 3]) -> Option<SentimentStats> {
+    let n = (p + ng + nt) as f64;
+    (n > 0.0).then(|| SentimentStats {
+        positive: p,
+        negative: ng,
+        neutral: nt,
+        positive_share: p as f64 / n,
+        negative_share: ng as f64 / n,
+        neutral_share: nt as f64 / n,
+    })
+}
+
 fn section(
     source: &str,
     part: &str,
@@ -54,75 +123,57 @@ fn section(
         .map(|a| {
             let mine = by_actor.remove(a.as_str()).unwrap_or_default();
             let count = |s: Stance| mine.iter().filter(|o| o.stance == s).count();
-            let (pro, anti, none) = (count(Stance::Pro), count(Stance::Anti), count(Stance::None));
-            let n = mine.len();
-            let share = |k: usize| if n == 0 { 0.0 } else { k as f64 / n as f64 };
             let strongest = |s: Stance| {
-                mine.iter()
-                    .filter(|o| o.stance == s)
-                    .max_by(|a, b| a.p.total_cmp(&b.p).then(b.unit_id.cmp(a.unit_id)))
-                    .map(|o| UnitRef {
-                        unit_id: o.unit_id.to_string(),
-                        p: o.p,
-                        excerpt: o.excerpt.to_string(),
-                        context: None,
-                    })
+                let mut best: Option<UnitRef> = None;
+                for o in mine.iter().filter(|o| o.stance == s) {
+                    // The last of equals, as `max_by` picked it.
+                    if best
+                        .as_ref()
+                        .is_none_or(|b| strength(o.p, o.unit_id, b).is_ge())
+                    {
+                        best = Some(UnitRef {
+                            unit_id: o.unit_id.to_string(),
+                            p: o.p,
+                            excerpt: o.excerpt.to_string(),
+                            context: None,
+                        });
+                    }
+                }
+                best
             };
             let mentioned = mine
                 .iter()
                 .map(|o| o.mentioned)
                 .collect::<Option<Vec<bool>>>()
                 .map(|v| v.iter().filter(|m| **m).count());
-            ActorStats {
-                actor: a.clone(),
-                pro,
-                anti,
-                none,
-                pro_share: share(pro),
-                anti_share: share(anti),
-                none_share: share(none),
-                pro_ci: wilson(pro, n),
-                anti_ci: wilson(anti, n),
-                none_ci: wilson(none, n),
-                net: share(pro) - share(anti),
-                net_ci: Some(net_interval(pro, anti, n)),
+            ActorCounts {
+                pro: count(Stance::Pro),
+                anti: count(Stance::Anti),
+                none: count(Stance::None),
                 mentioned,
                 strongest_pro: strongest(Stance::Pro),
                 strongest_anti: strongest(Stance::Anti),
-                method: None,
-                rates: None,
             }
+            .stats(a)
         })
         .collect();
-    let sentiment = (!sentiments.is_empty()).then(|| {
-        let n = sentiments.len() as f64;
-        let c = |s: Sentiment| sentiments.iter().filter(|x| **x == s).count();
-        let (p, ng, nt) = (
-            c(Sentiment::Positive),
-            c(Sentiment::Negative),
-            c(Sentiment::Neutral),
-        );
-        SentimentStats {
-            positive: p,
-            negative: ng,
-            neutral: nt,
-            positive_share: p as f64 / n,
-            negative_share: ng as f64 / n,
-            neutral_share: nt as f64 / n,
-        }
-    });
+    let c = |s: Sentiment| sentiments.iter().filter(|x| **x == s).count();
     Section {
         source: source.into(),
         part: part.into(),
         units,
         actors: stats,
-        sentiment,
+        sentiment: sentiment_stats([
+            c(Sentiment::Positive),
+            c(Sentiment::Negative),
+            c(Sentiment::Neutral),
+        ]),
         estimate: None,
     }
 }
 
 /// A predicted or labelled stance of a title, per actor.
-type TitleStances<'a> = HashMap<&'a str, (Option<(Stance, f64)>, Option<Stance>)>;
+pub(super) type TitleStances<'a> = HashMap<&'a str, (Option<(Stance, f64)>, Option<Stance>)>;
 
 /// Builds the report. `actors` fixes the actor order; `excerpts` gives unit
 /// texts for label-only sections (keyed by doc_id, unit_id).
@@ -271,7 +322,7 @@ pub fn build(
 
 /// The title's stances in actor order: actors of the report first, then
 /// any other target a label names, by name.
-fn headline(h: &TitleStances, actors: &[String]) -> Vec<HeadlineStance> {
+pub(super) fn headline(h: &TitleStances, actors: &[String]) -> Vec<HeadlineStance> {
     let mut extra: Vec<&str> = h
         .keys()
         .copied()

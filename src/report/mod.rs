@@ -13,6 +13,7 @@
 mod assemble;
 pub mod card;
 pub mod context;
+pub mod counts;
 pub mod group;
 mod html;
 pub mod quantify;
@@ -20,14 +21,14 @@ mod render;
 mod shares;
 pub mod visible;
 
-pub use assemble::build;
+pub use assemble::{ActorCounts, build, sentiment_stats, strength};
 pub use card::ModelCard;
 pub use context::{CONTEXT_CHARS, centre_quotes};
 pub use html::{Page, render_html, render_page};
 pub use render::{render_csv, render_table};
 pub use shares::{
-    MeasuredError, ShareMethod, ShareOptions, describe, estimate_shares, measured_error,
-    model_pairs,
+    MeasuredError, ModelShares, ShareMethod, ShareOptions, count_shares, describe, estimate_shares,
+    measured_error, model_pairs,
 };
 
 use serde::{Deserialize, Serialize};

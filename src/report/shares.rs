@@ -96,25 +96,118 @@ impl ShareOptions<'_> {
         }
         (self.method, self.note.clone())
     }
+
+    /// What every predicted section carries: the method used, how its
+    /// intervals were made, the measured error and the notes.
+    fn summary(&self) -> ShareMethod {
+        let (method, note) = self.effective();
+        let rates = self.rates.filter(|_| method.needs_rates());
+        let bootstrapped = method != Method::Cc;
+        ShareMethod {
+            method,
+            requested: self.method,
+            intervals: if bootstrapped { "bootstrap" } else { "wilson" }.into(),
+            rounds: bootstrapped.then_some(self.rounds),
+            seed: bootstrapped.then_some(self.seed),
+            labelled_pairs: rates.map_or(0, Rates::len),
+            measured: self.measured,
+            note,
+            model: self.model.clone(),
+        }
+    }
+}
+
+/// What [`ShareOptions`] takes from the model that made the scores: its
+/// out-of-fold error rates, the method's error measured on them and the
+/// model's quality line. `stance report` and reports from counts
+/// ([`from_counts`](super::counts::from_counts)) build their options alike
+/// from it.
+#[derive(Debug, Clone, Default)]
+pub struct ModelShares {
+    pub rates: Option<Rates>,
+    pub measured: Option<MeasuredError>,
+    pub note: Option<String>,
+    pub quality: Option<String>,
+}
+
+impl ModelShares {
+    /// From `model`, or `Err(why)` when there is none to read (the note
+    /// says why, and methods that need rates fall back to CC).
+    pub fn new(model: Result<&crate::model::ModelData, String>, method: Method) -> ModelShares {
+        let (pairs, note, quality) = match model {
+            Ok(m) => (model_pairs(m), None, Some(m.quality())),
+            Err(why) => (Vec::new(), Some(why), None),
+        };
+        let refs: Vec<&super::quantify::LabelledPair> = pairs.iter().collect();
+        ModelShares {
+            rates: (!pairs.is_empty()).then(|| Rates::new(&refs, true)),
+            measured: measured_error(&pairs, method),
+            note,
+            quality,
+        }
+    }
+
+    /// The options of `method` with these rates.
+    pub fn options(&self, method: Method, rounds: usize, seed: u64) -> ShareOptions<'_> {
+        ShareOptions {
+            method,
+            rates: self.rates.as_ref(),
+            rounds,
+            seed,
+            measured: self.measured,
+            note: self.note.clone(),
+            model: self.quality.clone(),
+        }
+    }
+}
+
+/// Marks every predicted section of `reports` as estimated by `summary`,
+/// and, for CC, each of its actors: [`build`](super::build)'s counts,
+/// shares and Wilson intervals stand.
+fn mark(reports: &mut [ArticleReport], summary: &ShareMethod) {
+    for r in reports.iter_mut() {
+        for s in r.sections.iter_mut().filter(|s| s.source == "predicted") {
+            if summary.method == Method::Cc {
+                for a in &mut s.actors {
+                    a.method = Some(Method::Cc);
+                }
+            }
+            s.estimate = Some(summary.clone());
+        }
+    }
+}
+
+/// [`estimate_shares`] for reports made from counts
+/// ([`from_counts`](super::counts::from_counts)) rather than scores: the
+/// methods that need only the counts, that is CC (also where a method
+/// asked for falls back to CC because the model has no error rates).
+/// Every other method estimates from each unit's probabilities and
+/// bootstraps its intervals over the units, so it needs the scores: an
+/// error says so.
+pub fn count_shares(reports: &mut [ArticleReport], opts: &ShareOptions) -> Result<(), String> {
+    let summary = opts.summary();
+    if summary.method != Method::Cc {
+        return Err(format!(
+            "method {} needs every unit's probabilities (its estimate and its bootstrap \
+             intervals resample the units), not counts: report from counts with cc (the \
+             default), or run `stance report --method {}` on the scores",
+            summary.method, summary.method
+        ));
+    }
+    mark(reports, &summary);
+    Ok(())
 }
 
 /// Replaces the shares of every predicted section of `reports` (made by
 /// [`build`](super::build) from `scores`) by `opts.method`'s estimates.
 pub fn estimate_shares(reports: &mut [ArticleReport], scores: &[ScoreRecord], opts: &ShareOptions) {
-    let (method, note) = opts.effective();
+    let summary = opts.summary();
+    let method = summary.method;
+    if method == Method::Cc {
+        mark(reports, &summary);
+        return;
+    }
     let rates = opts.rates.filter(|_| method.needs_rates());
-    let bootstrapped = method != Method::Cc;
-    let summary = ShareMethod {
-        method,
-        requested: opts.method,
-        intervals: if bootstrapped { "bootstrap" } else { "wilson" }.into(),
-        rounds: bootstrapped.then_some(opts.rounds),
-        seed: bootstrapped.then_some(opts.seed),
-        labelled_pairs: rates.map_or(0, Rates::len),
-        measured: opts.measured,
-        note,
-        model: opts.model.clone(),
-    };
     // doc → part → actor → probabilities of its units, in score order.
     type ByActor<'s> = BTreeMap<&'s str, Vec<[f64; 3]>>;
     let mut proba: BTreeMap<&str, BTreeMap<&str, ByActor>> = BTreeMap::new();
@@ -153,18 +246,9 @@ pub fn estimate_shares(reports: &mut [ArticleReport], scores: &[ScoreRecord], op
     let stats: Vec<_> = rates.map_or_else(Vec::new, |r| {
         (0..r.pools().len()).map(|i| r.stats(i)).collect()
     });
-    let intervals = if bootstrapped {
-        bootstrap_with_net(method, rates, &cells, opts.rounds, opts.seed)
-    } else {
-        Vec::new()
-    };
+    let intervals = bootstrap_with_net(method, rates, &cells, opts.rounds, opts.seed);
     for (c, &(ri, si, ai)) in at.iter().enumerate() {
         let a = &mut reports[ri].sections[si].actors[ai];
-        if !bootstrapped {
-            // CC: build's counts, shares and Wilson intervals stand.
-            a.method = Some(Method::Cc);
-            continue;
-        }
         let e = estimate(method, stats.get(cells[c].pool), cells[c].proba);
         let [pro, anti, none] = e.shares;
         (a.pro_share, a.anti_share, a.none_share) = (pro, anti, none);
@@ -174,11 +258,7 @@ pub fn estimate_shares(reports: &mut [ArticleReport], scores: &[ScoreRecord], op
         a.method = Some(e.method);
         a.rates = rates.map(|r| r.pool_of(&a.actor).1);
     }
-    for r in reports.iter_mut() {
-        for s in r.sections.iter_mut().filter(|s| s.source == "predicted") {
-            s.estimate = Some(summary.clone());
-        }
-    }
+    mark(reports, &summary);
 }
 
 /// One line naming the method, the intervals and the measured error, for

@@ -8,8 +8,8 @@ mod read;
 
 pub use columns::{ScoreColumns, SentimentColumns, score_columns};
 pub use output::{
-    ActorScore, CsvLayout, ScoreRecord, excerpt, excerpt_into, sentiment_label, stance_label,
-    write_csv_header, write_record,
+    ActorScore, CsvLayout, ScoreRecord, SentimentProbs, StanceProbs, excerpt, excerpt_into, round4,
+    sentiment_label, stance_label, write_csv_header, write_record,
 };
 pub use read::JsonRecords;
 

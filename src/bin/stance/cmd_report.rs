@@ -15,10 +15,10 @@ use stance::model::ModelData;
 use stance::model::registry::Registry;
 use stance::project::ModelSource;
 use stance::report::group::{GroupBy, MISSING, group_scores};
-use stance::report::quantify::{DEFAULT_METHOD, LabelledPair, Method, Rates};
+use stance::report::quantify::{DEFAULT_METHOD, Method};
 use stance::report::{
-    ArticleReport, CONTEXT_CHARS, ModelCard, Page, ShareOptions, build, centre_quotes,
-    estimate_shares, measured_error, model_pairs, render_csv, render_page, render_table,
+    ArticleReport, CONTEXT_CHARS, ModelCard, ModelShares, Page, build, centre_quotes,
+    estimate_shares, render_csv, render_page, render_table,
 };
 use stance::score::{Record, ScoreRecord, score_stream};
 
@@ -215,19 +215,12 @@ fn estimate(
     model: &ModelData,
     args: &ShareArgs,
 ) {
-    let pairs = model_pairs(model);
-    let refs: Vec<&LabelledPair> = pairs.iter().collect();
-    let rates = (!pairs.is_empty()).then(|| Rates::new(&refs, true));
-    let opts = ShareOptions {
-        method: args.method,
-        rates: rates.as_ref(),
-        rounds: args.bootstrap,
-        seed: args.seed,
-        measured: measured_error(&pairs, args.method),
-        note: None,
-        model: Some(model.quality()),
-    };
-    estimate_shares(reports, scores, &opts);
+    let shares = ModelShares::new(Ok(model), args.method);
+    estimate_shares(
+        reports,
+        scores,
+        &shares.options(args.method, args.bootstrap, args.seed),
+    );
 }
 
 /// The model card of the model at `path`, with its registry entry when its

@@ -311,6 +311,7 @@ impl RowFeaturizer {
     /// mentions (or mentions or tokens are out of order): rows then depend
     /// on the actor in ways the shared base row does not model, and the
     /// caller must use [`RowFeaturizer::row`] per actor.
+    #[allow(clippy::too_many_arguments)]
     pub fn actor_rows(
         &self,
         tokens: &[Token],

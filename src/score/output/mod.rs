@@ -119,7 +119,10 @@ fn write_unit_fields(out: &mut Vec<u8>, u: &Unit) {
     out.push(b'}');
 }
 
-fn round(p: f32) -> f32 {
+/// A probability as score records hold it: rounded to 4 decimals (in
+/// `f32`, half away from zero). `stance report` reads these, so counts
+/// made from unrounded scores round the same way to quote the same units.
+pub fn round4(p: f32) -> f32 {
     (p * 10_000.0).round() / 10_000.0
 }
 
@@ -137,9 +140,9 @@ pub fn sentiment_label(p: &[f32]) -> Sentiment {
 
 fn stance_of(p: &[f32]) -> (Stance, StanceProbs) {
     let probs = StanceProbs {
-        pro: round(p.first().copied().unwrap_or(0.0)),
-        anti: round(p.get(1).copied().unwrap_or(0.0)),
-        none: round(p.get(2).copied().unwrap_or(1.0)),
+        pro: round4(p.first().copied().unwrap_or(0.0)),
+        anti: round4(p.get(1).copied().unwrap_or(0.0)),
+        none: round4(p.get(2).copied().unwrap_or(1.0)),
     };
     (stance_label(p), probs)
 }
@@ -181,9 +184,9 @@ fn sentiment_of(p: &[f32]) -> (Sentiment, SentimentProbs) {
     (
         sentiment_label(p),
         SentimentProbs {
-            positive: round(p[0]),
-            negative: round(p[1]),
-            neutral: round(p[2]),
+            positive: round4(p[0]),
+            negative: round4(p[1]),
+            neutral: round4(p[2]),
         },
     )
 }
