@@ -131,8 +131,8 @@ pub fn fit_temperature(scores: &[[f32; 3]], gold: &[usize]) -> f32 {
 /// targets this is for have hundreds (TweetEval 355–620 out-of-fold
 /// points per target, the label store's actors ~650), so the minimum only
 /// keeps rare targets on the shared T. Two classes: with one gold class
-/// the likelihood rewards ever sharper probabilities and the fit runs to
-/// the end of [`LN_T_RANGE`].
+/// the likelihood mostly rewards ever sharper (or flatter) probabilities,
+/// and the fit runs toward an end of [`LN_T_RANGE`].
 pub const MIN_TARGET_POINTS: usize = 100;
 
 /// Fits the task's temperatures on its out-of-fold points and stores them:

@@ -3,7 +3,8 @@
 //! fold's model saw.
 //!
 //! `stance train --oof-folds K` calls [`fill_and_calibrate`]: the
-//! out-of-fold scores are what each task's temperature is fitted on and
+//! out-of-fold scores are what each task's temperatures (task-wide, and per
+//! target head where a target has enough points) are fitted on and
 //! what `stance report` takes the classifier's error rates from.
 //! `cross_validate` keeps probabilities, not decision values, so the stored
 //! scores are their logarithms; softmax is shift-invariant, so temperature
