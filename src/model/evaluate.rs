@@ -96,6 +96,8 @@ fn source(task: Option<&TaskModel>, loss: Loss) -> Option<ProbaSource> {
     task.map(|t| ProbaSource {
         svm: loss == Loss::SquaredHinge,
         temperatures: vec![t.calibration.temperature],
+        per_target: t.calibration.per_target.clone(),
+        per_target_heads: t.heads.len() > 1,
         folds: None,
     })
 }
@@ -223,6 +225,7 @@ pub fn report(p: &Predictions, bootstrap_rounds: usize, seed: u64) -> EvalReport
             &p.stance_proba,
             &p.stance_gold,
             &p.stance_fold,
+            &p.targets,
             src,
         ));
     }
@@ -231,6 +234,7 @@ pub fn report(p: &Predictions, bootstrap_rounds: usize, seed: u64) -> EvalReport
             &p.sentiment_proba,
             &p.sentiment_gold,
             &p.sentiment_fold,
+            &[],
             src,
         ));
     }
@@ -394,15 +398,17 @@ pub fn cross_validate_with(
     }
     progress.finish();
     let [stance_t, sentiment_t] = temps;
-    let cv_source = |temperatures: Vec<f32>, loss: Loss| {
+    let cv_source = |temperatures: Vec<f32>, loss: Loss, per_target_heads: bool| {
         (!temperatures.is_empty()).then(|| ProbaSource {
             svm: loss == Loss::SquaredHinge,
             temperatures,
+            per_target: Vec::new(),
+            per_target_heads,
             folds: Some(k),
         })
     };
-    out.stance_source = cv_source(stance_t, params.stance.loss);
-    out.sentiment_source = cv_source(sentiment_t, params.sentiment.loss);
+    out.stance_source = cv_source(stance_t, params.stance.loss, params.per_target);
+    out.sentiment_source = cv_source(sentiment_t, params.sentiment.loss, false);
     Ok(out)
 }
 

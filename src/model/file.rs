@@ -17,9 +17,10 @@ use crate::outfile::{AtomicFile, commit_with_companion};
 const MAGIC: &[u8; 8] = b"STANCEM\0";
 /// Bump whenever [`ModelData`] changes shape, or the features a stored
 /// setting stands for change meaning (4: the lexicon's litotes rule and
-/// clause-aware context, `features::clauses`), so an old model is refused
-/// rather than scored with features it was not trained on.
-pub const FORMAT_VERSION: u32 = 4;
+/// clause-aware context, `features::clauses`; 5: per-target temperatures,
+/// `Calibration::per_target`), so an old model is refused rather than
+/// scored with features it was not trained on, or mis-decoded.
+pub const FORMAT_VERSION: u32 = 5;
 /// Magic, version and payload length.
 const HEADER: usize = 20;
 /// The SHA-256 after the payload.

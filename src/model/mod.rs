@@ -111,31 +111,89 @@ pub struct TaskModel {
 }
 
 /// Maps a head's decision values to probabilities: a softmax of the
-/// values divided by `temperature` (temperature scaling, Guo et al. 2017;
+/// values divided by a temperature (temperature scaling, Guo et al. 2017;
 /// fitted by [`calibrate::calibrate_task`]). `1.0` is the plain softmax of
 /// an uncalibrated model. Dividing by a positive number keeps the order of
 /// the values, so calibration never changes a predicted class.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+///
+/// A per-target model's heads are fitted on different examples and are
+/// over- or under-confident by different amounts, so each target head may
+/// have its own temperature (`per_target`); `temperature`, fitted on all
+/// out-of-fold points of the task, serves the pooled head and every head
+/// without one of its own (a target with too few out-of-fold points to fit
+/// one, see [`calibrate::MIN_TARGET_POINTS`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Calibration {
+    /// The task-wide temperature: the pooled head's, and the fallback.
     pub temperature: f32,
+    /// `(head name, temperature)` of the target heads that have their own,
+    /// in head order; empty for a pooled model (and for a per-target model
+    /// no target of which had enough out-of-fold points).
+    pub per_target: Vec<(String, f32)>,
 }
 
 impl Default for Calibration {
     fn default() -> Self {
-        Calibration { temperature: 1.0 }
+        Calibration::uniform(1.0)
     }
 }
 
 impl Calibration {
-    /// Decision values in `v` → calibrated probabilities, in place.
-    pub fn apply(&self, v: &mut [f32]) {
-        if self.temperature != 1.0 {
-            for x in v.iter_mut() {
-                *x /= self.temperature;
-            }
+    /// One temperature for every head.
+    pub fn uniform(temperature: f32) -> Calibration {
+        Calibration {
+            temperature,
+            per_target: Vec::new(),
         }
-        crate::linear::softmax(v);
     }
+
+    /// The temperature of the head named `head`: its own, else the
+    /// task-wide one. (Scoring looks this up once per head at load, not
+    /// per unit.)
+    pub fn temperature_of(&self, head: &str) -> f32 {
+        self.per_target
+            .iter()
+            .find(|(h, _)| h == head)
+            .map_or(self.temperature, |&(_, t)| t)
+    }
+
+    /// Decision values in `v` → probabilities under the task-wide
+    /// temperature (the pooled head's), in place.
+    pub fn apply(&self, v: &mut [f32]) {
+        apply_temperature(self.temperature, v);
+    }
+
+    /// Decision values of head `head` in `v` → probabilities under that
+    /// head's temperature, in place.
+    pub fn apply_for(&self, head: &str, v: &mut [f32]) {
+        apply_temperature(self.temperature_of(head), v);
+    }
+
+    /// The temperatures in one line: `"0.870"` with one, `"0.870 (pooled);
+    /// per target: A 0.910, B 1.200"` with per-target ones.
+    pub fn describe(&self) -> String {
+        let mut out = format!("{:.3}", self.temperature);
+        if !self.per_target.is_empty() {
+            let ts: Vec<String> = self
+                .per_target
+                .iter()
+                .map(|(h, t)| format!("{h} {t:.3}"))
+                .collect();
+            out += &format!(" (pooled); per target: {}", ts.join(", "));
+        }
+        out
+    }
+}
+
+/// Decision values in `v` → `softmax(v / t)`, in place. `t == 1` skips the
+/// division, so an uncalibrated head gives the plain softmax bit for bit.
+pub fn apply_temperature(t: f32, v: &mut [f32]) {
+    if t != 1.0 {
+        for x in v.iter_mut() {
+            *x /= t;
+        }
+    }
+    crate::linear::softmax(v);
 }
 
 /// How the model was made. No wall-clock time: the same data and settings

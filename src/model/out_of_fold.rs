@@ -3,7 +3,8 @@
 //! fold's model saw.
 //!
 //! `stance train --oof-folds K` calls [`fill_and_calibrate`]: the
-//! out-of-fold scores are what each task's temperature is fitted on and
+//! out-of-fold scores are what each task's temperatures (task-wide, and per
+//! target head where a target has enough points) are fitted on and
 //! what `stance report` takes the classifier's error rates from.
 //! `cross_validate` keeps probabilities, not decision values, so the stored
 //! scores are their logarithms; softmax is shift-invariant, so temperature
@@ -88,8 +89,10 @@ pub fn fill_out_of_fold_with(
     Ok(())
 }
 
-/// Fills the out-of-fold scores, then fits each task's temperature on
-/// them. Returns the stance and sentiment temperatures.
+/// Fills the out-of-fold scores, then fits each task's temperatures on
+/// them (task-wide, and per target head where a target has enough points:
+/// [`calibrate_task`]). Returns the stance and sentiment task-wide
+/// temperatures; the per-target ones are in the tasks' `calibration`.
 pub fn fill_and_calibrate(
     model: &mut ModelData,
     data: &Dataset,
@@ -162,13 +165,13 @@ mod tests {
         let cv =
             crate::model::evaluate::cross_validate(&data, &actors, ACTORS, &params, 3, 5, &Silent)
                 .unwrap();
-        let cal = model.stance.as_ref().unwrap().calibration;
+        let cal = &model.stance.as_ref().unwrap().calibration;
         for (i, p) in oof.stance.iter().enumerate() {
             assert_eq!(p.doc, if i < 18 { "d1" } else { "d2" });
             assert_eq!(p.target, data.stance[i].target);
             assert_eq!(p.gold as usize, cv.stance_gold[i]);
             let mut s = p.scores;
-            cal.apply(&mut s);
+            cal.apply_for(&p.target, &mut s);
             for k in 0..3 {
                 assert!((s[k] - cv.stance_proba[i][k]).abs() < 1e-5, "{s:?}");
             }

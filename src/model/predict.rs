@@ -3,33 +3,42 @@
 
 use std::path::Path;
 
-use super::{Calibration, ModelData, POOLED, TaskModel, file};
+use super::{ModelData, POOLED, TaskModel, apply_temperature, file};
 use crate::actors::{ActorSet, Mention};
 use crate::error::{Error, Location, Result};
 use crate::features::{
     ActorKey, ActorOut, Extractor, FeatureTable, RowFeaturizer, RowScratch,
-    Scratch as FeatureScratch, TargetSpans, Vocabulary, share_rows,
+    Scratch as FeatureScratch, TargetSpans, share_rows,
 };
-use crate::labels::{Sentiment, Stance};
 use crate::linear::LinearModel;
+use validate::validate;
+
+mod validate;
 
 struct Task {
     labels: Vec<String>,
     /// The vocabulary's lookup table for scoring.
     table: FeatureTable,
     heads: Vec<(String, LinearModel)>,
-    calibration: Calibration,
+    /// The temperature of each head, in head order: looked up by name once
+    /// here, so scoring indexes it like the heads and never compares
+    /// strings per unit.
+    temperatures: Vec<f32>,
 }
 
 impl Task {
     /// Takes the heads out of `t` (a model's weights are held once, here)
     /// and builds the vocabulary's lookup table.
     fn new(t: &mut TaskModel) -> Task {
+        let heads = std::mem::take(&mut t.heads);
         Task {
             labels: t.labels.clone(),
             table: FeatureTable::from_data(&t.vocab),
-            heads: std::mem::take(&mut t.heads),
-            calibration: t.calibration,
+            temperatures: heads
+                .iter()
+                .map(|(h, _)| t.calibration.temperature_of(h))
+                .collect(),
+            heads,
         }
     }
 
@@ -42,83 +51,16 @@ impl Task {
             .unwrap_or(0)
     }
 
-    fn head(&self, target: &str) -> &LinearModel {
-        &self.heads[self.head_index(target)].1
-    }
-
-    /// Probabilities of the row in `r` under `head` into `out` (one slot
-    /// per class): decision values, then the task's calibration. With
-    /// temperature 1 this is `predict_proba_fast`, bit for bit.
-    fn predict(&self, head: &LinearModel, r: &RowScratch, out: &mut [f32]) {
+    /// Probabilities of the row in `r` under head `h` (an index into
+    /// `heads`) into `out` (one slot per class): decision values, then the
+    /// head's temperature. With temperature 1 this is
+    /// `predict_proba_fast`, bit for bit.
+    fn predict(&self, h: usize, r: &RowScratch, out: &mut [f32]) {
+        let head = &self.heads[h].1;
         out.copy_from_slice(&head.bias);
         head.accumulate(&r.idx, &r.val, out);
-        self.calibration.apply(out);
+        apply_temperature(self.temperatures[h], out);
     }
-}
-
-/// Checks everything scoring indexes into, so that a crafted or damaged
-/// model file (with a valid checksum) is an error at load time rather than
-/// a panic while scoring.
-fn validate(data: &ModelData) -> Result<()> {
-    let bad = Error::Model;
-    let msg = |e: Error| match e {
-        Error::Param(m) | Error::Model(m) => m,
-        other => other.to_string(),
-    };
-    data.features.check().map_err(|e| {
-        bad(format!(
-            "the model's feature settings are invalid: {}",
-            msg(e)
-        ))
-    })?;
-    let tasks = [
-        ("stance", &data.stance, &Stance::NAMES),
-        ("sentiment", &data.sentiment, &Sentiment::NAMES),
-    ];
-    for (name, task, labels) in tasks {
-        let Some(t) = task else { continue };
-        if t.labels.len() != labels.len() || t.labels.iter().zip(labels.iter()).any(|(a, b)| a != b)
-        {
-            return Err(bad(format!(
-                "the model's {name} labels are {:?}, expected {labels:?}",
-                t.labels
-            )));
-        }
-        Vocabulary::check_data(&t.vocab)
-            .map_err(|m| bad(format!("the model's {name} vocabulary is invalid: {m}")))?;
-        if t.heads.is_empty() {
-            return Err(bad(format!("the model's {name} task has no heads")));
-        }
-        let temperature = t.calibration.temperature;
-        if !(temperature.is_finite() && temperature > 0.0) {
-            return Err(bad(format!(
-                "the model's {name} temperature is {temperature}, not a positive number"
-            )));
-        }
-        for (target, head) in &t.heads {
-            head.validate().map_err(|e| {
-                bad(format!(
-                    "the model's {name} head {target:?} is invalid: {}",
-                    msg(e)
-                ))
-            })?;
-            if head.n_classes != t.labels.len() {
-                return Err(bad(format!(
-                    "the model's {name} head {target:?} has {} classes for {} labels",
-                    head.n_classes,
-                    t.labels.len()
-                )));
-            }
-            if head.n_features != t.vocab.keys.len() {
-                return Err(bad(format!(
-                    "the model's {name} head {target:?} has {} features for a vocabulary of {}",
-                    head.n_features,
-                    t.vocab.keys.len()
-                )));
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Buffers reused across calls on one thread.
@@ -346,7 +288,7 @@ impl StanceModel {
             .row(tokens, Some(&s.spans), &task.table, &mut s.rows);
         out.clear();
         out.resize(task.labels.len(), 0.0);
-        task.predict(task.head(target), &s.rows, out);
+        task.predict(task.head_index(target), &s.rows, out);
         Some(!s.spans.own.is_empty())
     }
 
@@ -360,7 +302,7 @@ impl StanceModel {
         self.rows.row(tokens, None, &task.table, &mut s.rows);
         out.clear();
         out.resize(task.labels.len(), 0.0);
-        task.predict(task.head(POOLED), &s.rows, out);
+        task.predict(task.head_index(POOLED), &s.rows, out);
         true
     }
 
@@ -388,7 +330,7 @@ impl StanceModel {
         if let Some(task) = &self.sentiment {
             self.rows.row(tokens, None, &task.table, rows);
             sentiment.resize(task.labels.len(), 0.0);
-            task.predict(task.head(POOLED), rows, sentiment);
+            task.predict(task.head_index(POOLED), rows, sentiment);
         }
         stance.clear();
         mentioned.clear();
@@ -406,11 +348,12 @@ impl StanceModel {
                 rows,
                 |a, row| match row {
                     ActorOut::Row(row) => {
-                        let head = &task.heads[self.actor_heads[a]].1;
+                        let h = self.actor_heads[a];
+                        let head = &task.heads[h].1;
                         let out = &mut stance[a * k..(a + 1) * k];
                         out.copy_from_slice(&head.bias);
                         row.for_each_run(|idx, val| head.accumulate(idx, val, out));
-                        task.calibration.apply(out);
+                        apply_temperature(task.temperatures[h], out);
                     }
                     ActorOut::Same(b) => stance.copy_within(b * k..(b + 1) * k, a * k),
                 },
@@ -421,8 +364,7 @@ impl StanceModel {
                 for (a, actor) in self.actors.actors().iter().enumerate() {
                     target_spans_into(text, &self.actors, mentions, &actor.code, None, spans);
                     self.rows.row(tokens, Some(spans), &task.table, rows);
-                    let head = &task.heads[self.actor_heads[a]].1;
-                    task.predict(head, rows, &mut stance[a * k..(a + 1) * k]);
+                    task.predict(self.actor_heads[a], rows, &mut stance[a * k..(a + 1) * k]);
                 }
             }
         }
@@ -486,3 +428,6 @@ pub fn target_spans_into(
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -40,7 +40,9 @@ pub struct Args {
     /// Cross-validate the training data in K folds grouped by unit (--source
     /// data trains every fold), store the out-of-fold scores in the model
     /// (the error rates `stance report` corrects with) and calibrate every
-    /// head's probabilities on them by temperature scaling. 0 = off (the
+    /// head's probabilities on them by temperature scaling (a target head
+    /// with 100 or more out-of-fold points gets its own temperature, the
+    /// others the task's). 0 = off (the
     /// probabilities are then the softmax of the raw scores). [default: 5,
     /// skipped with a note when the data has fewer units than folds]
     #[arg(long)]
@@ -147,19 +149,22 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
         folds
     };
     if folds > 0 {
-        let (ts, tm) = stance::model::fill_and_calibrate(
+        stance::model::fill_and_calibrate(
             &mut model,
             &data,
             &args.data.source_names(),
             folds,
             args.seed,
         )?;
-        let t = |x: Option<f32>| x.map_or("-".to_string(), |t| format!("{t:.3}"));
+        let t = |x: &Option<stance::model::TaskModel>| {
+            x.as_ref()
+                .map_or("-".to_string(), |t| t.calibration.describe())
+        };
         eprintln!(
             "out-of-fold scores ({} folds) stored; temperature: stance {}, sentiment {} ({:.1} s in all)",
             folds,
-            t(ts),
-            t(tm),
+            t(&model.stance),
+            t(&model.sentiment),
             started.elapsed().as_secs_f64()
         );
     }

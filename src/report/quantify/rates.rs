@@ -26,15 +26,16 @@ pub struct LabelledPair {
 
 impl LabelledPair {
     /// From a model's out-of-fold points: raw decision values through the
-    /// model's calibration, as scoring turns them into probabilities. The
-    /// points do not say their unit.
+    /// model's calibration, as scoring turns them into probabilities (each
+    /// point by its target's temperature: the target head's own, else the
+    /// task-wide one). The points do not say their unit.
     pub fn from_oof(points: &[OofPoint], calibration: &Calibration) -> Vec<LabelledPair> {
         points
             .iter()
             .filter(|p| p.gold < 3)
             .map(|p| {
                 let mut s = p.scores;
-                calibration.apply(&mut s);
+                calibration.apply_for(&p.target, &mut s);
                 LabelledPair {
                     doc: p.doc.clone(),
                     unit: None,

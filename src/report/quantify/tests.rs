@@ -266,10 +266,24 @@ fn pairs_from_slices_and_oof_points() {
         "{:?}",
         q[0].proba
     );
-    let hot = crate::model::Calibration { temperature: 0.5 };
+    let hot = crate::model::Calibration::uniform(0.5);
     let q = LabelledPair::from_oof(&points, &hot);
     // exp(2 ln 2) = 4: [1, 4, 1] / 6.
     assert!(close(q[0].proba, [1.0 / 6.0, 4.0 / 6.0, 1.0 / 6.0], 1e-6));
+    // Per-target temperatures: each point by its own target's, a target
+    // without one by the task-wide T (here 1).
+    let mut both = points.clone();
+    both.push(crate::model::OofPoint {
+        target: "B".into(),
+        ..points[0].clone()
+    });
+    let per_target = crate::model::Calibration {
+        temperature: 1.0,
+        per_target: vec![("A".into(), 0.5)],
+    };
+    let q = LabelledPair::from_oof(&both, &per_target);
+    assert!(close(q[0].proba, [1.0 / 6.0, 4.0 / 6.0, 1.0 / 6.0], 1e-6));
+    assert!(close(q[1].proba, [0.25, 0.5, 0.25], 1e-6));
 }
 
 #[test]
