@@ -3,14 +3,12 @@
 //! files stream row by row. A file that cannot be read is one rejection, and
 //! the other inputs are still processed.
 
-use std::collections::HashSet;
-use std::hash::BuildHasher;
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
 use super::columns::Columns;
 use super::records::{CsvRows, csv_units_with, json_units_with};
-use super::{Unit, UnitKind, parse_seed};
+use super::{Dedup, Unit, UnitKind, parse_seed};
 use crate::error::{Error, Location, Rejection, display_path};
 use crate::limits::{max_line_bytes, max_page_bytes};
 
@@ -178,33 +176,6 @@ fn line_units(reader: Reader, name: String, doc: String) -> Stream<Unit> {
             Ok((at, plain_unit(doc.clone(), id, text)))
         })
     }))
-}
-
-/// Remembers the (doc_id, unit_id) of every unit read, as a 128-bit hash
-/// (16 bytes a unit, no allocation per row), so the second of two units
-/// with one key is rejected by every command alike: a key names one text,
-/// and two scores or labels for it would be counted twice.
-#[derive(Debug, Default)]
-pub struct Dedup {
-    seen: HashSet<u128>,
-    keys: [std::hash::RandomState; 2],
-}
-
-impl Dedup {
-    /// `Ok` the first time a unit's key is seen; a rejection at `at` after.
-    pub fn check(&mut self, at: &Location, u: &Unit) -> Result<(), Rejection> {
-        let [a, b] = &self.keys;
-        let h = |s: &std::hash::RandomState| s.hash_one((&u.doc_id, &u.unit_id));
-        let key = (u128::from(h(a)) << 64) | u128::from(h(b));
-        if self.seen.insert(key) {
-            return Ok(());
-        }
-        let reason = format!(
-            "duplicate unit {} {} (the first one read is kept)",
-            u.doc_id, u.unit_id
-        );
-        Err(Rejection::new(at.clone(), reason))
-    }
 }
 
 /// Counts for the closing summary: every row read is kept or rejected.

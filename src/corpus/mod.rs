@@ -3,11 +3,13 @@
 
 pub mod columns;
 mod dates;
+pub mod dedup;
 pub mod ingest;
 mod lines;
 pub mod records;
 pub mod seed;
 
+pub use dedup::Dedup;
 pub use ingest::{Ingest, IngestSummary, Input};
 pub use seed::{Document, parse_seed};
 

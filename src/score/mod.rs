@@ -20,9 +20,10 @@ use std::time::Duration;
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
+use crate::corpus::Dedup;
 use crate::corpus::Unit;
 use crate::corpus::columns::Columns;
-use crate::corpus::ingest::{Dedup, Input, ReadOptions, Stream, expand, open_with, text_units};
+use crate::corpus::ingest::{Input, ReadOptions, Stream, expand, open_with, text_units};
 use crate::dataset::Example;
 use crate::dataset::readers::example_from_json;
 use crate::error::Rejection;
