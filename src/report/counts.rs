@@ -208,7 +208,7 @@ impl Counts {
                 .copied()
                 .find(|&i| rows[i].actor == actor)
         });
-        let i = match found {
+        match found {
             Some(i) => i,
             None => {
                 let i = self.rows.len();
@@ -228,8 +228,7 @@ impl Counts {
                 }
                 i
             }
-        };
-        i
+        }
     }
 
     /// Counts one unit with its stance toward each actor.
