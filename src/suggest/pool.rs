@@ -23,7 +23,7 @@ use crate::model::predict::Scratch;
 /// between batches.
 const BATCH: usize = 8192;
 
-/// What the picked for a random draw say instead of an actor.
+/// `picked_for` of a unit drawn at random, in place of an actor.
 pub const RANDOM: &str = "(random)";
 
 /// How to choose.
