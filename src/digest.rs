@@ -11,6 +11,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// Hex SHA-256 of the file at `path`, as it is on disk: how a model file
+/// is recognised whatever it is called.
+pub fn sha256_file(path: &std::path::Path) -> crate::Result<String> {
+    crate::input::read_bytes(path).map(|b| sha256_hex(&b))
+}
+
 /// A running SHA-256 over several pieces, e.g. every training example.
 #[derive(Default)]
 pub struct Hasher(Sha256);

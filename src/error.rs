@@ -3,7 +3,7 @@
 //! and skipped while the rest of the input is still processed.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// A place in a user's input: file (or `-` for stdin) and 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -134,34 +134,4 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Paths as users typed them; `-` stays `-`.
 pub fn display_path(path: &Path) -> String {
     path.display().to_string()
-}
-
-/// Reads a whole file, mapping the error to one that names the file.
-pub fn read_file(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| Error::io(path, e))
-}
-
-/// Write a file atomically: a temporary file beside it, then a rename, so a
-/// crash never leaves a half-written model or label file behind.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(|e| Error::io(path, e))
 }

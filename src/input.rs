@@ -21,6 +21,12 @@ pub fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
+/// The bytes of the file at `path` as they are on disk (not decompressed:
+/// for checksums and copies of model files), with an error naming it.
+pub fn read_bytes(path: &Path) -> crate::Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| crate::Error::io(path, e))
+}
+
 /// Opens `path` (`-` for stdin), decompressing gzip or zstd content.
 pub fn open(path: &Path) -> std::io::Result<Reader> {
     open_counted(path, None)

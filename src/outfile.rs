@@ -245,6 +245,15 @@ fn parent(path: &Path) -> PathBuf {
     }
 }
 
+/// Writes `bytes` to `path` whole or not at all (an [`AtomicFile`]
+/// committed at once): for files written in one piece, such as the ones
+/// `stance init` makes.
+pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut f = AtomicFile::create(path)?;
+    f.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    f.commit()
+}
+
 /// Best effort: a folder that cannot be opened or synced (some file
 /// systems refuse) does not fail a write that has already happened.
 fn sync_dir(dir: &Path) {
@@ -282,10 +291,17 @@ fn file_key(path: &Path) -> FileKey {
 /// file inside an input folder, or another output. Writing it would
 /// destroy what is read (`score x -o x`) or mix two outputs. `-` (stdin,
 /// stdout) is skipped.
-pub fn refuse_overwrite(inputs: &[&Path], outputs: &[&Path]) -> Result<()> {
-    let outputs: Vec<&Path> = outputs
-        .iter()
-        .copied()
+pub fn refuse_overwrite<I, O>(inputs: I, outputs: O) -> Result<()>
+where
+    I: IntoIterator,
+    I::Item: AsRef<Path>,
+    O: IntoIterator,
+    O::Item: AsRef<Path>,
+{
+    let inputs: Vec<PathBuf> = inputs.into_iter().map(|p| p.as_ref().into()).collect();
+    let outputs: Vec<PathBuf> = outputs
+        .into_iter()
+        .map(|p| p.as_ref().to_path_buf())
         .filter(|p| p.as_os_str() != "-")
         .collect();
     let refuse = |out: &Path, what: String| {
@@ -323,6 +339,9 @@ fn inside(path: &Path, dir: &Path) -> bool {
         _ => false,
     }
 }
+
+mod output;
+pub use output::{Output, output, write_err};
 
 #[cfg(test)]
 mod tests;

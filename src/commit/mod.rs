@@ -24,6 +24,7 @@
 //! the folder: an incomplete journal is rolled back, a complete one rolled
 //! forward. Every step can be interrupted on purpose through [`failpoint`].
 
+pub mod access;
 pub mod failpoint;
 mod journal;
 pub mod lock;
@@ -33,6 +34,7 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
+pub use access::{Access, Quiet, lock, recover, recover_all, recover_parent};
 pub use lock::{DirLock, Wait, recover_if_needed};
 pub use recovery::{Recovery, needs_recovery};
 

@@ -25,6 +25,7 @@ pub mod agree;
 pub mod check;
 #[cfg(test)]
 mod fixtures;
+pub mod load;
 pub mod merge;
 pub mod splits;
 pub mod stats;
@@ -37,6 +38,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::corpus::records::CsvRows;
 use crate::error::{Location, Rejection, display_path};
+
+pub use load::LabelSet;
 
 /// Stance toward one actor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -16,8 +16,8 @@ use super::ModelData;
 use super::train::TrainParams;
 use crate::commit::Commit;
 use crate::confine;
-use crate::digest::sha256_hex;
-use crate::error::{Error, Location, Result, display_path, read_file};
+use crate::digest::{sha256_file, sha256_hex};
+use crate::error::{Error, Location, Result, display_path};
 
 pub const REGISTRY_FILE: &str = "registry.json";
 pub const DEFAULT_FILE: &str = "default.model";
@@ -205,7 +205,7 @@ impl Registry {
         if registry.models.is_empty() {
             return Ok(None);
         }
-        let sha = sha256_hex(&read_file(path)?);
+        let sha = sha256_file(path)?;
         Ok(registry.models.into_iter().find(|e| e.sha256 == sha))
     }
 
@@ -216,7 +216,7 @@ impl Registry {
         if !path.exists() {
             return Ok(None);
         }
-        let sha = sha256_hex(&read_file(&path)?);
+        let sha = sha256_file(&path)?;
         Ok(self.by_sha256(&sha))
     }
 
@@ -280,7 +280,7 @@ impl Registry {
         model: &ModelData,
         note: Option<String>,
     ) -> Result<()> {
-        let bytes = read_file(file)?;
+        let bytes = crate::input::read_bytes(file)?;
         let dir = tx.dir().to_path_buf();
         let metrics = super::provenance::metrics_without_record(&model.meta);
         self.keep(tx, name, &bytes, model, metrics, now_utc(), note)?;

@@ -3,13 +3,12 @@
 //! empty label store and a short guide — so the commands work there as they
 //! do in the checkout.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{ACTORS, FILE, LABELS};
 use crate::actors::EMBEDDED_TOML;
 use crate::error::{Error, Result, display_path};
-use crate::outfile::AtomicFile;
+use crate::outfile::write_whole;
 
 const PROJECT_FILE: &str = include_str!("templates/stance.toml");
 const ACTORS_HEADER: &str = include_str!("templates/actors_header.toml");
@@ -40,10 +39,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
         (project_file, PROJECT_FILE),
     ];
     for (path, text) in &files {
-        let mut f = AtomicFile::create(path)?;
-        f.write_all(text.as_bytes())
-            .map_err(|e| Error::io(path, e))?;
-        f.commit()?;
+        write_whole(path, text.as_bytes())?;
     }
     Ok(files.into_iter().map(|(p, _)| p).collect())
 }

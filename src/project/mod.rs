@@ -15,21 +15,23 @@
 //! optional corpus is said on stderr and its labels are set aside (counted,
 //! never silently dropped); an absent required corpus is an error.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::corpus::{Ingest, Input, Unit};
 use crate::error::{Error, Location, Rejection};
 use crate::labels::splits::{Split, SplitRule};
 
+pub mod defaults;
 pub mod discover;
 pub mod in_use;
 pub mod info;
 pub mod init;
+pub mod units;
 
+pub use defaults::{corpus_inputs, labels_dir, models_dir, split_rule};
 pub use in_use::{ActorsSource, ModelSource};
+pub use units::{ProjectUnits, units};
 
 /// The file name searched for.
 pub const FILE: &str = "stance.toml";
@@ -231,72 +233,6 @@ impl Project {
             ));
         }
         Ok((present, absent))
-    }
-}
-
-/// The units of a project's present corpora, with what could not be had.
-#[derive(Debug, Default)]
-pub struct ProjectUnits {
-    pub units: Vec<Unit>,
-    /// Records the ingest rejected, with file and line.
-    pub rejected: Vec<Rejection>,
-    /// Optional corpora that are not on this machine.
-    pub absent: Vec<Corpus>,
-    /// Documents labelled unit by unit (corpora with `whole_documents =
-    /// false`): only each labelled unit must be complete.
-    pub sampled_docs: HashSet<String>,
-}
-
-impl ProjectUnits {
-    /// Reads the given corpora; `absent` are the declared ones not here.
-    pub fn read(present: &[&Corpus], absent: &[&Corpus]) -> ProjectUnits {
-        let mut out = ProjectUnits {
-            absent: absent.iter().map(|c| (*c).clone()).collect(),
-            ..ProjectUnits::default()
-        };
-        for c in present {
-            let inputs: Vec<Input> = c.inputs.iter().map(|s| Input::parse(s)).collect();
-            for r in Ingest::new(&inputs) {
-                match r {
-                    Ok(u) => {
-                        if !c.whole_documents {
-                            out.sampled_docs.insert(u.doc_id.clone());
-                        }
-                        out.units.push(u);
-                    }
-                    Err(e) => out.rejected.push(e),
-                }
-            }
-        }
-        out
-    }
-
-    /// Label rows whose document is in no loaded corpus, while a declared
-    /// corpus is absent, belong to that corpus: they are set aside (and
-    /// counted by the caller) rather than reported as unknown units. With
-    /// every corpus present, nothing is set aside and unknown units stay
-    /// errors.
-    pub fn set_aside<T>(&self, rows: Vec<T>, doc_of: impl Fn(&T) -> &str) -> (Vec<T>, usize) {
-        if self.absent.is_empty() {
-            return (rows, 0);
-        }
-        let docs: HashSet<&str> = self.units.iter().map(|u| u.doc_id.as_str()).collect();
-        let before = rows.len();
-        let kept: Vec<T> = rows
-            .into_iter()
-            .filter(|r| docs.contains(doc_of(r)))
-            .collect();
-        let n = before - kept.len();
-        (kept, n)
-    }
-
-    /// "pool (../shared/data/comments/pool.jsonl)", for notes.
-    pub fn absent_names(&self) -> String {
-        self.absent
-            .iter()
-            .map(|c| format!("{} ({})", c.name, c.inputs.join(", ")))
-            .collect::<Vec<_>>()
-            .join(", ")
     }
 }
 

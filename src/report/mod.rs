@@ -18,6 +18,7 @@ pub mod group;
 mod html;
 pub mod quantify;
 mod render;
+pub mod scores;
 mod shares;
 pub mod visible;
 
@@ -26,6 +27,7 @@ pub use card::ModelCard;
 pub use context::{CONTEXT_CHARS, centre_quotes};
 pub use html::{Page, render_html, render_page};
 pub use render::{render_csv, render_table};
+pub use scores::{Scores, read_scores};
 pub use shares::{
     MeasuredError, ModelShares, ShareMethod, ShareOptions, count_shares, describe, estimate_shares,
     measured_error, model_pairs,

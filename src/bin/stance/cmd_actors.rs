@@ -7,7 +7,7 @@ use clap::Parser;
 use stance::actors::ActorSet;
 use stance::corpus::{Ingest, Input, Unit, UnitKind};
 
-use crate::io;
+use stance::outfile;
 
 /// Find the actor mentions in articles or units.
 ///
@@ -61,11 +61,11 @@ struct DocSummary {
 pub fn run(args: Args) -> stance::Result<ExitCode> {
     let read = args.inputs.iter().map(PathBuf::from);
     let source = crate::project_ctx::actors(args.actors.as_ref());
-    io::refuse_overwrite(read.chain(source.path().map(PathBuf::from)), &args.output)?;
+    outfile::refuse_overwrite(read.chain(source.path().map(PathBuf::from)), &args.output)?;
     let actors = source.set()?;
     let inputs: Vec<Input> = args.inputs.iter().map(|s| Input::parse(s)).collect();
     let out_path = args.output.as_deref();
-    let mut out = io::output(out_path)?;
+    let mut out = outfile::output(out_path)?;
     let mut ingest = Ingest::new(&inputs);
     let mut docs: Vec<(String, DocSummary)> = Vec::new();
     for item in ingest.by_ref() {
@@ -92,14 +92,14 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
                     .collect(),
             };
             serde_json::to_writer(&mut out, &line)
-                .map_err(|e| io::write_err(out_path, e.into()))?;
-            writeln!(out).map_err(|e| io::write_err(out_path, e))?;
+                .map_err(|e| outfile::write_err(out_path, e.into()))?;
+            writeln!(out).map_err(|e| outfile::write_err(out_path, e))?;
         } else {
             summarise(&mut docs, &unit, &mentions, &actors);
         }
     }
     if !args.json {
-        print_summary(&mut out, &docs, &actors).map_err(|e| io::write_err(out_path, e))?;
+        print_summary(&mut out, &docs, &actors).map_err(|e| outfile::write_err(out_path, e))?;
     }
     out.finish()?;
     let summary = ingest.summary();

@@ -43,9 +43,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> stance::Result<ExitCode> {
-    let units = project_ctx::unit_list(&args.corpus, args.units.as_deref())?;
-    let (_, a) = load_labels(std::slice::from_ref(&args.a))?;
-    let (_, b) = load_labels(std::slice::from_ref(&args.b))?;
+    let units = project_ctx::units(&args.corpus, args.units.as_deref())?.units;
+    let a = load_labels(std::slice::from_ref(&args.a))?.rows;
+    let b = load_labels(std::slice::from_ref(&args.b))?.rows;
     let r = compare(&a, &b, &units);
     let mut out = String::new();
     if args.json {
@@ -102,7 +102,7 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
     stdout
         .write_all(out.as_bytes())
         .and_then(|()| stdout.flush())
-        .map_err(|e| crate::io::write_err(None, e))?;
+        .map_err(|e| stance::outfile::write_err(None, e))?;
     if r.n == 0 {
         eprintln!(
             "error: {} and {} have no unit × actor pair labelled in both",

@@ -5,7 +5,7 @@ use clap::Parser;
 use stance::corpus::Ingest;
 use stance::corpus::ingest::text_units;
 
-use crate::io;
+use stance::outfile;
 
 /// Parse article pages (and unit records) into units, one JSON object a line.
 ///
@@ -29,18 +29,18 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> stance::Result<ExitCode> {
-    io::refuse_overwrite(&args.input.inputs, &args.output)?;
+    outfile::refuse_overwrite(&args.input.inputs, &args.output)?;
     let inputs = args.input.inputs()?;
-    let mut out = io::output(args.output.as_deref())?;
+    let mut out = outfile::output(args.output.as_deref())?;
     let mut ingest = Ingest::with_options(&inputs, args.input.options()?)
         .starting_with(text_units(&args.input.text));
     for item in ingest.by_ref() {
         match item {
             Ok(unit) => {
                 serde_json::to_writer(&mut out, &unit)
-                    .map_err(|e| io::write_err(args.output.as_deref(), e.into()))?;
+                    .map_err(|e| outfile::write_err(args.output.as_deref(), e.into()))?;
                 out.write_all(b"\n")
-                    .map_err(|e| io::write_err(args.output.as_deref(), e))?;
+                    .map_err(|e| outfile::write_err(args.output.as_deref(), e))?;
             }
             Err(r) => eprintln!("rejected: {r}"),
         }

@@ -3,14 +3,14 @@ use std::process::ExitCode;
 
 use clap::{Args as ClapArgs, Subcommand, ValueEnum};
 use stance::actors::ActorSet;
-use stance::corpus::{Ingest, Input, Unit};
 use stance::labels::check::{check_with, summarise_missing};
 use stance::labels::merge::{Prefer, plan_merge};
 use stance::labels::stats::{KindCounts, label_stats};
-use stance::labels::{LabelRow, label_files, read_labels};
+use stance::labels::{LabelSet, label_files};
 use stance::project::ProjectUnits;
 
-use crate::{project_ctx, store_ctx};
+use crate::project_ctx;
+use crate::store_ctx::{self, CLI};
 
 /// Work with hand-label files.
 #[derive(Subcommand)]
@@ -183,25 +183,14 @@ pub fn run(cmd: Command) -> stance::Result<ExitCode> {
     }
 }
 
-/// Label rows of files or folders; unreadable rows are warned about.
-pub fn load_labels(inputs: &[PathBuf]) -> stance::Result<(usize, Vec<LabelRow>)> {
-    store_ctx::recover_all(inputs)?;
-    let files = label_files(inputs).map_err(stance::Error::Invalid)?;
-    if files.is_empty() {
-        return Err(stance::Error::NoData(format!(
-            "no label files (*.csv) in {}",
-            inputs
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    }
-    let (rows, bad) = read_labels(&files);
-    for r in &bad {
+/// Label rows of files or folders (`stance::labels::LabelSet`); rows that
+/// cannot be read are warned about and skipped.
+pub fn load_labels(inputs: &[PathBuf]) -> stance::Result<LabelSet> {
+    let set = LabelSet::read(inputs, &CLI)?.with_files()?;
+    for r in &set.rejected {
         eprintln!("warning: skipped: {r}");
     }
-    Ok((files.len(), rows))
+    Ok(set)
 }
 
 fn run_add(args: AddArgs) -> stance::Result<ExitCode> {
@@ -280,7 +269,10 @@ fn run_stats(args: StatsArgs) -> stance::Result<ExitCode> {
     let (actors, units) = args.corpus.load()?;
     let (files, rows) = match new_store(&args.labels) {
         Some(_) => (0, Vec::new()),
-        None => load_labels(&label_inputs(&args.labels))?,
+        None => {
+            let set = load_labels(&label_inputs(&args.labels))?;
+            (set.files.len(), set.rows)
+        }
     };
     let (rows, aside) = units.set_aside(rows, |r| &r.doc_id);
     project_ctx::note_set_aside(aside, &units);
@@ -368,16 +360,8 @@ fn run_stats(args: StatsArgs) -> stance::Result<ExitCode> {
     stdout
         .write_all(out.as_bytes())
         .and_then(|()| stdout.flush())
-        .map_err(|e| crate::io::write_err(None, e))?;
+        .map_err(|e| stance::outfile::write_err(None, e))?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Reads the corpus, reporting rejected inputs on stderr.
-pub fn load_corpus(inputs: &[String]) -> Vec<Unit> {
-    let inputs: Vec<Input> = inputs.iter().map(|s| Input::parse(s)).collect();
-    Ingest::new(&inputs)
-        .filter_map(|r| r.map_err(|e| eprintln!("corpus: rejected: {e}")).ok())
-        .collect()
 }
 
 fn run_check(args: CheckArgs) -> stance::Result<ExitCode> {
@@ -390,13 +374,16 @@ fn run_check(args: CheckArgs) -> stance::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let inputs = label_inputs(&args.labels);
-    store_ctx::recover_all(&inputs)?;
-    let files = label_files(&inputs).map_err(stance::Error::Invalid)?;
+    let LabelSet {
+        files,
+        rows,
+        rejected: mut problems,
+        ..
+    } = LabelSet::read(&inputs, &CLI)?;
     if files.is_empty() {
         eprintln!("error: no label files (*.csv) found in {inputs:?}");
         return Ok(ExitCode::from(1));
     }
-    let (rows, mut problems) = read_labels(&files);
     let (rows, aside) = units.set_aside(rows, |r| &r.doc_id);
     project_ctx::note_set_aside(aside, &units);
     if let Some(bad) = args.require.iter().find(|c| actors.index_of(c).is_none()) {

@@ -8,9 +8,8 @@ use clap::{Parser, ValueEnum};
 use stance::Error;
 use stance::actors::ActorSet;
 use stance::corpus::ingest::text_units;
-use stance::corpus::records::JsonLines;
 use stance::corpus::{Ingest, Unit, UnitKind};
-use stance::labels::{LabelRow, label_files, read_labels};
+use stance::labels::{LabelRow, LabelSet};
 use stance::model::ModelData;
 use stance::model::registry::Registry;
 use stance::project::ModelSource;
@@ -18,13 +17,14 @@ use stance::report::group::{GroupBy, MISSING, group_scores};
 use stance::report::quantify::{DEFAULT_METHOD, Method};
 use stance::report::{
     ArticleReport, CONTEXT_CHARS, ModelCard, ModelShares, Page, build, centre_quotes,
-    estimate_shares, render_csv, render_page, render_table,
+    estimate_shares, read_scores, render_csv, render_page, render_table,
 };
 use stance::score::{Record, ScoreRecord, score_stream};
 
-use crate::io;
 use crate::model_ctx::{InUse, say_in_use};
 use crate::project_ctx;
+use crate::store_ctx::CLI;
+use stance::outfile;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
@@ -155,40 +155,29 @@ pub struct RunArgs {
     out: OutArgs,
 }
 
-fn read_scores(paths: &[PathBuf]) -> stance::Result<Vec<ScoreRecord>> {
-    let mut out = Vec::new();
-    let mut rejected = 0;
-    for p in paths {
-        let f = stance::input::open(p).map_err(|e| Error::io(p, e))?;
-        for row in JsonLines::new(f, p.display().to_string()) {
-            let r = row.and_then(|(at, map)| {
-                serde_json::from_value::<ScoreRecord>(serde_json::Value::Object(map))
-                    .map_err(|e| stance::Rejection::new(at, format!("not a score record: {e}")))
-            });
-            match r {
-                Ok(r) => out.push(r),
-                Err(r) => {
-                    rejected += 1;
-                    eprintln!("rejected: {r}");
-                }
-            }
-        }
+/// The score records (`stance::report::read_scores`), each line that is
+/// not one said on stderr.
+fn scores(paths: &[PathBuf]) -> stance::Result<Vec<ScoreRecord>> {
+    let read = read_scores(paths)?;
+    for r in &read.rejected {
+        eprintln!("rejected: {r}");
     }
-    eprintln!("report: {} score records, rejected {rejected}", out.len());
-    Ok(out)
+    eprintln!(
+        "report: {} score records, rejected {}",
+        read.records.len(),
+        read.rejected.len()
+    );
+    Ok(read.records)
 }
 
-fn load_labels(paths: &[PathBuf]) -> stance::Result<Vec<LabelRow>> {
+/// The hand labels to show beside the scores: none without --labels; a
+/// row that cannot be read stops the report (it would change the shares
+/// in silence).
+fn labels(paths: &[PathBuf]) -> stance::Result<Vec<LabelRow>> {
     if paths.is_empty() {
         return Ok(Vec::new());
     }
-    crate::store_ctx::recover_all(paths)?;
-    let files = label_files(paths).map_err(Error::Invalid)?;
-    let (rows, bad) = read_labels(&files);
-    if !bad.is_empty() {
-        return Err(Error::Many(bad));
-    }
-    Ok(rows)
+    LabelSet::read(paths, &CLI)?.strict()
 }
 
 type UnitMaps = (
@@ -258,7 +247,7 @@ fn emit(
     card: Option<&ModelCard>,
 ) -> stance::Result<ExitCode> {
     let path = out.output.as_deref();
-    let mut w = io::output(path)?;
+    let mut w = outfile::output(path)?;
     let text = match out.format {
         ReportFormat::Table => render_table(reports),
         ReportFormat::Csv => render_csv(reports),
@@ -274,7 +263,7 @@ fn emit(
         ),
     };
     w.write_all(text.as_bytes())
-        .map_err(|e| io::write_err(path, e))?;
+        .map_err(|e| outfile::write_err(path, e))?;
     w.finish()?;
     Ok(ExitCode::SUCCESS)
 }
@@ -287,8 +276,8 @@ pub fn report(args: ReportArgs) -> stance::Result<ExitCode> {
     let read = (args.scores.iter().chain(&args.labels).cloned())
         .chain(args.corpus.iter().map(PathBuf::from))
         .chain(in_use.files());
-    io::refuse_overwrite(read, &args.out.output)?;
-    let mut scores = read_scores(&args.scores)?;
+    outfile::refuse_overwrite(read, &args.out.output)?;
+    let mut scores = scores(&args.scores)?;
     if let Some(by) = &args.by {
         if !args.labels.is_empty() {
             return Err(Error::Param(
@@ -298,7 +287,7 @@ pub fn report(args: ReportArgs) -> stance::Result<ExitCode> {
         let missing = group_scores(&mut scores, &GroupBy::parse(by));
         eprintln!("report: grouped by {by}; {missing} unit(s) without a value in \"{MISSING}\"");
     }
-    let labels = load_labels(&args.labels)?;
+    let labels = labels(&args.labels)?;
     let actors: Vec<String> = match scores.iter().find(|r| r.doc_id.is_some()) {
         Some(r) => r.actors.iter().map(|a| a.actor.clone()).collect(),
         None => in_use.actors.set()?.codes().map(str::to_string).collect(),
@@ -308,7 +297,7 @@ pub fn report(args: ReportArgs) -> stance::Result<ExitCode> {
     let units = if labels.is_empty() && args.corpus.is_empty() {
         Vec::new()
     } else {
-        project_ctx::unit_list(&args.corpus, None)?
+        project_ctx::units(&args.corpus, None)?.units
     };
     let (excerpts, kinds) = unit_maps(&units);
     let mut reports = build(&scores, &labels, &actors, &excerpts, &kinds);
@@ -331,7 +320,7 @@ pub fn run(args: RunArgs) -> stance::Result<ExitCode> {
     let in_use = InUse::resolve(args.model.as_ref(), args.actors.as_ref());
     let read = args.input.inputs.iter().map(PathBuf::from);
     let read = read.chain(in_use.files()).chain(args.labels.clone());
-    io::refuse_overwrite(read, &args.out.output)?;
+    outfile::refuse_overwrite(read, &args.out.output)?;
     let model = in_use.load()?;
     let inputs = args.input.inputs()?;
     let mut ingest = Ingest::with_options(&inputs, args.input.options()?)
@@ -362,7 +351,7 @@ pub fn run(args: RunArgs) -> stance::Result<ExitCode> {
     );
     let data = model.data();
     eprintln!("run: {}", data.quality());
-    let labels = load_labels(&args.labels)?;
+    let labels = labels(&args.labels)?;
     let actors: Vec<String> = model.actors().codes().map(str::to_string).collect();
     let (excerpts, kinds) = unit_maps(&units);
     let mut reports = build(&scores, &labels, &actors, &excerpts, &kinds);

@@ -9,6 +9,7 @@ use stance::score::{CsvLayout, records, score_to_writer, write_csv_header};
 use crate::input_args::InputArgs;
 use crate::io;
 use crate::model_ctx::InUse;
+use stance::outfile;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutFormat {
@@ -80,7 +81,7 @@ pub struct Args {
 pub fn run(args: Args) -> stance::Result<ExitCode> {
     let in_use = InUse::resolve(args.model.as_ref(), args.actors.as_ref());
     let read = args.input.inputs.iter().map(PathBuf::from);
-    io::refuse_overwrite(
+    outfile::refuse_overwrite(
         read.chain(in_use.files()),
         args.output.iter().chain(&args.rejects),
     )?;
@@ -101,13 +102,13 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
     opts.bytes_read = bytes.as_ref().map(|(count, _)| count.clone());
     let mut bar = io::ReadProgress::new("scoring", bytes);
     let out_path = args.output.as_deref();
-    let mut out = io::output(out_path)?;
+    let mut out = outfile::output(out_path)?;
     let layout = (args.format == OutFormat::Csv).then(|| CsvLayout::of(&model));
     if let Some(l) = &layout {
-        write_csv_header(&mut out, l).map_err(|e| io::write_err(out_path, e))?;
+        write_csv_header(&mut out, l).map_err(|e| outfile::write_err(out_path, e))?;
     }
-    let mut rejects: Option<io::Output> = match &args.rejects {
-        Some(p) => Some(io::output(Some(p))?),
+    let mut rejects: Option<outfile::Output> = match &args.rejects {
+        Some(p) => Some(outfile::output(Some(p))?),
         None => None,
     };
     let strict = args.strict;
@@ -115,7 +116,10 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
         &model,
         records(&inputs, &args.input.text, &opts),
         layout.as_ref(),
-        |bytes| out.write_all(bytes).map_err(|e| io::write_err(out_path, e)),
+        |bytes| {
+            out.write_all(bytes)
+                .map_err(|e| outfile::write_err(out_path, e))
+        },
         |r| {
             if strict {
                 return Err(Error::Invalid(r.clone()));
@@ -123,8 +127,8 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
             match rejects.as_mut() {
                 Some(w) => {
                     serde_json::to_writer(&mut *w, r)
-                        .map_err(|e| io::write_err(args.rejects.as_deref(), e.into()))?;
-                    writeln!(w).map_err(|e| io::write_err(args.rejects.as_deref(), e))
+                        .map_err(|e| outfile::write_err(args.rejects.as_deref(), e.into()))?;
+                    writeln!(w).map_err(|e| outfile::write_err(args.rejects.as_deref(), e))
                 }
                 None => {
                     eprintln!("rejected: {r}");

@@ -1,23 +1,18 @@
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
-use rayon::prelude::*;
-use stance::corpus::{Input, Unit, ingest::Ingest};
-use stance::error::{Error, Result};
-use stance::eval::SplitMix64;
-use stance::labels::{label_files, read_labels};
-use stance::model::StanceModel;
-use stance::model::evaluate::argmax;
-use stance::model::predict::Scratch;
-use stance::suggest::{Candidate, SPREAD, Uncertainty, most_uncertain_first, pick};
+use stance::corpus::{Input, ingest::Ingest};
+use stance::error::Result;
+use stance::labels::LabelSet;
+use stance::outfile;
+use stance::spreadsheet::defuse;
+use stance::suggest::{Options, SPREAD, Uncertainty, suggest};
 
-use crate::io;
 use crate::model_ctx::InUse;
 use crate::project_ctx;
-use stance::labels::splits::Split;
-use stance::spreadsheet::defuse;
+use crate::store_ctx::CLI;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Measure {
@@ -86,105 +81,41 @@ pub struct Args {
     output: Option<PathBuf>,
 }
 
-/// Units scored per parallel batch; the pool of best candidates is pruned
-/// between batches, so memory does not grow with the input.
-const BATCH: usize = 8192;
-
 pub fn run(args: Args) -> Result<ExitCode> {
     let in_use = InUse::resolve(args.model.as_ref(), args.actors.as_ref());
     let labels = project_ctx::labels(args.labels.as_ref());
-    let units = unit_inputs(&args.units)?;
+    let units = stance::project::corpus_inputs(&args.units, project_ctx::project())?;
     let read = units.iter().map(PathBuf::from);
-    io::refuse_overwrite(
+    outfile::refuse_overwrite(
         read.chain(in_use.files()).chain([labels.clone()]),
         &args.output,
     )?;
     let model = in_use.load()?;
-    let codes: Vec<String> = model.actors().codes().map(str::to_string).collect();
-    let labelled = labelled_pairs(&labels)?;
-    let splits = project_ctx::split_rule()?;
-    let is_eval =
-        |u: &Unit| splits.is_recorded() && splits.of(&u.doc_id, &u.unit_id, u.kind) == Split::Eval;
-    let measure = match args.measure {
-        Measure::Margin => Uncertainty::Margin,
-        Measure::Entropy => Uncertainty::Entropy,
+    let labelled = if labels.exists() {
+        LabelSet::pairs(&LabelSet::read(&[labels], &CLI)?.strict()?)
+    } else {
+        HashSet::new()
+    };
+    let opts = Options {
+        n: args.n,
+        measure: match args.measure {
+            Measure::Margin => Uncertainty::Margin,
+            Measure::Entropy => Uncertainty::Entropy,
+        },
+        discount: if args.no_spread { 1.0 } else { SPREAD },
+        explore: args.explore,
+        seed: args.seed,
     };
     let inputs: Vec<Input> = units.iter().map(|s| Input::parse(s)).collect();
     let mut ingest = Ingest::new(&inputs);
-    let keep = (20 * args.n).max(1000);
-    let mut pool: Vec<(Candidate, Unit)> = Vec::new();
-    let mut skipped = 0usize;
-    // Reservoir sampling: a uniform sample of all unlabelled units in one
-    // pass, n of them so overlaps with the uncertain picks can be topped up.
-    let n_random = (args.n as f64 * args.explore).round() as usize;
-    let mut rng = SplitMix64::new(args.seed);
-    let mut reservoir: Vec<(Candidate, Unit)> = Vec::new();
-    let mut eligible = 0usize;
-    loop {
-        let mut batch = Vec::with_capacity(BATCH);
-        let mut taken = 0;
-        for r in ingest.by_ref().take(BATCH) {
-            taken += 1;
-            match r {
-                Ok(u) => batch.push(u),
-                Err(e) => eprintln!("rejected: {e}"),
-            }
-        }
-        if taken == 0 {
-            break;
-        }
-        let before = batch.len();
-        batch.retain(|u| !is_eval(u) && codes.iter().any(|c| !labelled.contains(&key(u, c))));
-        skipped += before - batch.len();
-        let scored: Vec<(Candidate, Unit)> = batch
-            .into_par_iter()
-            .map_init(Scratch::default, |s, u| {
-                (candidate(&model, &codes, &labelled, measure, &u, s), u)
-            })
-            .collect();
-        if n_random > 0 {
-            for item in &scored {
-                eligible += 1;
-                if reservoir.len() < args.n {
-                    reservoir.push(item.clone());
-                } else {
-                    let j = rng.below(eligible);
-                    if j < args.n {
-                        reservoir[j] = item.clone();
-                    }
-                }
-            }
-        }
-        pool.extend(scored);
-        if pool.len() > 2 * keep {
-            prune(&mut pool, keep);
-        }
+    let splits = project_ctx::split_rule()?;
+    let picked = suggest(&model, ingest.by_ref(), &labelled, &splits, &opts);
+    for e in &picked.rejected {
+        eprintln!("rejected: {e}");
     }
-    prune(&mut pool, keep);
     let summary = ingest.summary();
-    let by_key: HashMap<(String, String), Unit> = pool
-        .iter()
-        .chain(&reservoir)
-        .map(|(c, u)| ((c.doc_id.clone(), c.unit_id.clone()), u.clone()))
-        .collect();
-    let discount = if args.no_spread { 1.0 } else { SPREAD };
-    let candidates = pool.into_iter().map(|(c, _)| c).collect();
-    let mut chosen = pick(candidates, args.n - n_random, discount);
-    let seen: HashSet<(String, String)> = chosen
-        .iter()
-        .map(|c| (c.doc_id.clone(), c.unit_id.clone()))
-        .collect();
-    let random = reservoir
-        .into_iter()
-        .filter(|(c, _)| !seen.contains(&(c.doc_id.clone(), c.unit_id.clone())))
-        .take(n_random)
-        .map(|(c, _)| Candidate {
-            actor: "(random)".into(),
-            ..c
-        });
-    chosen.extend(random);
-    let mut out = csv::Writer::from_writer(io::output(args.output.as_deref())?);
-    let werr = |e: csv::Error| io::write_err(args.output.as_deref(), e.into());
+    let mut out = csv::Writer::from_writer(outfile::output(args.output.as_deref())?);
+    let werr = |e: csv::Error| outfile::write_err(args.output.as_deref(), e.into());
     out.write_record([
         "doc_id",
         "unit_id",
@@ -198,63 +129,36 @@ pub fn run(args: Args) -> Result<ExitCode> {
         "text",
     ])
     .map_err(werr)?;
-    let mut rows = 0;
-    let mut scratch = Scratch::default();
-    for c in &chosen {
-        let u = &by_key[&(c.doc_id.clone(), c.unit_id.clone())];
-        let score = model.score_unit(&u.text, &mut scratch);
-        for (code, (_, p)) in codes.iter().zip(&score.actors) {
-            if labelled.contains(&key(u, code)) {
-                continue;
-            }
-            let guess = model.stance_labels().map_or("", |l| l[argmax(p)].as_str());
-            let uncertainty = format!("{:.4}", measure.of(p));
-            // People open this sheet in a spreadsheet: the comment's text
-            // is defused (ids come back through `labels add`, unchanged).
-            out.write_record([
-                u.doc_id.as_str(),
-                u.unit_id.as_str(),
-                code.as_str(),
-                "",
-                "",
-                u.kind.as_str(),
-                c.actor.as_str(),
-                guess,
-                uncertainty.as_str(),
-                defuse(&u.text).as_ref(),
-            ])
-            .map_err(werr)?;
-            rows += 1;
-        }
+    for r in &picked.rows {
+        // People open this sheet in a spreadsheet: the comment's text
+        // is defused (ids come back through `labels add`, unchanged).
+        out.write_record([
+            r.doc_id.as_str(),
+            r.unit_id.as_str(),
+            r.actor.as_str(),
+            "",
+            "",
+            r.kind.as_str(),
+            r.picked_for.as_str(),
+            r.predicted.as_str(),
+            format!("{:.4}", r.uncertainty).as_str(),
+            defuse(&r.text).as_ref(),
+        ])
+        .map_err(werr)?;
     }
     out.into_inner()
-        .map_err(|e| io::write_err(args.output.as_deref(), e.into_error()))?
+        .map_err(|e| outfile::write_err(args.output.as_deref(), e.into_error()))?
         .finish()?;
     eprintln!(
         "read {} units (rejected {}), {} fully labelled or held out for evaluation, picked {} units across {} articles: {} rows to label",
         summary.read,
         summary.rejected,
-        skipped,
-        chosen.len(),
-        chosen
-            .iter()
-            .map(|c| &c.doc_id)
-            .collect::<HashSet<_>>()
-            .len(),
-        rows
+        picked.skipped,
+        picked.picked.len(),
+        picked.articles(),
+        picked.rows.len()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// --units, or the present corpora of the project.
-fn unit_inputs(given: &[String]) -> Result<Vec<String>> {
-    if !given.is_empty() {
-        return Ok(given.to_vec());
-    }
-    let project = project_ctx::project()
-        .ok_or_else(|| Error::Param("give --units (no stance.toml here names a corpus)".into()))?;
-    let (present, _) = project.present_corpora()?;
-    Ok(present.iter().flat_map(|c| c.inputs.clone()).collect())
 }
 
 fn parse_share(s: &str) -> std::result::Result<f64, String> {
@@ -262,63 +166,4 @@ fn parse_share(s: &str) -> std::result::Result<f64, String> {
         Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
         _ => Err(format!("{s:?} is not a share between 0 and 1")),
     }
-}
-
-fn key(u: &Unit, actor: &str) -> (String, String, String) {
-    (u.doc_id.clone(), u.unit_id.clone(), actor.to_string())
-}
-
-fn labelled_pairs(dir: &std::path::Path) -> Result<HashSet<(String, String, String)>> {
-    if !dir.exists() {
-        return Ok(HashSet::new());
-    }
-    crate::store_ctx::recover(dir)?;
-    let files = label_files(&[dir.to_path_buf()]).map_err(Error::Invalid)?;
-    let (rows, bad) = read_labels(&files);
-    if !bad.is_empty() {
-        return Err(Error::Many(bad));
-    }
-    Ok(rows
-        .into_iter()
-        .map(|r| (r.doc_id, r.unit_id, r.actor))
-        .collect())
-}
-
-/// The unit's worth: its highest stance uncertainty over the unlabelled
-/// actors it mentions; a unit that mentions none is worth half its
-/// sentiment uncertainty, so it is picked only when little else is left.
-fn candidate(
-    model: &StanceModel,
-    codes: &[String],
-    labelled: &HashSet<(String, String, String)>,
-    measure: Uncertainty,
-    u: &Unit,
-    s: &mut Scratch,
-) -> Candidate {
-    let score = model.score_unit(&u.text, s);
-    let mut best: Option<(f64, &str)> = None;
-    for (code, (mentioned, p)) in codes.iter().zip(&score.actors) {
-        if !*mentioned || labelled.contains(&key(u, code)) {
-            continue;
-        }
-        let x = measure.of(p);
-        if best.is_none_or(|(b, _)| x > b) {
-            best = Some((x, code));
-        }
-    }
-    let (uncertainty, actor) = best.unwrap_or_else(|| {
-        let x = score.sentiment.as_deref().map_or(0.0, |p| measure.of(p));
-        (0.5 * x, "-")
-    });
-    Candidate {
-        doc_id: u.doc_id.clone(),
-        unit_id: u.unit_id.clone(),
-        uncertainty,
-        actor: actor.to_string(),
-    }
-}
-
-fn prune(pool: &mut Vec<(Candidate, Unit)>, keep: usize) {
-    pool.sort_by(|(a, _), (b, _)| most_uncertain_first(a, b));
-    pool.truncate(keep);
 }

@@ -7,9 +7,10 @@ use stance::model::provenance::set_metric;
 use stance::model::{StanceModel, file, train, tune};
 
 use crate::data_args::DataArgs;
-use crate::io::{self, Bars};
+use crate::io::Bars;
 use crate::train_args::TrainArgs;
 use stance::labels::splits::Split;
+use stance::outfile;
 
 /// Train a stance (and sentiment) model.
 ///
@@ -88,7 +89,7 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
         .chain(args.data.actors_path());
     let read = read.chain(args.data.corpus.iter().map(PathBuf::from));
     let read = read.chain(args.data.sources.iter().map(|(_, p)| p.clone()));
-    io::refuse_overwrite(read, [&args.output, &meta_path])?;
+    outfile::refuse_overwrite(read, [&args.output, &meta_path])?;
     let mut params = args.model.params();
     params.check()?;
     let (actors, actors_toml) = args.data.actors()?;

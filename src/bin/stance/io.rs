@@ -1,89 +1,15 @@
-//! Output plumbing shared by the subcommands: `-` means stdout, errors and
-//! summaries go to stderr, progress bars only on a terminal. Files are
-//! written whole or not at all (`stance::outfile`).
+//! The terminal side of output: errors and summaries go to stderr, progress
+//! bars only on a terminal. Opening outputs (`-` is stdout, files written
+//! whole or not at all) and refusing outputs that are inputs are the
+//! library's (`stance::outfile`).
 
-use std::io::{BufWriter, IsTerminal, StdoutLock, Write};
-use std::path::{Path, PathBuf};
+use std::io::IsTerminal;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 
 use stance::Error;
-use stance::outfile::AtomicFile;
-
-/// Where results go: a file (appearing only at [`Output::finish`]), or
-/// stdout.
-pub enum Output {
-    Stdout(BufWriter<StdoutLock<'static>>),
-    File(AtomicFile),
-}
-
-/// Where results go: a file, or stdout for `-` / no `-o`.
-pub fn output(path: Option<&Path>) -> stance::Result<Output> {
-    match path {
-        Some(p) if p.as_os_str() != "-" => Ok(Output::File(AtomicFile::create(p)?)),
-        _ => Ok(Output::Stdout(BufWriter::new(std::io::stdout().lock()))),
-    }
-}
-
-impl Output {
-    /// Flushes stdout, or commits the file (fsync, rename over the final
-    /// path). An output dropped without this leaves no file behind.
-    pub fn finish(self) -> stance::Result<()> {
-        match self {
-            Output::Stdout(mut w) => w.flush().map_err(|e| write_err(None, e)),
-            Output::File(f) => f.commit(),
-        }
-    }
-}
-
-impl Write for Output {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        match self {
-            Output::Stdout(w) => w.write(buf),
-            Output::File(f) => f.write(buf),
-        }
-    }
-
-    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        match self {
-            Output::Stdout(w) => w.write_all(buf),
-            Output::File(f) => f.write_all(buf),
-        }
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        match self {
-            Output::Stdout(w) => w.flush(),
-            Output::File(f) => f.flush(),
-        }
-    }
-}
-
-/// Refuses outputs that are inputs, before any work; `inputs` as typed on
-/// the command line (`-` and missing ones are fine).
-pub fn refuse_overwrite<I, O>(inputs: I, outputs: O) -> stance::Result<()>
-where
-    I: IntoIterator,
-    I::Item: AsRef<Path>,
-    O: IntoIterator,
-    O::Item: AsRef<Path>,
-{
-    let inputs: Vec<PathBuf> = inputs.into_iter().map(|p| p.as_ref().into()).collect();
-    let outputs: Vec<PathBuf> = outputs.into_iter().map(|p| p.as_ref().into()).collect();
-    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-    let outputs: Vec<&Path> = outputs.iter().map(PathBuf::as_path).collect();
-    stance::outfile::refuse_overwrite(&inputs, &outputs)
-}
-
-pub fn write_err(path: Option<&Path>, e: std::io::Error) -> Error {
-    let name = path.map_or("standard output".to_string(), |p| p.display().to_string());
-    Error::Io {
-        path: name,
-        source: e,
-    }
-}
 
 pub fn report_error(e: &Error) {
     match e {

@@ -7,7 +7,7 @@
 macro_rules! outln {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        writeln!(std::io::stdout().lock(), $($arg)*).map_err(|e| crate::io::write_err(None, e))
+        writeln!(std::io::stdout().lock(), $($arg)*).map_err(|e| stance::outfile::write_err(None, e))
     }};
 }
 
@@ -15,7 +15,7 @@ macro_rules! outln {
 macro_rules! out {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        write!(std::io::stdout().lock(), $($arg)*).map_err(|e| crate::io::write_err(None, e))
+        write!(std::io::stdout().lock(), $($arg)*).map_err(|e| stance::outfile::write_err(None, e))
     }};
 }
 
@@ -147,7 +147,8 @@ fn main() -> ExitCode {
     };
     // Everything printed is flushed before the exit code is decided, so
     // a write error at the very end still counts.
-    let flushed = std::io::Write::flush(&mut std::io::stdout()).map_err(|e| io::write_err(None, e));
+    let flushed = std::io::Write::flush(&mut std::io::stdout())
+        .map_err(|e| stance::outfile::write_err(None, e));
     match result.and_then(|code| flushed.map(|()| code)) {
         Ok(code) => code,
         // The reader went away (`stance … | head`): not an error (ripgrep's

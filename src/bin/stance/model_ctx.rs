@@ -58,15 +58,15 @@ impl InUse {
             store_ctx::recover_parent(p)?;
         }
         let model = self.model.load()?.with_actors(self.actors.set()?);
-        note_zero_shot(&model, &self.actors);
+        note_zero_shot(&model.zero_shot_codes(), &self.actors);
         Ok(model)
     }
 }
 
 /// One stderr line naming the zero-shot actors, if any.
-pub fn note_zero_shot(model: &StanceModel, actors: &dyn Display) {
-    let codes = model.zero_shot_codes();
+pub fn note_zero_shot<S: AsRef<str>>(codes: &[S], actors: &dyn Display) {
     if !codes.is_empty() {
+        let codes: Vec<&str> = codes.iter().map(AsRef::as_ref).collect();
         eprintln!(
             "note: zero-shot actors (in {actors} but in none of the model's training labels; \
              scored by the shared head, see models/README.md): {}",

@@ -1,13 +1,12 @@
-//! The folders commands write — the label store and `models/` — locked for
-//! a command's whole read-modify-write, and recovered from an interrupted
-//! commit before any command reads them (`stance::commit`). This module
-//! only decides when, and says what happened on stderr.
+//! The CLI's side of the folders commands write (`stance::commit::access`):
+//! `--no-wait` fails instead of waiting for another writer, and waiting and
+//! recoveries are said on stderr.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use stance::commit::{DirLock, Recovery, Wait, recover_if_needed};
-use stance::{Error, Result};
+use stance::Result;
+use stance::commit::{Access, DirLock, Recovery, Wait};
 
 static NO_WAIT: AtomicBool = AtomicBool::new(false);
 
@@ -16,13 +15,11 @@ pub fn set_no_wait(no_wait: bool) {
     NO_WAIT.store(no_wait, Ordering::Relaxed);
 }
 
-fn wait() -> Wait {
-    if NO_WAIT.load(Ordering::Relaxed) {
-        Wait::Fail
-    } else {
-        Wait::Block
-    }
-}
+/// `--no-wait` and stderr.
+pub struct Cli;
+
+/// What every command passes the library.
+pub const CLI: Cli = Cli;
 
 /// `labels` → `labels/`, the way the messages name folders.
 fn folder(dir: &Path) -> String {
@@ -30,56 +27,43 @@ fn folder(dir: &Path) -> String {
     if s.ends_with('/') { s } else { s + "/" }
 }
 
-fn say_waiting(dir: &Path) {
-    eprintln!(
-        "waiting for lock on {} held by another stance process… (--no-wait fails instead)",
-        folder(dir)
-    );
+impl Access for Cli {
+    fn wait(&self) -> Wait {
+        if NO_WAIT.load(Ordering::Relaxed) {
+            Wait::Fail
+        } else {
+            Wait::Block
+        }
+    }
+
+    fn waiting(&self, dir: &Path) {
+        eprintln!(
+            "waiting for lock on {} held by another stance process… (--no-wait fails instead)",
+            folder(dir)
+        );
+    }
+
+    fn recovered(&self, dir: &Path, what: &Recovery) {
+        eprintln!("recovery: {}: {what}", folder(dir));
+    }
 }
 
-fn say(dir: &Path, r: &Recovery) {
-    eprintln!("recovery: {}: {r}", folder(dir));
-}
-
-/// Locks `dir` for a read-modify-write, waiting for (or, with --no-wait,
-/// refusing) another writer, and finishes a commit a dead process left.
+/// [`stance::commit::lock`] the CLI's way.
 pub fn lock(dir: &Path) -> Result<DirLock> {
-    if !dir.is_dir() {
-        return Err(Error::Param(format!(
-            "{} is not a folder (nothing to lock and write into)",
-            dir.display()
-        )));
-    }
-    let lock = DirLock::acquire(dir, wait(), || say_waiting(dir))?;
-    if let Some(r) = lock.recover()? {
-        say(dir, &r);
-    }
-    Ok(lock)
+    stance::commit::lock(dir, &CLI)
 }
 
-/// Before reading `dir` (a label store or models folder; anything else is
-/// left alone): finishes or rolls back a commit a dead process left there.
+/// [`stance::commit::recover`] the CLI's way.
 pub fn recover(dir: &Path) -> Result<()> {
-    if !dir.is_dir() {
-        return Ok(());
-    }
-    if let Some(r) = recover_if_needed(dir, wait(), || say_waiting(dir))? {
-        say(dir, &r);
-    }
-    Ok(())
+    stance::commit::recover(dir, &CLI)
 }
 
-/// [`recover`] for every folder among label inputs (files are read as
-/// they are: they belong to no store).
+/// [`stance::commit::recover_all`] the CLI's way.
 pub fn recover_all(inputs: &[PathBuf]) -> Result<()> {
-    inputs.iter().try_for_each(|p| recover(p))
+    stance::commit::recover_all(inputs, &CLI)
 }
 
-/// [`recover`] for the folder of a model file about to be read.
+/// [`stance::commit::recover_parent`] the CLI's way.
 pub fn recover_parent(file: &Path) -> Result<()> {
-    match file.parent() {
-        Some(p) if p.as_os_str().is_empty() => recover(Path::new(".")),
-        Some(p) => recover(p),
-        None => Ok(()),
-    }
+    stance::commit::recover_parent(file, &CLI)
 }

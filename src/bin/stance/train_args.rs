@@ -14,6 +14,16 @@ pub enum ModelKind {
     Svm,
 }
 
+impl ModelKind {
+    /// The loss of both heads.
+    pub fn loss(self) -> Loss {
+        match self {
+            ModelKind::Logistic => Loss::Logistic,
+            ModelKind::Svm => Loss::SquaredHinge,
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Weighting {
     None,
@@ -112,10 +122,7 @@ fn parse_range(s: &str) -> Result<(usize, usize), String> {
 
 impl TrainArgs {
     pub fn params(&self) -> TrainParams {
-        let loss = match self.model_kind {
-            ModelKind::Logistic => Loss::Logistic,
-            ModelKind::Svm => Loss::SquaredHinge,
-        };
+        let loss = self.model_kind.loss();
         let class_weight = match self.class_weight {
             Weighting::None => ClassWeight::None,
             Weighting::Balanced => ClassWeight::Balanced,

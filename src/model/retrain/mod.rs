@@ -8,6 +8,13 @@
 //! held-out split, so "the new model is better" is a claim with an
 //! interval, not a hunch.
 
+mod render;
+mod run;
+
+pub use run::{
+    Changes, Decision, NewLabels, Outcome, Pool, Request, Stopped, run, shipped_settings,
+};
+
 use serde::{Deserialize, Serialize};
 
 use super::evaluate::{POLAR, Predictions, cross_validate, predict};

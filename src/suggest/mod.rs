@@ -10,6 +10,10 @@
 
 use std::collections::HashMap;
 
+mod pool;
+
+pub use pool::{Options, RANDOM, Row, Suggestions, suggest};
+
 /// How the uncertainty of one probability vector is measured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Uncertainty {
