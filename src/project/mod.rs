@@ -119,6 +119,18 @@ pub struct Project {
 }
 
 impl Project {
+    /// `path` as written in records that travel (a model's `data_files`):
+    /// relative to the project's folder when inside it, so the same data
+    /// and settings give the same model bytes in any checkout.
+    pub fn recorded_path(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root)
+            .ok()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    }
+
     pub fn load(path: &Path) -> Result<Project, Error> {
         let bytes = crate::limits::read_config(path)?;
         let text = String::from_utf8(bytes).map_err(|_| {
@@ -255,6 +267,20 @@ inputs = ["../data/pool.jsonl"]
 optional = true
 whole_documents = false
 "#;
+
+    /// A model trained on the project's labels records them as `labels`,
+    /// not as the absolute path of this checkout: the same data and
+    /// settings give the same bytes wherever the project sits.
+    #[test]
+    fn recorded_paths_are_relative_inside_the_project() {
+        let p = Project::parse(Path::new("/somewhere/proj/stance.toml"), TEXT).unwrap();
+        assert_eq!(p.recorded_path(&p.labels), "labels");
+        assert_eq!(
+            p.recorded_path(Path::new("/data/pool.jsonl")),
+            "/data/pool.jsonl"
+        );
+        assert_eq!(p.recorded_path(&p.root), p.root.display().to_string());
+    }
 
     /// Issue 12, row 4 for the project file: what the project writes
     /// (actors, labels, splits) stays inside it; data it reads may not.

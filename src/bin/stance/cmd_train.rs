@@ -8,6 +8,7 @@ use stance::model::{StanceModel, file, train, tune};
 
 use crate::data_args::DataArgs;
 use crate::io::Bars;
+use crate::project_ctx;
 use crate::train_args::TrainArgs;
 use stance::labels::splits::Split;
 use stance::outfile;
@@ -127,7 +128,10 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
         .data
         .inputs()?
         .iter()
-        .map(|p| p.display().to_string())
+        .map(|p| match project_ctx::project() {
+            Some(project) => project.recorded_path(p),
+            None => p.display().to_string(),
+        })
         .collect();
     let started = std::time::Instant::now();
     let mut model = train(&data, &actors, &actors_toml, &params, files, &Bars::new())?;
