@@ -153,7 +153,9 @@ fn request(
     default_split: Split,
 ) -> PyResult<LoadRequest> {
     if data.is_empty() {
-        return Err(value_error("give the data to read (label CSVs or JSON lines)"));
+        return Err(value_error(
+            "give the data to read (label CSVs or JSON lines)",
+        ));
     }
     Ok(LoadRequest {
         inputs: data,
@@ -370,7 +372,11 @@ pub fn report_text(
         None => DEFAULT_METHOD,
     };
     let format: Format = format.parse().map_err(value_error)?;
-    let given = [score_paths.is_some(), score_lines.is_some(), unit_lines.is_some()];
+    let given = [
+        score_paths.is_some(),
+        score_lines.is_some(),
+        unit_lines.is_some(),
+    ];
     if given.iter().filter(|g| **g).count() > 1 {
         return Err(value_error("give scores or units, not both"));
     }
@@ -452,8 +458,8 @@ pub fn report_text(
             actor_set.as_ref(),
             estimate,
         );
-        let card = (format == Format::Html && !scores.is_empty())
-            .then(|| model_card(&origin, model));
+        let card =
+            (format == Format::Html && !scores.is_empty()).then(|| model_card(&origin, model));
         Ok(render(&reports, format, card.as_ref()))
     })
     .map_err(|e| to_py(py, e))

@@ -140,8 +140,12 @@ impl Model {
     ///     True
     fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
         let meta = path.with_extension("meta.json");
-        py.detach(|| file::save_with_meta(self.inner.data(), &path, &meta))
-            .map_err(|e| to_py(py, e))
+        // From the file's bytes: the loaded model is prepared for scoring.
+        py.detach(|| {
+            let data = file::from_bytes(&self.bytes, Path::new(&self.origin))?;
+            file::save_with_meta(&data, &path, &meta)
+        })
+        .map_err(|e| to_py(py, e))
     }
 
     /// The model shipped with this package (the repository's

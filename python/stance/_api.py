@@ -54,7 +54,10 @@ def ingest(
         _paths(inputs), id_col=id_col, doc_col=doc_col, text_col=text_col,
         delimiter=delimiter, lines=lines,
     )  # fmt: skip
-    df = pandas.DataFrame({c: cols[c] for c in UNIT_COLUMNS}, columns=UNIT_COLUMNS)
+    # object columns: a missing author or time stays None, as in the JSON.
+    df = pandas.DataFrame(
+        {c: pandas.Series(cols[c], dtype=object) for c in UNIT_COLUMNS}, columns=UNIT_COLUMNS
+    )
     df.attrs["rejected"] = rejected
     return df
 
