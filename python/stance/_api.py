@@ -147,9 +147,9 @@ def evaluate(
     unit_kind: Optional[str] = None,
 ) -> Dict[str, Any]:
     """Scores ``model`` on the labelled ``data``: the object ``stance eval
-    --model MODEL --data DATA --json`` prints, parsed (``stance``: n,
-    accuracy, macro_f1, f_avg, per_class, confusion, calibration;
-    ``per_target``, and ``per_type`` and ``sentiment`` when present).
+    --model MODEL --data DATA --json`` prints, parsed: keys n, accuracy,
+    macro_f1, f_avg, per_class, confusion, calibration, per_target (and
+    per_type, sentiment with its own calibration, when present).
 
     As the CLI, the units the model was trained on are left out
     (``include_train=True`` keeps them); label CSVs give their eval split
@@ -159,7 +159,7 @@ def evaluate(
 
     Example:
         >>> r = stance.evaluate(model, "tests/fixtures/stance_small.jsonl")
-        >>> 0 <= r["stance"]["accuracy"] <= 1
+        >>> 0 <= r["accuracy"] <= 1
         True
     """
     text = _stance.evaluate_json(
