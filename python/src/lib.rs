@@ -4,6 +4,7 @@
 //! rayon's threads with the GIL released, so Python threads run on while
 //! a batch is scored.
 
+mod api;
 mod arrow_io;
 mod counts_io;
 mod errors;
@@ -34,6 +35,9 @@ use rows::{Names, Rows, rejected_batch, rejected_fields};
 /// (the same bytes the CLI has built in): a wheel then scores with no file
 /// beside it.
 const DEFAULT_MODEL: &[u8] = stance::model::embedded::BYTES;
+
+/// How `Model.default()` names its model.
+const DEFAULT_ORIGIN: &str = "<embedded models/default.model>";
 
 /// A stance and sentiment model, ready to score.
 ///
@@ -123,6 +127,27 @@ impl Model {
         PyBytes::new(py, &self.bytes)
     }
 
+    /// Writes the model to `path` and its readable meta data to
+    /// `<path without .model>.meta.json` beside it, as `stance train -o
+    /// PATH` writes them: atomically, whole or not at all
+    /// (`stance::model::file::save_with_meta`).
+    ///
+    /// Example:
+    ///     >>> import tempfile, pathlib
+    ///     >>> path = pathlib.Path(tempfile.mkdtemp()) / "copy.model"
+    ///     >>> model.save(path)
+    ///     >>> stance.Model.load(path).actors == model.actors
+    ///     True
+    fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
+        let meta = path.with_extension("meta.json");
+        // From the file's bytes: the loaded model is prepared for scoring.
+        py.detach(|| {
+            let data = file::from_bytes(&self.bytes, Path::new(&self.origin))?;
+            file::save_with_meta(&data, &path, &meta)
+        })
+        .map_err(|e| to_py(py, e))
+    }
+
     /// The model shipped with this package (the repository's
     /// `models/default.model` when the wheel was built).
     ///
@@ -130,7 +155,7 @@ impl Model {
     ///     >>> model = stance.Model.default()
     #[staticmethod]
     fn default(py: Python<'_>) -> PyResult<Model> {
-        let origin = "<embedded models/default.model>";
+        let origin = DEFAULT_ORIGIN;
         let inner = py
             .detach(|| StanceModel::from_bytes(DEFAULT_MODEL, Path::new(origin)))
             .map_err(|e| to_py(py, e))?;
@@ -558,6 +583,10 @@ fn _stance(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(init_threads, m)?)?;
     m.add_function(wrap_pyfunction!(merge_counts, m)?)?;
     m.add_function(wrap_pyfunction!(report_from_counts, m)?)?;
+    m.add_function(wrap_pyfunction!(api::ingest_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(api::train, m)?)?;
+    m.add_function(wrap_pyfunction!(api::evaluate_json, m)?)?;
+    m.add_function(wrap_pyfunction!(api::report_text, m)?)?;
     m.add("StanceError", m.py().get_type::<StanceError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -9,11 +9,20 @@ Example::
     model = stance.Model.default()
     print(model.score(["Russia is our true friend"]))
 
-Submodules, imported on their own: ``stance.report`` (reports from
-counts), ``stance.dask`` and ``stance.spark`` (scoring and reports on a
+The CLI's commands as functions: ``stance.ingest`` (units as a
+DataFrame), ``stance.train`` (a Model), ``stance.evaluate`` (the figures of
+``stance eval --json``) and ``stance.report.build`` (``stance report``).
+
+Submodules: ``stance.report`` (reports of scores or units, and from
+counts; imported with the package), ``stance.dask`` and ``stance.spark`` (scoring and reports on a
 cluster; they need dask[distributed] or pyspark).
 """
 
 from ._stance import Model, StanceError, __version__, init_threads, rejected_arrow
+from ._api import evaluate, ingest, train
+from . import report
 
-__all__ = ["Model", "StanceError", "__version__", "init_threads", "rejected_arrow"]
+__all__ = [
+    "Model", "StanceError", "__version__", "evaluate", "ingest", "init_threads",
+    "rejected_arrow", "report", "train",
+]  # fmt: skip

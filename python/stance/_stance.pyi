@@ -1,7 +1,7 @@
 """Type stubs of the native module (python/src/lib.rs)."""
 
 from os import PathLike
-from typing import Any, Optional, Sequence, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import pandas
 import pyarrow
@@ -13,6 +13,8 @@ class StanceError(Exception):
 
     file: Optional[str]
     line: Optional[int]
+
+_Path = Union[str, "PathLike[str]"]
 
 class Model:
     """A stance and sentiment model, ready to score.
@@ -29,6 +31,9 @@ class Model:
 
         Raises StanceError (with ``file``) when it cannot be read.
         """
+
+    def save(self, path: _Path) -> None:
+        """Writes the model and ``<model>.meta.json`` as ``stance train -o PATH`` does (atomically)."""
 
     @staticmethod
     def default() -> "Model":
@@ -129,3 +134,78 @@ def report_from_counts(
 
 def init_threads(threads: int) -> bool:
     """Sets the scoring threads of this process, if nothing was scored in it yet."""
+
+def ingest_columns(
+    inputs: Sequence[str],
+    id_col: Optional[str] = None,
+    doc_col: Optional[str] = None,
+    text_col: Optional[str] = None,
+    delimiter: Optional[str] = None,
+    lines: bool = False,
+) -> Tuple[Dict[str, List[Optional[str]]], List[Dict[str, Any]]]:
+    """The unit columns of ``stance ingest INPUTS`` and the rejected records
+    (file, line, reason); ``stance.ingest`` makes the DataFrame."""
+
+def train(
+    data: Sequence[str],
+    *,
+    kind: str = "svm",
+    c: Optional[float] = None,
+    sentiment_c: Optional[float] = None,
+    class_weight: str = "balanced",
+    word_ngrams: Optional[int] = None,
+    char_ngrams: Optional[Tuple[int, int]] = (2, 5),
+    window: Optional[int] = None,
+    mask: bool = True,
+    target_identity: bool = True,
+    lexicon: bool = True,
+    lexicon_weight: Optional[float] = None,
+    min_df: Optional[int] = None,
+    pooled: bool = False,
+    source_weights: Optional[Sequence[Tuple[str, float]]] = None,
+    augment: bool = False,
+    domain: Optional[str] = "labels",
+    max_iter: Optional[int] = None,
+    oof_folds: Optional[int] = None,
+    seed: int = 42,
+    sources: Optional[Sequence[Tuple[str, str]]] = None,
+    units: Optional[str] = None,
+    corpus: Optional[Sequence[str]] = None,
+    actors: Optional[str] = None,
+    split: Optional[str] = None,
+    unit_kind: Optional[str] = None,
+    strict: bool = False,
+) -> Model:
+    """Trains as ``stance train --data DATA`` does (``stance.train`` wraps it)."""
+
+def evaluate_json(
+    model: Model,
+    data: Sequence[str],
+    *,
+    include_train: bool = False,
+    bootstrap: int = 0,
+    seed: int = 42,
+    units: Optional[str] = None,
+    corpus: Optional[Sequence[str]] = None,
+    actors: Optional[str] = None,
+    split: Optional[str] = None,
+    unit_kind: Optional[str] = None,
+) -> str:
+    """What ``stance eval --model MODEL --data DATA --json`` prints."""
+
+def report_text(
+    model: Model,
+    *,
+    score_paths: Optional[Sequence[str]] = None,
+    score_lines: Optional[Sequence[str]] = None,
+    unit_lines: Optional[Sequence[str]] = None,
+    labels: Optional[Sequence[str]] = None,
+    corpus: Optional[Sequence[str]] = None,
+    actors: Optional[str] = None,
+    method: Optional[str] = None,
+    bootstrap: int = 1000,
+    seed: int = 42,
+    format: str = "json",
+) -> str:
+    """What ``stance report --format FORMAT`` prints for these scores (or
+    units, scored first); ``stance.report.build`` wraps it."""

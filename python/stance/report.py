@@ -1,4 +1,18 @@
-"""Per-article reports from counts, as ``stance report`` makes them from scores.
+"""Per-article reports, as ``stance report`` makes them.
+
+``build`` is ``stance report`` itself: the report of score records (the
+files ``stance score`` writes, or the records as dicts), or of units (such
+as ``stance.ingest``'s DataFrame) that it scores first, as ``stance run``
+does; with hand labels beside them if asked. It returns the report as
+``--format json`` writes it, parsed (a list of articles), or the table,
+CSV or HTML text::
+
+    import stance, stance.report
+    report = stance.report.build(units=stance.ingest("seeds/"))
+    html = stance.report.build(scores="scores.jsonl", format="html")
+
+The rest of the module makes reports from counts, for data too big for one
+machine.
 
 A report's classify-and-count shares, Wilson intervals, mention counts,
 sentiment split and quoted units all follow from counts per document,
@@ -18,12 +32,13 @@ Example::
 """
 
 import json
+import os
 from typing import Any, List, Optional, Union
 
 import pyarrow as pa
 
 from . import _cluster
-from ._stance import Model, merge_counts as _merge_counts, report_from_counts
+from ._stance import Model, merge_counts as _merge_counts, report_from_counts, report_text
 
 #: The columns of a counts table (``Model.count_arrow``).
 COUNT_COLUMNS = [
@@ -115,4 +130,78 @@ def from_counts(
     """
     model = model if model is not None else Model.default()
     text = report_from_counts(_arrow(counts), model, method=method, format=format or "json")
+    return json.loads(text) if format is None else text
+
+
+def build(
+    scores: Any = None,
+    *,
+    units: Any = None,
+    model: Optional[Model] = None,
+    labels: Any = None,
+    corpus: Any = None,
+    actors: Any = None,
+    method: Optional[str] = None,
+    bootstrap: int = 1000,
+    seed: int = 42,
+    format: Optional[str] = None,
+) -> Union[List[dict], str]:
+    """The per-article report ``stance report`` makes, number for number.
+
+    Give ``scores`` (a path or paths of score records as ``stance score``
+    writes them, or the records as a list of dicts) or ``units`` (a pandas
+    DataFrame with doc_id, unit_id, kind and text, such as
+    ``stance.ingest``'s, or a list of unit dicts), which ``model`` scores
+    first as ``stance run`` does; ``labels`` (label CSVs or folders) to
+    show hand labels side by side, with ``corpus`` (pages or unit files
+    they refer to, also used to centre quotes in the units' full texts).
+    ``model`` is the model that made the scores (default: the package's
+    default model): its out-of-fold data corrects the shares by ``method``
+    (cc, pcc, acc, pacc or em; default ``stance report``'s) with
+    ``bootstrap`` rounds from ``seed``. Returns the report as ``stance
+    report --format json`` writes it, parsed (a list of articles), or with
+    ``format`` one of json, table, csv or html, that output as a string.
+    An unreadable score record or label row is a StanceError naming its
+    file and line.
+
+    Example:
+        >>> import stance.report
+        >>> units = stance.ingest("seeds/")
+        >>> report = stance.report.build(units=units, model=model)
+        >>> report[0]["doc_id"] == units.doc_id[0]
+        True
+    """
+    model = model if model is not None else Model.default()
+
+    def paths(p: Any) -> Optional[List[str]]:
+        if p is None:
+            return None
+        if isinstance(p, (str, os.PathLike)):
+            return [os.fspath(p)]
+        return [os.fspath(x) for x in p]
+
+    score_paths = score_lines = unit_lines = None
+    if scores is not None:
+        if isinstance(scores, (str, os.PathLike)) or (
+            len(scores) and isinstance(scores[0], (str, os.PathLike))
+        ):
+            score_paths = paths(scores)
+        else:
+            score_lines = [json.dumps(r) for r in scores]
+    if units is not None:
+        try:
+            import pandas
+        except ImportError:  # pragma: no cover - pandas is a dependency
+            pandas = None
+        if pandas is not None and isinstance(units, pandas.DataFrame):
+            text = units.to_json(orient="records", lines=True, force_ascii=False)
+            unit_lines = [line for line in text.split("\n") if line]
+        else:
+            unit_lines = [json.dumps(u) for u in units]
+    text = report_text(
+        model, score_paths=score_paths, score_lines=score_lines, unit_lines=unit_lines,
+        labels=paths(labels), corpus=paths(corpus),
+        actors=os.fspath(actors) if actors is not None else None, method=method,
+        bootstrap=bootstrap, seed=seed, format=format or "json",
+    )  # fmt: skip
     return json.loads(text) if format is None else text

@@ -96,6 +96,40 @@ pub struct ReadOptions {
 }
 
 impl ReadOptions {
+    /// The options of `stance ingest`'s flags: the columns of the id
+    /// (`--id-col`), document (`--doc-col`) and text (`--text-col`), each
+    /// by default the standard name; the CSV delimiter (`--delimiter`: one
+    /// ASCII character, or `tab`); one unit a line (`--lines`).
+    pub fn from_flags(
+        id_col: Option<&str>,
+        doc_col: Option<&str>,
+        text_col: Option<&str>,
+        delimiter: Option<&str>,
+        lines: bool,
+    ) -> Result<ReadOptions, Error> {
+        let d = Columns::default();
+        let delimiter = match delimiter {
+            None => None,
+            Some("tab" | "\\t" | "\t") => Some(b'\t'),
+            Some(s) if s.len() == 1 && s.is_ascii() => Some(s.as_bytes()[0]),
+            Some(s) => {
+                return Err(Error::Param(format!(
+                    "--delimiter {s:?}: give one ASCII character or `tab`"
+                )));
+            }
+        };
+        Ok(ReadOptions {
+            columns: Columns {
+                doc: doc_col.map_or(d.doc, str::to_string),
+                unit: id_col.map_or(d.unit, str::to_string),
+                text: text_col.map_or(d.text, str::to_string),
+            },
+            delimiter,
+            lines,
+            bytes_read: None,
+        })
+    }
+
     /// The document of rows that name none: only with renamed columns
     /// (see [`Columns::is_default`]), the input's name.
     fn default_doc(&self, input: &Input) -> Option<String> {

@@ -4,8 +4,10 @@
 //! (`sentence`, `mention`, `from`, `to`, `polarity`). The format is detected
 //! from the fields, per file for CSV and per line for JSON lines.
 
+pub mod load;
 pub mod readers;
 
+pub use load::{LoadRequest, Loaded, load};
 pub use readers::{DataOptions, read_data};
 
 use crate::corpus::UnitKind;

@@ -11,12 +11,16 @@ pub mod predict;
 pub mod provenance;
 pub mod registry;
 pub mod retrain;
+pub mod settings;
 pub mod sources;
 pub mod train;
 pub mod tune;
 
-pub use out_of_fold::{fill_and_calibrate, fill_out_of_fold, fill_out_of_fold_with};
+pub use out_of_fold::{
+    DEFAULT_OOF_FOLDS, fill_and_calibrate, fill_out_of_fold, fill_out_of_fold_with, oof_folds,
+};
 pub use predict::{StanceModel, UnitScore};
+pub use settings::TrainSettings;
 pub use train::{TrainParams, train};
 
 use serde::{Deserialize, Serialize};

@@ -89,6 +89,30 @@ pub fn fill_out_of_fold_with(
     Ok(())
 }
 
+/// Out-of-fold folds of `stance train` when none are asked for.
+pub const DEFAULT_OOF_FOLDS: usize = 5;
+
+/// The out-of-fold folds `stance train` uses on `data`: `requested`, else
+/// [`DEFAULT_OOF_FOLDS`] unless the data has fewer units (the examples'
+/// groups) than that, when it is `Err(units)`: out-of-fold scores are
+/// skipped and the probabilities left uncalibrated.
+pub fn oof_folds(data: &Dataset, requested: Option<usize>) -> std::result::Result<usize, usize> {
+    if let Some(k) = requested {
+        return Ok(k);
+    }
+    let units = data
+        .stance
+        .iter()
+        .map(|e| e.group)
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    if units < DEFAULT_OOF_FOLDS {
+        Err(units)
+    } else {
+        Ok(DEFAULT_OOF_FOLDS)
+    }
+}
+
 /// Fills the out-of-fold scores, then fits each task's temperatures on
 /// them (task-wide, and per target head where a target has enough points:
 /// [`calibrate_task`]). Returns the stance and sentiment task-wide

@@ -16,6 +16,7 @@ pub mod context;
 pub mod counts;
 pub mod group;
 mod html;
+pub mod make;
 pub mod quantify;
 mod render;
 pub mod scores;
@@ -26,6 +27,7 @@ pub use assemble::{ActorCounts, build, sentiment_stats, strength};
 pub use card::ModelCard;
 pub use context::{CONTEXT_CHARS, centre_quotes};
 pub use html::{Page, render_html, render_page};
+pub use make::{Estimate, Format, make_reports, render};
 pub use render::{render_csv, render_table};
 pub use scores::{Scores, read_scores};
 pub use shares::{

@@ -1,4 +1,3 @@
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -6,9 +5,8 @@ use std::process::ExitCode;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, ValueEnum};
 use stance::Error;
-use stance::actors::ActorSet;
 use stance::corpus::ingest::text_units;
-use stance::corpus::{Ingest, Unit, UnitKind};
+use stance::corpus::{Ingest, Unit};
 use stance::labels::{LabelRow, LabelSet};
 use stance::model::ModelData;
 use stance::model::registry::Registry;
@@ -16,8 +14,7 @@ use stance::project::ModelSource;
 use stance::report::group::{GroupBy, MISSING, group_scores};
 use stance::report::quantify::{DEFAULT_METHOD, Method};
 use stance::report::{
-    ArticleReport, CONTEXT_CHARS, ModelCard, ModelShares, Page, build, centre_quotes,
-    estimate_shares, read_scores, render_csv, render_page, render_table,
+    ArticleReport, Estimate, Format, ModelCard, make_reports, read_scores, render,
 };
 use stance::score::{Record, ScoreRecord, score_stream};
 
@@ -115,6 +112,18 @@ pub struct ShareArgs {
     seed: u64,
 }
 
+impl ShareArgs {
+    /// The estimate of predicted shares with `model`'s out-of-fold pairs.
+    fn estimate<'a>(&self, model: &'a ModelData) -> Estimate<'a> {
+        Estimate {
+            model,
+            method: self.method,
+            rounds: self.bootstrap,
+            seed: self.seed,
+        }
+    }
+}
+
 #[derive(clap::Args)]
 pub struct OutArgs {
     /// Output format: a table to read, CSV or JSON to process further, or
@@ -180,38 +189,6 @@ fn labels(paths: &[PathBuf]) -> stance::Result<Vec<LabelRow>> {
     LabelSet::read(paths, &CLI)?.strict()
 }
 
-type UnitMaps = (
-    BTreeMap<(String, String), String>,
-    BTreeMap<(String, String), UnitKind>,
-);
-
-fn unit_maps(units: &[Unit]) -> UnitMaps {
-    let key = |u: &Unit| (u.doc_id.clone(), u.unit_id.clone());
-    (
-        units
-            .iter()
-            .map(|u| (key(u), stance::score::excerpt(&u.text, 100)))
-            .collect(),
-        units.iter().map(|u| (key(u), u.kind)).collect(),
-    )
-}
-
-/// Estimates the predicted shares of `reports` with the model's
-/// out-of-fold pairs.
-fn estimate(
-    reports: &mut [ArticleReport],
-    scores: &[ScoreRecord],
-    model: &ModelData,
-    args: &ShareArgs,
-) {
-    let shares = ModelShares::new(Ok(model), args.method);
-    estimate_shares(
-        reports,
-        scores,
-        &shares.options(args.method, args.bootstrap, args.seed),
-    );
-}
-
 /// The model card of the model at `path`, with its registry entry when its
 /// folder's registry keeps it (a registry that cannot be read is named on
 /// stderr and the card says "not recorded").
@@ -226,21 +203,6 @@ fn model_card(source: &ModelSource, data: &ModelData) -> ModelCard {
     ModelCard::new(&path.display().to_string(), data, entry.as_ref())
 }
 
-/// Centres every quote on its actor's mention, in the unit's full text
-/// where `units` has it.
-fn centre(reports: &mut [ArticleReport], units: &[Unit], actors: Option<&ActorSet>) {
-    let texts: std::collections::HashMap<(&str, &str), &str> = units
-        .iter()
-        .map(|u| ((u.doc_id.as_str(), u.unit_id.as_str()), u.text.as_str()))
-        .collect();
-    centre_quotes(
-        reports,
-        |d, u| texts.get(&(d, u)).copied(),
-        actors,
-        CONTEXT_CHARS,
-    );
-}
-
 fn emit(
     reports: &[ArticleReport],
     out: &OutArgs,
@@ -248,20 +210,13 @@ fn emit(
 ) -> stance::Result<ExitCode> {
     let path = out.output.as_deref();
     let mut w = outfile::output(path)?;
-    let text = match out.format {
-        ReportFormat::Table => render_table(reports),
-        ReportFormat::Csv => render_csv(reports),
-        ReportFormat::Json => {
-            serde_json::to_string_pretty(reports).expect("report serialises") + "\n"
-        }
-        ReportFormat::Html => render_page(
-            reports,
-            &Page {
-                card,
-                ..Page::default()
-            },
-        ),
+    let format = match out.format {
+        ReportFormat::Table => Format::Table,
+        ReportFormat::Csv => Format::Csv,
+        ReportFormat::Json => Format::Json,
+        ReportFormat::Html => Format::Html,
     };
+    let text = render(reports, format, card);
     w.write_all(text.as_bytes())
         .map_err(|e| outfile::write_err(path, e))?;
     w.finish()?;
@@ -299,20 +254,27 @@ pub fn report(args: ReportArgs) -> stance::Result<ExitCode> {
     } else {
         project_ctx::units(&args.corpus, None)?.units
     };
-    let (excerpts, kinds) = unit_maps(&units);
-    let mut reports = build(&scores, &labels, &actors, &excerpts, &kinds);
     let actor_set = in_use.actors.set().ok();
-    centre(&mut reports, &units, actor_set.as_ref());
     let mut card = None;
+    let mut data = None;
     if !scores.is_empty() {
         say_in_use(Some(&in_use.model), &in_use.actors);
         if let Some(p) = in_use.model.path() {
             crate::store_ctx::recover_parent(p)?;
         }
-        let data = in_use.model.data()?;
-        estimate(&mut reports, &scores, &data, &args.shares);
-        card = Some(model_card(&in_use.model, &data));
+        let d = in_use.model.data()?;
+        card = Some(model_card(&in_use.model, &d));
+        data = Some(d);
     }
+    let estimate = data.as_ref().map(|model| args.shares.estimate(model));
+    let reports = make_reports(
+        &scores,
+        &labels,
+        &actors,
+        &units,
+        actor_set.as_ref(),
+        estimate,
+    );
     emit(&reports, &args.out, card.as_ref())
 }
 
@@ -353,10 +315,14 @@ pub fn run(args: RunArgs) -> stance::Result<ExitCode> {
     eprintln!("run: {}", data.quality());
     let labels = labels(&args.labels)?;
     let actors: Vec<String> = model.actors().codes().map(str::to_string).collect();
-    let (excerpts, kinds) = unit_maps(&units);
-    let mut reports = build(&scores, &labels, &actors, &excerpts, &kinds);
-    centre(&mut reports, &units, Some(model.actors()));
-    estimate(&mut reports, &scores, data, &args.shares);
+    let reports = make_reports(
+        &scores,
+        &labels,
+        &actors,
+        &units,
+        Some(model.actors()),
+        Some(args.shares.estimate(data)),
+    );
     let card = model_card(&in_use.model, data);
     emit(&reports, &args.out, Some(&card))
 }

@@ -73,9 +73,6 @@ pub struct Args {
     output: PathBuf,
 }
 
-/// Out-of-fold folds when `--oof-folds` is not given.
-const DEFAULT_OOF_FOLDS: usize = 5;
-
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum TuneMetric {
     FAvg,
@@ -137,21 +134,16 @@ pub fn run(args: Args) -> stance::Result<ExitCode> {
     let mut model = train(&data, &actors, &actors_toml, &params, files, &Bars::new())?;
     model.meta.tuning_json = tuning_json;
     eprintln!("trained in {:.2} s", started.elapsed().as_secs_f64());
-    let folds = args.oof_folds.unwrap_or(DEFAULT_OOF_FOLDS);
-    let units = data
-        .stance
-        .iter()
-        .map(|e| e.group)
-        .collect::<std::collections::HashSet<_>>()
-        .len();
-    let folds = if args.oof_folds.is_none() && units < folds {
-        eprintln!(
-            "note: {units} unit(s) are too few for {folds} out-of-fold folds: probabilities \
-             left uncalibrated (--oof-folds K to insist)"
-        );
-        0
-    } else {
-        folds
+    let folds = match stance::model::oof_folds(&data, args.oof_folds) {
+        Ok(folds) => folds,
+        Err(units) => {
+            eprintln!(
+                "note: {units} unit(s) are too few for {} out-of-fold folds: probabilities \
+                 left uncalibrated (--oof-folds K to insist)",
+                stance::model::DEFAULT_OOF_FOLDS
+            );
+            0
+        }
     };
     if folds > 0 {
         stance::model::fill_and_calibrate(

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use stance::actors::ActorSet;
 use stance::corpus::UnitKind;
-use stance::dataset::{DataOptions, Dataset, read_data};
+use stance::dataset::{Dataset, LoadRequest};
 use stance::error::{Error, Result};
 use stance::labels::splits::Split;
 
@@ -119,22 +119,6 @@ impl DataArgs {
     /// rejection is an error.
     pub fn load(&self, default_split: Split, strict: bool) -> Result<Dataset> {
         let inputs = self.inputs()?;
-        let needs_units = inputs
-            .iter()
-            .chain(self.sources.iter().map(|(_, p)| p))
-            .any(|p| {
-                // Stdin may be a label CSV: its format is known only once read.
-                p.is_dir()
-                    || stance::input::is_stdin(p)
-                    || stance::input::uncompressed_name(p)
-                        .extension()
-                        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
-            });
-        let units = if needs_units {
-            project_ctx::units(&self.corpus, self.units.as_deref())?
-        } else {
-            Default::default()
-        };
         let kinds = match self.kind {
             Some(KindArg::Paragraph) => vec![UnitKind::Paragraph, UnitKind::Title],
             Some(KindArg::Comment) => vec![UnitKind::Comment],
@@ -146,26 +130,22 @@ impl DataArgs {
             Some(SplitArg::All) => None,
             None => Some(default_split),
         };
-        // Label rows are checked as `labels check` checks them, against
-        // the actors file in use.
-        let actors = if needs_units {
-            Some(project_ctx::actors(self.actors.as_ref()).set()?)
-        } else {
-            None
-        };
-        let opts = DataOptions {
-            kinds,
-            split,
-            splits: project_ctx::split_rule()?,
-            set_aside_unknown_docs: !units.absent.is_empty(),
-            actors,
-        };
         crate::store_ctx::recover_all(&inputs)?;
-        let mut data = read_data(&inputs, &units.units, &opts);
-        for (name, path) in &self.sources {
-            let mut more = read_data(std::slice::from_ref(path), &units.units, &opts);
-            more.set_source(name);
-            data.extend(more);
+        let loaded = stance::dataset::load(
+            project_ctx::project(),
+            &LoadRequest {
+                inputs: inputs.clone(),
+                sources: self.sources.clone(),
+                corpus: self.corpus.clone(),
+                units_file: self.units.clone(),
+                actors: self.actors.clone(),
+                kinds,
+                split,
+            },
+        )?;
+        let (data, units, needs_units) = (loaded.data, loaded.units, loaded.needs_units);
+        if needs_units {
+            project_ctx::say_units(&units);
         }
         for r in &data.rejected {
             eprintln!("rejected: {r}");
@@ -175,7 +155,7 @@ impl DataArgs {
             eprintln!(
                 "data: label CSVs: {} split; {}",
                 split.map_or("every", Split::as_str),
-                opts.splits.describe()
+                loaded.splits.describe()
             );
         }
         eprintln!(

@@ -2,9 +2,7 @@
 //! plain text, and the user's own columns.
 
 use clap::Args as ClapArgs;
-use stance::Error;
 use stance::corpus::Input;
-use stance::corpus::columns::Columns;
 use stance::corpus::ingest::{ReadOptions, require_inputs};
 
 #[derive(ClapArgs)]
@@ -48,26 +46,12 @@ impl InputArgs {
     }
 
     pub fn options(&self) -> stance::Result<ReadOptions> {
-        let d = Columns::default();
-        let delimiter = match self.delimiter.as_deref() {
-            None => None,
-            Some("tab" | "\\t" | "\t") => Some(b'\t'),
-            Some(s) if s.len() == 1 && s.is_ascii() => Some(s.as_bytes()[0]),
-            Some(s) => {
-                return Err(Error::Param(format!(
-                    "--delimiter {s:?}: give one ASCII character or `tab`"
-                )));
-            }
-        };
-        Ok(ReadOptions {
-            columns: Columns {
-                doc: self.doc_col.clone().unwrap_or(d.doc),
-                unit: self.id_col.clone().unwrap_or(d.unit),
-                text: self.text_col.clone().unwrap_or(d.text),
-            },
-            delimiter,
-            lines: self.lines,
-            bytes_read: None,
-        })
+        ReadOptions::from_flags(
+            self.id_col.as_deref(),
+            self.doc_col.as_deref(),
+            self.text_col.as_deref(),
+            self.delimiter.as_deref(),
+            self.lines,
+        )
     }
 }

@@ -1,10 +1,8 @@
 //! Model settings shared by `train` and `eval --cv`.
 
 use clap::{Args, ValueEnum};
-use stance::features::FeatureParams;
-use stance::linear::{ClassWeight, LinearParams, Loss};
-use stance::model::TrainParams;
-use stance::model::sources::SourceParams;
+use stance::linear::{ClassWeight, Loss};
+use stance::model::{TrainParams, TrainSettings};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ModelKind {
@@ -46,16 +44,16 @@ pub struct TrainArgs {
     #[arg(long, value_enum, default_value = "svm")]
     pub model_kind: ModelKind,
     /// Inverse L2 regularisation strength of the stance heads.
-    #[arg(long, default_value_t = 0.1)]
+    #[arg(long, default_value_t = TrainSettings::default().c)]
     pub c: f32,
     /// Inverse L2 regularisation strength of the sentiment head.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = TrainSettings::default().sentiment_c)]
     pub sentiment_c: f32,
     /// Class weights of the stance heads.
     #[arg(long, value_enum, default_value = "balanced")]
     pub class_weight: Weighting,
     /// Longest word n-gram.
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = TrainSettings::default().word_ngrams)]
     pub word_ngrams: usize,
     /// Character n-grams of lengths MIN..=MAX within words.
     #[arg(long, value_parser = parse_range, default_value = "2-5")]
@@ -64,7 +62,7 @@ pub struct TrainArgs {
     #[arg(long)]
     pub no_char_ngrams: bool,
     /// Tokens either side of a target mention used as context (0 = off).
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = TrainSettings::default().window)]
     pub window: usize,
     /// Do not replace target / other-actor mentions by markers.
     #[arg(long)]
@@ -82,10 +80,10 @@ pub struct TrainArgs {
     pub no_lexicon: bool,
     /// Weight of the lexicon features after normalisation (1 = as the
     /// other groups; more lets them count for more).
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = TrainSettings::default().lexicon_weight)]
     pub lexicon_weight: f32,
     /// Drop features seen in fewer training texts.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = TrainSettings::default().min_df)]
     pub min_df: u32,
     /// Weight of each example of a source in the loss, NAME=WEIGHT
     /// (repeatable; sources are `labels`, `data` or a --source NAME;
@@ -101,7 +99,7 @@ pub struct TrainArgs {
     #[arg(long, default_value = "labels")]
     pub domain: String,
     /// Optimiser iterations at most.
-    #[arg(long, default_value_t = 200)]
+    #[arg(long, default_value_t = TrainSettings::default().max_iter)]
     pub max_iter: usize,
 }
 
@@ -121,40 +119,33 @@ fn parse_range(s: &str) -> Result<(usize, usize), String> {
 }
 
 impl TrainArgs {
-    pub fn params(&self) -> TrainParams {
-        let loss = self.model_kind.loss();
-        let class_weight = match self.class_weight {
-            Weighting::None => ClassWeight::None,
-            Weighting::Balanced => ClassWeight::Balanced,
-        };
-        let head = |c: f32| LinearParams {
-            loss,
-            c,
-            class_weight,
-            max_iter: self.max_iter,
-            ..LinearParams::default()
-        };
-        TrainParams {
-            features: FeatureParams {
-                word_ngrams: self.word_ngrams,
-                char_ngrams: (!self.no_char_ngrams).then_some(self.char_ngrams),
-                window: self.window,
-                mask_targets: !self.no_mask,
-                target_identity: !self.no_target_identity,
-                min_df: self.min_df,
-                lexicon: self.lexicon || !self.no_lexicon,
-                lexicon_weight: self.lexicon_weight,
-                ..FeatureParams::default()
+    /// The settings of these flags (`stance::model::TrainSettings`).
+    pub fn settings(&self) -> TrainSettings {
+        TrainSettings {
+            loss: self.model_kind.loss(),
+            c: self.c,
+            sentiment_c: self.sentiment_c,
+            class_weight: match self.class_weight {
+                Weighting::None => ClassWeight::None,
+                Weighting::Balanced => ClassWeight::Balanced,
             },
-            tokenizer: Default::default(),
-            stance: head(self.c),
-            sentiment: head(self.sentiment_c),
+            word_ngrams: self.word_ngrams,
+            char_ngrams: (!self.no_char_ngrams).then_some(self.char_ngrams),
+            window: self.window,
+            mask_targets: !self.no_mask,
+            target_identity: !self.no_target_identity,
+            lexicon: self.lexicon || !self.no_lexicon,
+            lexicon_weight: self.lexicon_weight,
+            min_df: self.min_df,
             per_target: !self.pooled,
-            sources: SourceParams {
-                weights: self.source_weights.clone(),
-                augment: self.augment,
-                domain: (self.domain != "shared").then(|| self.domain.clone()),
-            },
+            source_weights: self.source_weights.clone(),
+            augment: self.augment,
+            domain: (self.domain != "shared").then(|| self.domain.clone()),
+            max_iter: self.max_iter,
         }
+    }
+
+    pub fn params(&self) -> TrainParams {
+        self.settings().params()
     }
 }
