@@ -142,17 +142,19 @@ pub fn from_batch(batch: &RecordBatch, out: &mut Vec<CountRow>) -> PyResult<()> 
         )
     };
     let opt_int = |name: &str| has(name).then(|| int(name)).transpose();
+    let opt_float = |name: &str| -> PyResult<Option<Float64Array>> {
+        has(name)
+            .then(|| {
+                cast_column(batch, name, &DataType::Float64, "a number column")
+                    .map(|c| c.as_primitive::<Float64Type>().clone())
+            })
+            .transpose()
+    };
     let key = [text("doc_id")?, text("part")?, text("actor")?];
     let sums: Vec<Int64Array> = SUMS.iter().map(|n| int(n)).collect::<PyResult<_>>()?;
     let mut strongest = Vec::new();
     for stance in ["pro", "anti"] {
-        let p = format!("{stance}_p");
-        let p = has(&p)
-            .then(|| {
-                cast_column(batch, &p, &DataType::Float64, "a number column")
-                    .map(|c| c.as_primitive::<Float64Type>().clone())
-            })
-            .transpose()?;
+        let p = opt_float(&format!("{stance}_p"))?;
         strongest.push((
             stance,
             opt_text(&format!("{stance}_unit"))?,
@@ -172,12 +174,7 @@ pub fn from_batch(batch: &RecordBatch, out: &mut Vec<CountRow>) -> PyResult<()> 
         opt_text("title")?,
     );
     let title_stance = opt_text("title_stance")?;
-    let title_p = has("title_p")
-        .then(|| {
-            cast_column(batch, "title_p", &DataType::Float64, "a number column")
-                .map(|c| c.as_primitive::<Float64Type>().clone())
-        })
-        .transpose()?;
+    let title_p = opt_float("title_p")?;
     let get = |c: &Option<StringArray>, i: usize| {
         c.as_ref()
             .filter(|c| c.is_valid(i))
@@ -185,6 +182,9 @@ pub fn from_batch(batch: &RecordBatch, out: &mut Vec<CountRow>) -> PyResult<()> 
     };
     let get_int =
         |c: &Option<Int64Array>, i: usize| c.as_ref().filter(|c| c.is_valid(i)).map(|c| c.value(i));
+    let get_float = |c: &Option<Float64Array>, i: usize| {
+        c.as_ref().filter(|c| c.is_valid(i)).map(|c| c.value(i))
+    };
     for i in 0..batch.num_rows() {
         let mut row = CountRow::default();
         for (col, name) in key.iter().zip(["doc_id", "part", "actor"]) {
@@ -211,8 +211,7 @@ pub fn from_batch(batch: &RecordBatch, out: &mut Vec<CountRow>) -> PyResult<()> 
             let Some(unit_id) = get(unit, i) else {
                 continue;
             };
-            let p = p.as_ref().filter(|p| p.is_valid(i)).map(|p| p.value(i));
-            let p = p.ok_or_else(|| {
+            let p = get_float(p, i).ok_or_else(|| {
                 value_error(format!("{stance}_unit without {stance}_p at row {i}"))
             })?;
             let context = match (get(context, i), get_int(start, i), get_int(end, i)) {
@@ -259,11 +258,7 @@ pub fn from_batch(batch: &RecordBatch, out: &mut Vec<CountRow>) -> PyResult<()> 
                             Stance::EXPECTED
                         ))
                     })?;
-                    let p = title_p
-                        .as_ref()
-                        .filter(|p| p.is_valid(i))
-                        .map(|p| p.value(i));
-                    let p = p.ok_or_else(|| {
+                    let p = get_float(&title_p, i).ok_or_else(|| {
                         value_error(format!("title_stance without title_p at row {i}"))
                     })?;
                     Some((stance, p))

@@ -61,6 +61,15 @@ pub struct Title {
 }
 
 impl Title {
+    /// Puts `self` in `slot` unless the title there is later: the headline
+    /// rule of [`CountRow::merge`] and [`Counts::add_unit`] ([`from_counts`]
+    /// applies [`Title::later_than`] to borrowed titles).
+    fn keep_if_later(self, slot: &mut Option<Title>) {
+        if slot.as_ref().is_none_or(|x| self.later_than(x)) {
+            *slot = Some(self);
+        }
+    }
+
     /// Whether this title replaces `than` as the headline: the later
     /// position, then the greater unit id.
     fn later_than(&self, than: &Title) -> bool {
@@ -127,10 +136,8 @@ impl CountRow {
         stronger_of(&mut self.strongest_pro, other.strongest_pro);
         stronger_of(&mut self.strongest_anti, other.strongest_anti);
         self.first = earliest(self.first, other.first);
-        if let Some(t) = other.title
-            && self.title.as_ref().is_none_or(|x| t.later_than(x))
-        {
-            self.title = Some(t);
+        if let Some(t) = other.title {
+            t.keep_if_later(&mut self.title);
         }
     }
 }
@@ -293,13 +300,12 @@ impl Counts {
                 });
             }
             row.first = earliest(row.first, u.at);
-            if let Some(t) = &title
-                && row.title.as_ref().is_none_or(|x| t.later_than(x))
-            {
-                row.title = Some(Title {
+            if let Some(t) = &title {
+                Title {
                     stance: Some((stance, p)),
                     ..t.clone()
-                });
+                }
+                .keep_if_later(&mut row.title);
             }
         }
     }
